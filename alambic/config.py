@@ -1,0 +1,181 @@
+"""The one configuration file: organisation tree, budget categories, warehouse, sources, alerts.
+
+Read from `alambic.toml`, or from the path in the `ALAMBIC_CONFIG` environment variable.
+Secrets never live here: a source names the environment variable that holds its secret.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT_LEVEL = "organisation"
+LEVELS = ("organisation", "groupe", "pole", "projet", "action")
+DIRECTIONS = ("depense", "recette")
+
+
+class ConfigError(ValueError):
+    """The configuration file is missing or wrong; the message says where."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One node of the organisation tree. Its code is La Raffinerie's nested analytic code."""
+
+    code: str
+    name: str
+    level: str
+    parent: str | None
+    analytic_accounts: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Category:
+    """A budget category (e.g. bienveillance) and the general-account prefixes that feed it.
+
+    Internal categories (prestations/dépenses/recettes internes) are fed by Alambic's own data
+    (transfers, proposals), not by accounts.
+    """
+
+    code: str
+    label: str
+    direction: str
+    accounts: tuple[str, ...] = ()
+    sort: int = 0
+
+
+@dataclass(frozen=True)
+class Config:
+    path: Path
+    organisation_name: str
+    timezone: str
+    fiscal_year_start_month: int
+    warehouse_path: Path
+    lock_timeout_seconds: float
+    units: tuple[Unit, ...]
+    categories: tuple[Category, ...]
+    alerts: dict = field(default_factory=dict)
+    sources: dict = field(default_factory=dict)
+    schedules: dict = field(default_factory=dict)
+    as_of: str | None = None  # fixed "today" for reproducible builds (tests); None = real today
+
+    @property
+    def root(self) -> Unit:
+        return next(u for u in self.units if u.parent is None)
+
+    def unit(self, code: str) -> Unit:
+        for unit in self.units:
+            if unit.code == code:
+                return unit
+        raise ConfigError(f"Unité inconnue : {code!r}")
+
+
+def config_path(explicit: str | os.PathLike | None = None) -> Path:
+    """Where the configuration is: explicit path, then $ALAMBIC_CONFIG, then ./alambic.toml."""
+    if explicit:
+        return Path(explicit)
+    return Path(os.environ.get("ALAMBIC_CONFIG", "alambic.toml"))
+
+
+def load_config(path: str | os.PathLike | None = None) -> Config:
+    path = config_path(path)
+    if not path.exists():
+        raise ConfigError(
+            f"Fichier de configuration introuvable : {path}. "
+            "Copiez alambic.example.toml en alambic.toml, ou lancez `alambic demo`."
+        )
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} : TOML invalide ({exc})") from exc
+    return parse_config(data, path)
+
+
+def parse_config(data: dict, path: Path) -> Config:
+    org = data.get("organisation", {})
+    warehouse = data.get("warehouse", {})
+    wh_path = Path(warehouse.get("path", "data/alambic.duckdb"))
+    if not wh_path.is_absolute():
+        wh_path = (path.parent / wh_path).resolve()
+    units = tuple(_parse_unit(raw, path) for raw in data.get("units", []))
+    categories = tuple(
+        _parse_category(raw, index, path) for index, raw in enumerate(data.get("categories", []))
+    )
+    _check_tree(units, path)
+    _check_categories(categories, path)
+    fy_month = int(org.get("fiscal_year_start_month", 1))
+    if not 1 <= fy_month <= 12:
+        raise ConfigError(f"{path} : fiscal_year_start_month doit être entre 1 et 12")
+    return Config(
+        path=path,
+        organisation_name=org.get("name", "La Raffinerie"),
+        timezone=org.get("timezone", "Indian/Reunion"),
+        fiscal_year_start_month=fy_month,
+        warehouse_path=wh_path,
+        lock_timeout_seconds=float(warehouse.get("lock_timeout_seconds", 30)),
+        units=units,
+        categories=categories,
+        alerts=data.get("alerts", {}),
+        sources=data.get("sources", {}),
+        schedules=data.get("schedules", {}),
+        as_of=org.get("as_of"),
+    )
+
+
+def _parse_unit(raw: dict, path: Path) -> Unit:
+    try:
+        code = str(raw["code"])
+        level = raw["level"]
+    except KeyError as exc:
+        raise ConfigError(f"{path} : une unité n'a pas de champ {exc.args[0]!r} ({raw})") from exc
+    if level not in LEVELS:
+        raise ConfigError(f"{path} : unité {code} : niveau {level!r} inconnu (attendu : {LEVELS})")
+    parent = raw.get("parent")
+    accounts = raw.get("analytic_accounts", [] if level == ROOT_LEVEL else [code])
+    return Unit(
+        code=code,
+        name=raw.get("name", code),
+        level=level,
+        parent=str(parent) if parent not in (None, "") else None,
+        analytic_accounts=tuple(str(a) for a in accounts),
+    )
+
+
+def _parse_category(raw: dict, index: int, path: Path) -> Category:
+    direction = raw.get("direction")
+    if direction not in DIRECTIONS:
+        raise ConfigError(f"{path} : catégorie {raw.get('code')} : direction {direction!r} inconnue")
+    return Category(
+        code=raw["code"],
+        label=raw.get("label", raw["code"]),
+        direction=direction,
+        accounts=tuple(str(a) for a in raw.get("accounts", [])),
+        sort=int(raw.get("sort", index)),
+    )
+
+
+def _check_tree(units: tuple[Unit, ...], path: Path) -> None:
+    codes = [u.code for u in units]
+    duplicates = {c for c in codes if codes.count(c) > 1}
+    if duplicates:
+        raise ConfigError(f"{path} : codes d'unité en double : {sorted(duplicates)}")
+    roots = [u for u in units if u.parent is None]
+    if len(roots) != 1:
+        raise ConfigError(f"{path} : il faut exactement une unité racine (sans parent), trouvé {len(roots)}")
+    known = set(codes)
+    for unit in units:
+        if unit.parent is not None and unit.parent not in known:
+            raise ConfigError(f"{path} : unité {unit.code} : parent {unit.parent!r} inconnu")
+    accounts = [a for u in units for a in u.analytic_accounts]
+    shared = {a for a in accounts if accounts.count(a) > 1}
+    if shared:
+        raise ConfigError(f"{path} : comptes analytiques affectés à plusieurs unités : {sorted(shared)}")
+
+
+def _check_categories(categories: tuple[Category, ...], path: Path) -> None:
+    prefixes = [p for c in categories for p in c.accounts]
+    shared = {p for p in prefixes if prefixes.count(p) > 1}
+    if shared:
+        raise ConfigError(f"{path} : préfixes de comptes dans plusieurs catégories : {sorted(shared)}")

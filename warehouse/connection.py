@@ -1,0 +1,171 @@
+"""How every process shares the one DuckDB file (DESIGN.md, principle 4).
+
+DuckDB lets a single process open a file for writing and then locks every other process out,
+readers included. The Panel server, flow runs and analysts all need the file, so:
+
+- nobody keeps it open between units of work: each `read()` / `write()` opens and closes it;
+- readers share: many `read()` at once, each on a read-only connection;
+- writers queue: one `write()` at a time, after the readers in progress finish; a waiting
+  writer holds a turnstile so that new readers queue behind it (no writer starvation);
+- every wait is bounded (`lock_timeout`) and ends in `WarehouseBusy`, a clear French message,
+  never a crash or an endless hang;
+- a `write()` is one transaction: on error nothing of it remains;
+- each committed write changes the data version, which keys the page-query cache.
+
+The locks are `flock` locks on two small files beside the database, so they hold between
+processes and between threads of one process alike.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+import pandas as pd
+
+POLL_SECONDS = 0.02
+CACHE_SIZE = 256
+
+
+class WarehouseBusy(RuntimeError):
+    """The warehouse stayed locked by another unit of work longer than the allowed wait."""
+
+
+class WarehouseMissing(RuntimeError):
+    """The warehouse file does not exist yet."""
+
+
+class Warehouse:
+    """The DuckDB file and the policy to reach it. Cheap to create; holds no connection."""
+
+    def __init__(self, path: str | os.PathLike, lock_timeout: float = 30.0):
+        self.path = Path(path)
+        self.lock_timeout = lock_timeout
+        self._lock_path = self.path.with_name(self.path.name + ".lock")
+        self._turnstile_path = self.path.with_name(self.path.name + ".turnstile")
+        self._version_path = self.path.with_name(self.path.name + ".version")
+        self._cache: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
+        self._cache_lock = threading.Lock()
+
+    # -- locks ---------------------------------------------------------------------------------
+
+    @contextmanager
+    def _flock(self, lock_path: Path, mode: int, what: str, deadline: float) -> Iterator[None]:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o664)
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, mode | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise WarehouseBusy(self._busy_message(what)) from None
+                    time.sleep(POLL_SECONDS)
+            yield
+        finally:
+            os.close(fd)  # closing the descriptor releases the lock
+
+    def _busy_message(self, what: str) -> str:
+        return (
+            f"L'entrepôt est occupé depuis plus de {self.lock_timeout:g} s "
+            f"(attente pour : {what}). Une mise à jour est sans doute en cours : réessayez dans un instant."
+        )
+
+    def _connect(self, read_only: bool, what: str, deadline: float) -> duckdb.DuckDBPyConnection:
+        """Open the file, retrying while a process outside this policy (e.g. the DuckDB CLI) holds it."""
+        while True:
+            try:
+                return duckdb.connect(str(self.path), read_only=read_only)
+            except duckdb.IOException as exc:
+                if "lock" not in str(exc).lower():
+                    raise
+                if time.monotonic() >= deadline:
+                    raise WarehouseBusy(self._busy_message(what)) from exc
+                time.sleep(POLL_SECONDS * 5)
+
+    # -- units of work -------------------------------------------------------------------------
+
+    @contextmanager
+    def _shared(self, what: str) -> Iterator[float]:
+        """Hold a reader's place (no connection yet); yields the deadline for what follows."""
+        deadline = time.monotonic() + self.lock_timeout
+        with self._flock(self._turnstile_path, fcntl.LOCK_EX, what, deadline):
+            pass  # wait behind a writer holding the turnstile, then let the next one pass
+        with self._flock(self._lock_path, fcntl.LOCK_SH, what, deadline):
+            if not self.path.exists():
+                raise WarehouseMissing(
+                    f"L'entrepôt {self.path} n'existe pas encore : lancez `alambic demo` ou `alambic build`."
+                )
+            yield deadline
+
+    @contextmanager
+    def read(self, what: str = "lecture") -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection, shared with other readers, closed when the block ends."""
+        with self._shared(what) as deadline:
+            con = self._connect(True, what, deadline)
+            try:
+                yield con
+            finally:
+                con.close()
+
+    @contextmanager
+    def write(self, what: str = "écriture") -> Iterator[duckdb.DuckDBPyConnection]:
+        """One transaction on the file, alone. Committed if the block ends normally, else rolled back."""
+        deadline = time.monotonic() + self.lock_timeout
+        with self._flock(self._turnstile_path, fcntl.LOCK_EX, what, deadline), self._flock(
+            self._lock_path, fcntl.LOCK_EX, what, deadline
+        ):
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            con = self._connect(False, what, deadline)
+            try:
+                con.begin()
+                try:
+                    yield con
+                except BaseException:
+                    con.rollback()
+                    raise
+                con.commit()
+                self._version_path.write_text(uuid.uuid4().hex)
+            finally:
+                con.close()
+
+    # -- cached page queries -------------------------------------------------------------------
+
+    def data_version(self) -> str:
+        """Changes at every committed write. Read under a reader's lock to match the data seen."""
+        try:
+            return self._version_path.read_text()
+        except FileNotFoundError:
+            return ""
+
+    def query(self, sql: str, params: dict | list | None = None) -> pd.DataFrame:
+        """Run a read query; answers are cached until the data version changes.
+
+        The returned frame is shared by every caller with the same query: do not modify it.
+        """
+        key_params = tuple(sorted(params.items())) if isinstance(params, dict) else tuple(params or ())
+        with self._shared("requête de page") as deadline:
+            key = (sql, key_params, self.data_version())
+            with self._cache_lock:
+                if key in self._cache:
+                    self._cache.move_to_end(key)
+                    return self._cache[key]
+            con = self._connect(True, "requête de page", deadline)
+            try:
+                frame = con.execute(sql, params or []).df()
+            finally:
+                con.close()
+        with self._cache_lock:
+            self._cache[key] = frame
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return frame

@@ -1,0 +1,134 @@
+"""Load source records into their raw table: upsert by key, one transaction per batch, recorded.
+
+Loading the same records twice changes nothing (a record whose content is unchanged is not
+rewritten); a batch that fails leaves the table as it was, and the failure is recorded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Iterable
+
+import pandas as pd
+
+from warehouse.connection import Warehouse
+from warehouse.resources import Resource, resource
+
+
+class LoadError(ValueError):
+    """A batch could not be loaded; the message names the source, the resource and the record."""
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    table: str
+    rows_in: int
+    rows_new: int
+    rows_changed: int
+    rows_unchanged: int
+    rows_deleted: int = 0
+
+
+def raw_table_ddl(res: Resource) -> str:
+    return f"""CREATE TABLE IF NOT EXISTS {res.table} (
+        key          VARCHAR PRIMARY KEY,
+        payload      JSON NOT NULL,
+        payload_hash VARCHAR NOT NULL,
+        run_id       BIGINT,
+        loaded_at    TIMESTAMPTZ NOT NULL
+    )"""
+
+
+def prepare(res: Resource, records: Iterable[dict]) -> pd.DataFrame:
+    """Key, canonical JSON and hash of each record; a record without its key is refused."""
+    rows: dict[str, tuple[str, str, str]] = {}
+    for index, record in enumerate(records):
+        try:
+            key = res.key(record)
+        except (KeyError, TypeError, AttributeError) as exc:
+            raise LoadError(
+                f"{res.source} / {res.name} : l'enregistrement n° {index + 1} n'a pas de clé "
+                f"{res.key_label!r} ({str(record)[:200]})"
+            ) from exc
+        if key is None or key is False or key == "":
+            raise LoadError(f"{res.source} / {res.name} : l'enregistrement n° {index + 1} a une clé vide")
+        payload = json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+        digest = hashlib.sha256(payload.encode()).hexdigest()
+        rows[str(key)] = (str(key), payload, digest)  # the last copy of a key wins
+    return pd.DataFrame(list(rows.values()), columns=["key", "payload", "payload_hash"])
+
+
+def load_records(
+    warehouse: Warehouse,
+    source: str,
+    name: str,
+    records: Iterable[dict],
+    *,
+    delete_missing: bool = False,
+) -> LoadResult:
+    """Upsert `records` into raw_<source>.<name>.
+
+    delete_missing: the batch is the complete set of the resource; keys absent from it are
+    deleted (how a full reconciliation catches records deleted at the source).
+    """
+    res = resource(source, name)
+    incoming = prepare(res, records)  # outside the lock: no file held while we compute
+    started = datetime.now(timezone.utc)
+    try:
+        with warehouse.write(f"chargement {res.table}") as con:
+            con.execute(raw_table_ddl(res))
+            run_id = con.execute("SELECT nextval('meta.run_id_seq')").fetchone()[0]
+            con.register("incoming", incoming)
+            new, changed, unchanged = con.execute(
+                f"""SELECT count(*) FILTER (WHERE r.key IS NULL),
+                           count(*) FILTER (WHERE r.key IS NOT NULL AND r.payload_hash <> i.payload_hash),
+                           count(*) FILTER (WHERE r.payload_hash = i.payload_hash)
+                    FROM incoming i LEFT JOIN {res.table} r USING (key)"""
+            ).fetchone()
+            con.execute(
+                f"""UPDATE {res.table} AS r
+                    SET payload = i.payload::JSON, payload_hash = i.payload_hash,
+                        run_id = ?, loaded_at = current_timestamp
+                    FROM incoming i
+                    WHERE r.key = i.key AND r.payload_hash <> i.payload_hash""",
+                [run_id],
+            )
+            con.execute(
+                f"""INSERT INTO {res.table}
+                    SELECT i.key, i.payload::JSON, i.payload_hash, ?, current_timestamp
+                    FROM incoming i ANTI JOIN {res.table} r USING (key)""",
+                [run_id],
+            )
+            deleted = 0
+            if delete_missing:
+                deleted = con.execute(
+                    f"DELETE FROM {res.table} WHERE key NOT IN (SELECT key FROM incoming)"
+                ).fetchone()[0]
+            con.unregister("incoming")
+            con.execute(
+                """INSERT INTO meta.runs (run_id, kind, target, started_at, finished_at, rows_in,
+                                          rows_new, rows_changed, rows_unchanged, outcome, message)
+                   VALUES (?, 'load', ?, ?, current_timestamp, ?, ?, ?, ?, 'ok', ?)""",
+                [run_id, res.table, started, len(incoming), new, changed, unchanged,
+                 f"{deleted} supprimé(s)" if delete_missing else None],
+            )
+    except Exception as exc:
+        record_failure(warehouse, "load", res.table, started, exc)
+        raise
+    return LoadResult(res.table, len(incoming), new, changed, unchanged, deleted)
+
+
+def record_failure(warehouse: Warehouse, kind: str, target: str, started: datetime, exc: Exception) -> None:
+    """Note a failed run in meta.runs (in its own transaction: the failed one was rolled back)."""
+    try:
+        with warehouse.write(f"journal d'échec {target}") as con:
+            con.execute(
+                """INSERT INTO meta.runs (kind, target, started_at, finished_at, outcome, message)
+                   VALUES (?, ?, ?, current_timestamp, 'failed', ?)""",
+                [kind, target, started, f"{type(exc).__name__}: {exc}"[:2000]],
+            )
+    except Exception:  # noqa: BLE001 — the original error is what the caller must see
+        pass

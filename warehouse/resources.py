@@ -1,0 +1,71 @@
+"""Every source resource the warehouse keeps, and the key that identifies one of its records.
+
+A raw table is named after its resource: raw_<source>.<resource>. It holds each record exactly
+as the source returned it (column `payload`, JSON), so the staging views, not the loader, decide
+what a field means — and a new Odoo version or a new field needs no migration.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+
+def _field(name: str) -> Callable[[dict], object]:
+    return lambda record: record[name]
+
+
+def _tibillet_sale_line_uuid(record: dict) -> object:
+    """A TiBillet v2 sale line carries its own id only among its additionalProperty values."""
+    for prop in record["additionalProperty"]:
+        if prop.get("name") == "sale_line_uuid":
+            return prop["value"]
+    raise KeyError("sale_line_uuid")
+
+
+@dataclass(frozen=True)
+class Resource:
+    source: str
+    name: str
+    key: Callable[[dict], object]
+    key_label: str
+
+    @property
+    def table(self) -> str:
+        return f"raw_{self.source}.{self.name}"
+
+
+def _resources() -> dict[tuple[str, str], Resource]:
+    odoo = [
+        # Odoo models as `search_read` returns them; the model name with '.' → '_'.
+        "res_company", "res_partner", "account_account", "account_journal",
+        "account_analytic_group",  # ≤ 15
+        "account_analytic_plan",   # 16+
+        "account_analytic_account", "account_analytic_line", "account_move", "account_move_line",
+        "account_bank_statement_line", "account_payment",
+    ]
+    resources = [Resource("odoo", name, _field("id"), "id") for name in odoo]
+    resources += [
+        # TiBillet Lespass: v2 JSON-LD (events, products, sales) and v1 reservations.
+        Resource("tibillet", "events", _field("identifier"), "identifier"),
+        Resource("tibillet", "products", _field("identifier"), "identifier"),
+        Resource("tibillet", "sales", _tibillet_sale_line_uuid, "additionalProperty.sale_line_uuid"),
+        Resource("tibillet", "reservations", _field("uuid"), "uuid"),
+    ]
+    resources += [
+        # Oceco / Communecter documents as Meteor DDP delivers them; the iCal agenda as events.
+        Resource("oceco", name, _field("_id"), "_id")
+        for name in ("organizations", "projects", "events", "actions", "citoyens", "loguseractions")
+    ]
+    return {(r.source, r.name): r for r in resources}
+
+
+RESOURCES = _resources()
+SOURCES = ("odoo", "tibillet", "oceco")
+
+
+def resource(source: str, name: str) -> Resource:
+    try:
+        return RESOURCES[(source, name)]
+    except KeyError:
+        raise KeyError(f"Ressource inconnue : {source}.{name}") from None
