@@ -55,6 +55,10 @@ class Warehouse:
         self._cache: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
         self._cache_lock = threading.Lock()
 
+    @classmethod
+    def from_config(cls, config) -> "Warehouse":
+        return cls(config.warehouse_path, config.lock_timeout_seconds)
+
     # -- locks ---------------------------------------------------------------------------------
 
     @contextmanager

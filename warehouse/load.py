@@ -14,7 +14,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from warehouse.connection import Warehouse
+from warehouse.connection import Warehouse, WarehouseBusy
 from warehouse.resources import Resource, resource
 
 
@@ -80,14 +80,14 @@ def load_records(
     try:
         with warehouse.write(f"chargement {res.table}") as con:
             con.execute(raw_table_ddl(res))
-            run_id = con.execute("SELECT nextval('meta.run_id_seq')").fetchone()[0]
+            run_id = con.execute("SELECT nextval('meta.run_id_seq')").fetchall()[0][0]
             con.register("incoming", incoming)
             new, changed, unchanged = con.execute(
                 f"""SELECT count(*) FILTER (WHERE r.key IS NULL),
                            count(*) FILTER (WHERE r.key IS NOT NULL AND r.payload_hash <> i.payload_hash),
                            count(*) FILTER (WHERE r.payload_hash = i.payload_hash)
                     FROM incoming i LEFT JOIN {res.table} r USING (key)"""
-            ).fetchone()
+            ).fetchall()[0]
             con.execute(
                 f"""UPDATE {res.table} AS r
                     SET payload = i.payload::JSON, payload_hash = i.payload_hash,
@@ -106,7 +106,7 @@ def load_records(
             if delete_missing:
                 deleted = con.execute(
                     f"DELETE FROM {res.table} WHERE key NOT IN (SELECT key FROM incoming)"
-                ).fetchone()[0]
+                ).fetchall()[0][0]
             con.unregister("incoming")
             con.execute(
                 """INSERT INTO meta.runs (run_id, kind, target, started_at, finished_at, rows_in,
@@ -123,6 +123,8 @@ def load_records(
 
 def record_failure(warehouse: Warehouse, kind: str, target: str, started: datetime, exc: Exception) -> None:
     """Note a failed run in meta.runs (in its own transaction: the failed one was rolled back)."""
+    if isinstance(exc, WarehouseBusy):
+        return  # the file is still busy: waiting again would only delay the error
     try:
         with warehouse.write(f"journal d'échec {target}") as con:
             con.execute(

@@ -22,7 +22,7 @@ def applied_migrations(warehouse: Warehouse) -> set[str]:
     with warehouse.read("état des migrations") as con:
         exists = con.execute(
             "SELECT count(*) FROM duckdb_tables() WHERE schema_name = 'meta' AND table_name = 'migrations'"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         return {r[0] for r in con.execute("SELECT version FROM meta.migrations").fetchall()} if exists else set()
 
 

@@ -158,7 +158,7 @@ CREATE TABLE IF NOT EXISTS app.subsidy_instalments (
 CREATE SEQUENCE IF NOT EXISTS app.audit_seq;
 CREATE TABLE IF NOT EXISTS app.audit_log (
     audit_id    BIGINT PRIMARY KEY DEFAULT nextval('app.audit_seq'),
-    at          TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
+    changed_at  TIMESTAMPTZ NOT NULL DEFAULT current_timestamp,
     who         VARCHAR NOT NULL,
     table_name  VARCHAR NOT NULL,
     row_id      BIGINT NOT NULL,

@@ -1,0 +1,179 @@
+"""The SQL model runner: configuration → ref tables, staging views, marts, tests — one transaction.
+
+- `sql/staging/<source>/<name>.sql`: one SELECT each, created as the view `staging.<name>`.
+- `sql/marts/<name>.sql`: one SELECT each, created as the table `marts.<name>`, in dependency
+  order (a mart that mentions `marts.other` is built after `other`).
+- `sql/tests/<name>.sql`: one SELECT each that returns the rows breaking a rule; any row fails
+  the build, and the whole build is rolled back: pages keep the previous figures.
+
+A page therefore sees the old figures or the new ones, never half of each.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from graphlib import CycleError, TopologicalSorter
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pandas as pd
+
+from alambic.config import Config
+from warehouse import SQL_DIR
+from warehouse.connection import Warehouse
+from warehouse.load import raw_table_ddl, record_failure
+from warehouse.migrations import migrate
+from warehouse.resources import RESOURCES
+
+MART_REF = re.compile(r"\bmarts\.(\w+)", re.IGNORECASE)
+
+
+class BuildError(RuntimeError):
+    """A model failed to build or a data test failed; the previous marts are kept."""
+
+
+@dataclass(frozen=True)
+class SqlModel:
+    name: str
+    path: Path
+
+    @property
+    def sql(self) -> str:
+        return self.path.read_text(encoding="utf-8")
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    staging: list[str]
+    marts: dict[str, int]  # mart → rows
+    tests: list[str]
+
+
+def discover(folder: str) -> list[SqlModel]:
+    return [SqlModel(p.stem, p) for p in sorted((SQL_DIR / folder).rglob("*.sql"))]
+
+
+def mart_order(marts: list[SqlModel]) -> list[SqlModel]:
+    """Marts sorted so that each comes after the marts it reads."""
+    by_name = {m.name: m for m in marts}
+    graph = {
+        m.name: {ref for ref in MART_REF.findall(m.sql) if ref in by_name and ref != m.name}
+        for m in marts
+    }
+    try:
+        return [by_name[name] for name in TopologicalSorter(graph).static_order()]
+    except CycleError as exc:
+        raise BuildError(f"Dépendance circulaire entre marts : {exc.args[1]}") from exc
+
+
+def as_of_date(config: Config) -> date:
+    """The build's "today", in the organisation's time zone (fixed by the config in tests)."""
+    if config.as_of:
+        return date.fromisoformat(config.as_of)
+    return datetime.now(ZoneInfo(config.timezone)).date()
+
+
+def reference_frames(config: Config) -> dict[str, pd.DataFrame]:
+    """What the configuration says, as the ref.* tables the SQL models join to."""
+    by_code = {u.code: u for u in config.units}
+
+    def lineage(code: str) -> list[str]:
+        chain = [code]
+        while by_code[chain[-1]].parent is not None:
+            chain.append(by_code[chain[-1]].parent)
+        return chain[::-1]
+
+    units = pd.DataFrame(
+        [
+            {
+                "unit_code": u.code,
+                "name": u.name,
+                "level": u.level,
+                "parent_code": u.parent,
+                "depth": len(lineage(u.code)) - 1,
+                "path": "/".join(lineage(u.code)),
+                "sort": index,
+            }
+            for index, u in enumerate(config.units)
+        ]
+    )
+    analytic = pd.DataFrame(
+        [(u.code, a) for u in config.units for a in u.analytic_accounts],
+        columns=["unit_code", "analytic_code"],
+    )
+    categories = pd.DataFrame(
+        [(c.code, c.label, c.direction, c.sort) for c in config.categories],
+        columns=["category_code", "label", "direction", "sort"],
+    )
+    category_accounts = pd.DataFrame(
+        [(c.code, p) for c in config.categories for p in c.accounts],
+        columns=["category_code", "account_prefix"],
+    )
+    settings = pd.DataFrame(
+        [
+            ("as_of", as_of_date(config).isoformat()),
+            ("timezone", config.timezone),
+            ("fiscal_year_start_month", str(config.fiscal_year_start_month)),
+            ("forecast_gap_ratio", str(config.alerts.get("forecast_gap_ratio", 0.15))),
+        ],
+        columns=["key", "value"],
+    )
+    return {
+        "units": units,
+        "unit_analytic_accounts": analytic,
+        "categories": categories,
+        "category_accounts": category_accounts,
+        "settings": settings,
+    }
+
+
+def write_reference(con: duckdb.DuckDBPyConnection, config: Config) -> None:
+    for name, frame in reference_frames(config).items():
+        con.register("frame", frame)
+        con.execute(f"CREATE OR REPLACE TABLE ref.{name} AS SELECT * FROM frame")
+        con.unregister("frame")
+
+
+def build(warehouse: Warehouse, config: Config) -> BuildResult:
+    """Rebuild every staging view and mart, then run the data tests; all or nothing."""
+    migrate(warehouse)
+    started = datetime.now(timezone.utc)
+    staging = discover("staging")
+    marts = mart_order(discover("marts"))
+    tests = discover("tests")
+    try:
+        with warehouse.write("construction des marts") as con:
+            for res in RESOURCES.values():
+                con.execute(raw_table_ddl(res))  # empty until a source is loaded
+            write_reference(con, config)
+            for model in staging:
+                _run(con, model, f"CREATE OR REPLACE VIEW staging.{model.name} AS\n{model.sql}")
+            counts = {}
+            for model in marts:
+                _run(con, model, f"CREATE OR REPLACE TABLE marts.{model.name} AS\n{model.sql}")
+                counts[model.name] = con.execute(f"SELECT count(*) FROM marts.{model.name}").fetchall()[0][0]
+            for test in tests:
+                failing = _run(con, test, f"SELECT * FROM ({test.sql}) LIMIT 5").fetchall()
+                if failing:
+                    raise BuildError(
+                        f"Test de données {test.path.relative_to(SQL_DIR)} en échec : {failing}"
+                    )
+            con.execute(
+                """INSERT INTO meta.runs (kind, target, started_at, finished_at, rows_in, outcome, message)
+                   VALUES ('build', 'marts', ?, current_timestamp, ?, 'ok', ?)""",
+                [started, sum(counts.values()), f"{len(counts)} marts, {len(tests)} tests"],
+            )
+    except Exception as exc:
+        record_failure(warehouse, "build", "marts", started, exc)
+        raise
+    return BuildResult([m.name for m in staging], counts, [t.name for t in tests])
+
+
+def _run(con: duckdb.DuckDBPyConnection, model: SqlModel, statement: str):
+    try:
+        return con.execute(statement)
+    except duckdb.Error as exc:
+        raise BuildError(f"{model.path.relative_to(SQL_DIR)} : {exc}") from exc
