@@ -1,0 +1,141 @@
+"""The `alambic` command: one entry point for the demo, the server, the flows and the warehouse."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from alambic.config import ConfigError, load_config
+from warehouse.build import BuildError
+from warehouse.connection import WarehouseBusy, WarehouseMissing
+from warehouse.load import LoadError
+
+DEFAULT_PORT = 5006
+DEMO_DIR = Path("data/demo")
+
+
+class NotBuiltYet(SystemExit):
+    """A command of the design that does not exist yet: say so plainly, exit non-zero."""
+
+    def __init__(self, command: str, issue: str):
+        print(
+            f"`alambic {command}` n'est pas encore disponible ({issue}). "
+            "Voir `alambic --help` pour les commandes disponibles.",
+            file=sys.stderr,
+        )
+        super().__init__(2)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from sandbox.demo import build_demo, print_welcome
+
+    config = build_demo(Path(args.dir), seed=args.seed, scale=args.scale, reset=args.reset, log=print)
+    if args.no_serve:
+        return 0
+    print_welcome(config, args.port)
+    return _serve(config, args.port)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    return _serve(load_config(args.config), args.port)
+
+
+def _serve(config, port: int) -> int:
+    from panel_serve import serve
+
+    serve(config, port=port)
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from warehouse.build import build
+    from warehouse.connection import Warehouse
+
+    config = load_config(args.config)
+    result = build(Warehouse.from_config(config), config)
+    for name, rows in result.marts.items():
+        print(f"marts.{name} : {rows} lignes")
+    print(f"{len(result.tests)} tests de données réussis.")
+    return 0
+
+
+def cmd_not_built(issue: str):
+    def run(args: argparse.Namespace) -> int:
+        raise NotBuiltYet(args.command, issue)
+
+    return run
+
+
+CONNECTORS = "arrive avec les connecteurs Odoo / TiBillet / Oceco et les flux Prefect"
+SAFETY = "arrive avec les connexions, les droits, la console SQL et les sauvegardes"
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="alambic",
+        description="Alambic, l'outil de gestion interne de La Raffinerie.",
+    )
+    top.add_argument(
+        "--config", help="fichier de configuration (par défaut : $ALAMBIC_CONFIG, sinon ./alambic.toml)"
+    )
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMANDE")
+
+    demo = sub.add_parser(
+        "demo", help="construit l'organisation fictive par le vrai pipeline, puis sert les tableaux de bord"
+    )
+    demo.add_argument("--scale", type=float, default=1.0, help="taille de l'organisation fictive (1 = La Raffinerie)")
+    demo.add_argument("--seed", type=int, default=42, help="graine du générateur (même graine, mêmes données)")
+    demo.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port HTTP (défaut : {DEFAULT_PORT})")
+    demo.add_argument("--no-serve", action="store_true", help="construire seulement, sans servir")
+    demo.add_argument("--reset", action="store_true", help="reconstruire l'entrepôt de démo même s'il existe")
+    demo.add_argument("--dir", default=str(DEMO_DIR), help=f"dossier de la démo (défaut : {DEMO_DIR})")
+    demo.set_defaults(run=cmd_demo)
+
+    serve = sub.add_parser("serve", help="sert les tableaux de bord sur l'entrepôt configuré")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port HTTP (défaut : {DEFAULT_PORT})")
+    serve.set_defaults(run=cmd_serve)
+
+    build = sub.add_parser("build", help="recalcule les marts (modèles SQL) en une transaction")
+    build.set_defaults(run=cmd_build)
+
+    sync = sub.add_parser("sync", help="synchronise une source (ou toutes) dans l'entrepôt")
+    sync.add_argument("source", nargs="?", choices=["odoo", "tibillet", "oceco"])
+    sync.set_defaults(run=cmd_not_built(CONNECTORS))
+
+    schedule = sub.add_parser("schedule", help="sert les déploiements Prefect avec leurs planifications")
+    schedule.set_defaults(run=cmd_not_built(CONNECTORS))
+
+    sql = sub.add_parser("sql", help="requête SQL en lecture seule sur l'entrepôt")
+    sql.add_argument("query")
+    sql.add_argument("--csv", action="store_true", help="sortie CSV")
+    sql.set_defaults(run=cmd_not_built(SAFETY))
+
+    for name, text in [
+        ("backup", "sauvegarde l'entrepôt et les saisies"),
+        ("restore", "restaure une sauvegarde"),
+        ("users", "gère les comptes (add, passwd, disable)"),
+        ("export", "exporte les marts en Parquet / CSV"),
+    ]:
+        command = sub.add_parser(name, help=text)
+        command.add_argument("args", nargs="*")
+        command.set_defaults(run=cmd_not_built(SAFETY))
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except ConfigError as exc:
+        print(f"Configuration : {exc}", file=sys.stderr)
+        return 1
+    except (WarehouseBusy, WarehouseMissing, BuildError, LoadError) as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,37 @@
+-- Suivi budgétaire — the KPI cards: one row of totals for a unit (and its subtree) and a period.
+--
+-- Parameters: $unit, $date_from (inclusive), $date_to (exclusive), as in recap.sql.
+-- Columns (same definitions as recap.sql):
+--   depenses_previsionnel, depenses_engage, depenses_reel (dépensé),
+--   reste_a_depenser = depenses_previsionnel - depenses_reel - depenses_engage,
+--   depenses_pct_consomme, depenses_depassement,
+--   recettes_previsionnel, recettes_engage, recettes_reel (encaissé),
+--   reste_a_encaisser = recettes_previsionnel - recettes_reel,
+--   solde_reel = recettes_reel - depenses_reel
+WITH figures AS (
+    SELECT
+        coalesce(sum(previsionnel) FILTER (WHERE direction = 'depense'), 0)::DECIMAL(14,2) AS depenses_previsionnel,
+        coalesce(sum(engage) FILTER (WHERE direction = 'depense'), 0)::DECIMAL(14,2) AS depenses_engage,
+        coalesce(sum(reel) FILTER (WHERE direction = 'depense'), 0)::DECIMAL(14,2) AS depenses_reel,
+        coalesce(sum(previsionnel) FILTER (WHERE direction = 'recette'), 0)::DECIMAL(14,2) AS recettes_previsionnel,
+        coalesce(sum(engage) FILTER (WHERE direction = 'recette'), 0)::DECIMAL(14,2) AS recettes_engage,
+        coalesce(sum(reel) FILTER (WHERE direction = 'recette'), 0)::DECIMAL(14,2) AS recettes_reel
+    FROM marts.budget_vs_actual
+    WHERE unit_code IN (SELECT unit_code FROM marts.org_rollup WHERE ancestor_code = $unit)
+      AND month >= date_trunc('month', CAST($date_from AS DATE))
+      AND month < CAST($date_to AS DATE)
+)
+SELECT depenses_previsionnel,
+       depenses_engage,
+       depenses_reel,
+       depenses_previsionnel - depenses_reel - depenses_engage AS reste_a_depenser,
+       CASE WHEN depenses_previsionnel <> 0
+            THEN CAST((depenses_reel + depenses_engage) / depenses_previsionnel AS DOUBLE) END
+           AS depenses_pct_consomme,
+       (depenses_reel + depenses_engage) > depenses_previsionnel AS depenses_depassement,
+       recettes_previsionnel,
+       recettes_engage,
+       recettes_reel,
+       recettes_previsionnel - recettes_reel AS reste_a_encaisser,
+       recettes_reel - depenses_reel AS solde_reel
+FROM figures
