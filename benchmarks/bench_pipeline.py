@@ -1,0 +1,127 @@
+"""Benchmark: sandbox generation, raw load, model build and every page query, by scale.
+
+    uv run python benchmarks/bench_pipeline.py            # scales 1 and 10
+    uv run python benchmarks/bench_pipeline.py --scales 1 # quicker
+
+Prints a Markdown report (machine, scale, sizes, timings) and writes it to
+benchmarks/results/pipeline-<date>.md. Page queries are timed on a fresh read connection, without
+the page cache (median of several runs), for the whole organisation over a year and for one pôle
+over a quarter. Times depend on the machine and on its load: compare runs on one machine only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from alambic.config import load_config
+from dashboards.queries import QUERIES_DIR, query_sql
+from sandbox.demo import load_sandbox
+from sandbox.demo_config import write_demo_config
+from sandbox.generate import generate
+from warehouse.build import build
+from warehouse.connection import Warehouse
+
+RESULTS_DIR = Path(__file__).parent / "results"
+QUERY_RUNS = 7
+TODAY = date(2026, 11, 27)
+
+
+def machine() -> str:
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+         if line.startswith("model name")),
+        platform.processor() or "?",
+    )
+    mem_kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                      if line.startswith("MemTotal")))
+    return (f"{cpu}, {os.cpu_count()} cœurs, {mem_kb / 2**20:.0f} Gio de mémoire ; "
+            f"Python {platform.python_version()}, DuckDB {duckdb.__version__}, {platform.system()} {platform.release()}")
+
+
+def timed(step):
+    started = time.perf_counter()
+    result = step()
+    return result, time.perf_counter() - started
+
+
+def page_query_times(warehouse: Warehouse) -> list[tuple[str, str, float, int]]:
+    """(query, filter, median seconds, rows) for every page query, two typical filters."""
+    with warehouse.read() as con:
+        pole = con.execute("SELECT unit_code FROM marts.org_tree WHERE level = 'pole' ORDER BY sort LIMIT 1").fetchall()[0][0]
+    filters = {
+        "Raffinerie, 2025": {"unit": "R", "date_from": "2025-01-01", "date_to": "2026-01-01"},
+        f"pôle {pole}, T3 2025": {"unit": pole, "date_from": "2025-07-01", "date_to": "2025-10-01"},
+    }
+    rows = []
+    for path in sorted(QUERIES_DIR.rglob("*.sql")):
+        name = str(path.relative_to(QUERIES_DIR).with_suffix(""))
+        sql = query_sql(name)
+        for label, params in filters.items():
+            used = {k: v for k, v in params.items() if f"${k}" in sql}
+            times, count = [], 0
+            for _ in range(QUERY_RUNS):
+                with warehouse.read() as con:
+                    started = time.perf_counter()
+                    count = len(con.execute(sql, used).fetchall())
+                    times.append(time.perf_counter() - started)
+            rows.append((name, label, statistics.median(times), count))
+    return rows
+
+
+def bench(scale: float, directory: Path) -> str:
+    org, t_generate = timed(lambda: generate(seed=42, scale=scale, today=TODAY))
+    config = load_config(write_demo_config(org, directory, directory / "alambic.duckdb"))
+    warehouse = Warehouse.from_config(config)
+    _, t_load = timed(lambda: load_sandbox(warehouse, org))
+    result, t_build = timed(lambda: build(warehouse, config))
+    _, t_rebuild = timed(lambda: build(warehouse, config))
+    records = sum(len(r) for source in (org.odoo["17"], org.tibillet, org.oceco) for r in source.values())
+    size_mb = config.warehouse_path.stat().st_size / 2**20
+    lines = [
+        f"### Échelle {scale:g}",
+        "",
+        f"{len(org.units)} unités, {len(org.people)} personnes, {records} enregistrements sources, "
+        f"marts : {sum(result.marts.values())} lignes, fichier {size_mb:.1f} Mio.",
+        "",
+        "| étape | secondes |",
+        "|---|---:|",
+        f"| génération | {t_generate:.2f} |",
+        f"| chargement (raw + saisies) | {t_load:.2f} |",
+        f"| construction des marts + tests | {t_build:.2f} |",
+        f"| reconstruction (rien de neuf) | {t_rebuild:.2f} |",
+        "",
+        "| requête de page | filtre | médiane (ms) | lignes |",
+        "|---|---|---:|---:|",
+    ]
+    for name, label, seconds, count in page_query_times(warehouse):
+        lines.append(f"| {name} | {label} | {seconds * 1000:.1f} | {count} |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", type=float, nargs="+", default=[1, 10])
+    args = parser.parse_args()
+    report = [f"# Benchmark du pipeline — {date.today().isoformat()}", "", f"Machine : {machine()}", ""]
+    for scale in args.scales:
+        with tempfile.TemporaryDirectory() as tmp:
+            section = bench(scale, Path(tmp))
+        print(section, flush=True)
+        report.append(section)
+    RESULTS_DIR.mkdir(exist_ok=True)
+    out = RESULTS_DIR / f"pipeline-{date.today().isoformat()}.md"
+    out.write_text("\n".join(report), encoding="utf-8")
+    print(f"Rapport écrit dans {out}")
+
+
+if __name__ == "__main__":
+    main()
