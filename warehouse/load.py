@@ -23,6 +23,24 @@ class LoadError(ValueError):
 
 
 @dataclass(frozen=True)
+class Watermark:
+    """Where an incremental sync of one resource stopped (e.g. Odoo's last write_date and id)."""
+
+    value: str | None
+    last_key: str | None = None
+
+
+def read_watermark(warehouse: Warehouse, source: str, name: str) -> Watermark | None:
+    if not warehouse.path.exists():
+        return None
+    with warehouse.read("lecture du filigrane") as con:
+        rows = con.execute(
+            "SELECT watermark, last_key FROM meta.watermarks WHERE source = ? AND resource = ?", [source, name]
+        ).fetchall()
+    return Watermark(*rows[0]) if rows else None
+
+
+@dataclass(frozen=True)
 class LoadResult:
     table: str
     rows_in: int
@@ -68,11 +86,16 @@ def load_records(
     records: Iterable[dict],
     *,
     delete_missing: bool = False,
+    watermark: Watermark | None = None,
+    quarantine: Iterable[tuple[dict, str]] = (),
 ) -> LoadResult:
     """Upsert `records` into raw_<source>.<name>.
 
     delete_missing: the batch is the complete set of the resource; keys absent from it are
     deleted (how a full reconciliation catches records deleted at the source).
+    watermark: how far this batch goes at the source; saved in the same transaction, so a
+    failed load never moves it and the next run resumes from the last good one.
+    quarantine: (record, reason) pairs set aside in meta.quarantine, in the same transaction.
     """
     res = resource(source, name)
     incoming = prepare(res, records)  # outside the lock: no file held while we compute
@@ -108,17 +131,48 @@ def load_records(
                     f"DELETE FROM {res.table} WHERE key NOT IN (SELECT key FROM incoming)"
                 ).fetchall()[0][0]
             con.unregister("incoming")
+            if watermark is not None:
+                con.execute(
+                    """INSERT OR REPLACE INTO meta.watermarks (source, resource, watermark, last_key, updated_at)
+                       VALUES (?, ?, ?, ?, current_timestamp)""",
+                    [res.source, res.name, watermark.value, watermark.last_key],
+                )
+            set_aside = [
+                (run_id, res.source, res.name, _key_or_none(res, record), reason,
+                 json.dumps(record, ensure_ascii=False, default=str))
+                for record, reason in quarantine
+            ]
+            if set_aside:
+                con.executemany(
+                    """INSERT INTO meta.quarantine (run_id, source, resource, record_key, reason, payload)
+                       VALUES (?, ?, ?, ?, ?, ?)""",
+                    set_aside,
+                )
             con.execute(
                 """INSERT INTO meta.runs (run_id, kind, target, started_at, finished_at, rows_in,
                                           rows_new, rows_changed, rows_unchanged, outcome, message)
                    VALUES (?, 'load', ?, ?, current_timestamp, ?, ?, ?, ?, 'ok', ?)""",
                 [run_id, res.table, started, len(incoming), new, changed, unchanged,
-                 f"{deleted} supprimé(s)" if delete_missing else None],
+                 _summary(deleted if delete_missing else None, len(set_aside))],
             )
     except Exception as exc:
         record_failure(warehouse, "load", res.table, started, exc)
         raise
     return LoadResult(res.table, len(incoming), new, changed, unchanged, deleted)
+
+
+def _key_or_none(res: Resource, record: dict) -> str | None:
+    try:
+        return str(res.key(record))
+    except (KeyError, TypeError, AttributeError):
+        return None
+
+
+def _summary(deleted: int | None, quarantined: int) -> str | None:
+    parts = ([f"{deleted} supprimé(s)"] if deleted is not None else []) + (
+        [f"{quarantined} en quarantaine"] if quarantined else []
+    )
+    return ", ".join(parts) or None
 
 
 def record_failure(warehouse: Warehouse, kind: str, target: str, started: datetime, exc: Exception) -> None:

@@ -4,7 +4,7 @@ import pytest
 
 from warehouse.connection import Warehouse
 
-from warehouse.load import LoadError, load_records
+from warehouse.load import LoadError, Watermark, load_records, read_watermark
 from warehouse.migrations import migrate
 
 MOVES = [
@@ -99,3 +99,27 @@ def test_delete_missing_reconciles_a_full_batch(warehouse):
     result = load_records(warehouse, "odoo", "account_move", MOVES[:1], delete_missing=True)
     assert result.rows_deleted == 1
     assert [r[0] for r in table(warehouse)] == ["1"]
+
+
+def test_watermark_and_quarantine_are_saved_with_the_batch(warehouse):
+    migrate(warehouse)
+    bad = {"id": 7, "amount_total": "pas un nombre"}
+    load_records(
+        warehouse, "odoo", "account_move", MOVES,
+        watermark=Watermark("2025-01-03 10:00:00", "2"), quarantine=[(bad, "amount_total n'est pas un nombre")],
+    )
+    assert read_watermark(warehouse, "odoo", "account_move") == Watermark("2025-01-03 10:00:00", "2")
+    with warehouse.read() as con:
+        rows = con.execute("SELECT source, resource, record_key, reason FROM meta.quarantine").fetchall()
+        message = con.execute("SELECT message FROM meta.runs WHERE kind = 'load'").fetchall()
+    assert rows == [("odoo", "account_move", "7", "amount_total n'est pas un nombre")]
+    assert message == [("1 en quarantaine",)]
+
+
+def test_a_failed_batch_does_not_move_the_watermark(config):
+    warehouse = FailingAtTheEnd(config.warehouse_path)
+    migrate(warehouse)
+    load_records(Warehouse(config.warehouse_path), "odoo", "account_move", MOVES, watermark=Watermark("A", "1"))
+    with pytest.raises(OSError):
+        load_records(warehouse, "odoo", "account_move", MOVES, watermark=Watermark("B", "2"))
+    assert read_watermark(warehouse, "odoo", "account_move") == Watermark("A", "1")
