@@ -1,0 +1,54 @@
+"""`alambic schedule`: the flows as Prefect deployments, on the configuration's cron schedules.
+
+    [schedules]              # cron expressions, in the organisation's time zone (Indian/Reunion)
+    refresh = "0 7-23 * * *" # every source, then the build
+    build = ""               # empty: no schedule of its own
+
+Each deployment runs one flow run at a time; writers to the warehouse never write at once
+anyway: every write goes through the warehouse's writer lock (warehouse/connection.py).
+"""
+
+from __future__ import annotations
+
+from prefect import serve
+from prefect.schedules import Cron
+
+from alambic.config import Config
+from flows.connect import configured_sources
+from flows.extract import build_marts, refresh, sync
+
+DEFAULT_SCHEDULES = {"refresh": "0 7-23 * * *"}
+
+
+def deployments(config: Config) -> list:
+    """The RunnerDeployments of this configuration: refresh, build, and one sync per source."""
+    schedules = {**DEFAULT_SCHEDULES, **config.schedules}
+    params = {"config_path": str(config.path)}
+
+    def on(name: str) -> list:
+        cron = schedules.get(name)
+        return [Cron(cron, timezone=config.timezone)] if cron else []
+
+    result = [
+        refresh.to_deployment(name="alambic-refresh", schedules=on("refresh"), parameters=params,
+                              concurrency_limit=1, description="Toutes les sources, puis les marts."),
+        build_marts.to_deployment(name="alambic-build", schedules=on("build"), parameters=params,
+                                  concurrency_limit=1, description="Recalcule les marts."),
+    ]
+    for source in configured_sources(config):
+        result.append(
+            sync.to_deployment(name=f"alambic-sync-{source}", schedules=on(f"sync-{source}"),
+                               parameters={**params, "source": source}, concurrency_limit=1,
+                               description=f"Synchronise {source}.")
+        )
+    return result
+
+
+def register(config: Config) -> list:
+    """Create or update the deployments on the Prefect server, without running them."""
+    return [deployment.apply() for deployment in deployments(config)]
+
+
+def serve_schedules(config: Config) -> None:
+    """Register the deployments and run their scheduled flow runs until interrupted."""
+    serve(*deployments(config))

@@ -1,0 +1,98 @@
+"""The Prefect flows: one sync per source, the model build, and `refresh` (all sources, then build).
+
+Each resource is two tasks, so that progress shows resource by resource in the Prefect UI:
+"extraction" (network, retried with backoff) and "chargement" (one warehouse transaction, never
+retried: it either happened whole or not at all). Row counts and durations go to the run logs.
+"""
+
+from __future__ import annotations
+
+import time
+
+from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from alambic.config import Config, ConfigError, load_config
+from flows.connect import configured_sources, make_client
+from flows.sync import ResourceReport, fetch_batch, load_batch, source_resources
+from warehouse.build import build
+from warehouse.connection import Warehouse
+from warehouse.migrations import migrate
+
+DEFAULT_RETRY_DELAYS = [5, 30, 120]
+
+
+def _retry_on_source_errors(task, task_run, state) -> bool:
+    """Retry what may pass next time (network); a configuration error will not."""
+    try:
+        state.result()
+    except ConfigError:
+        return False
+    except Exception:  # noqa: BLE001
+        return True
+    return False
+
+
+@task(name="extraction", cache_policy=NO_CACHE, retry_condition_fn=_retry_on_source_errors)
+def fetch_resource(client, warehouse: Warehouse, source: str, resource: str):
+    return fetch_batch(client, warehouse, source, resource)
+
+
+@task(name="chargement", cache_policy=NO_CACHE)
+def load_resource(warehouse: Warehouse, source: str, resource: str, batch, started: float) -> ResourceReport:
+    return load_batch(warehouse, source, resource, batch, started)
+
+
+def _retry_delays(config: Config) -> list[float]:
+    return list(config.sources.get("retry_delays", DEFAULT_RETRY_DELAYS))
+
+
+@flow(name="sync", flow_run_name="sync-{source}", log_prints=False)
+def sync(source: str, config_path: str | None = None) -> list[ResourceReport]:
+    """Bring one source's changes into the raw tables, resource by resource."""
+    logger = get_run_logger()
+    config = load_config(config_path)
+    warehouse = Warehouse.from_config(config)
+    migrate(warehouse)
+    client = make_client(config, source)
+    delays = _retry_delays(config)
+    fetch = fetch_resource.with_options(retries=len(delays), retry_delay_seconds=delays)
+    reports = []
+    for resource in source_resources(source):
+        started = time.perf_counter()
+        batch = fetch.with_options(task_run_name=f"extraction {source}/{resource}")(
+            client, warehouse, source, resource
+        )
+        report = load_resource.with_options(task_run_name=f"chargement {source}/{resource}")(
+            warehouse, source, resource, batch, started
+        )
+        logger.info(report.line())
+        reports.append(report)
+    return reports
+
+
+@flow(name="build")
+def build_marts(config_path: str | None = None) -> dict[str, int]:
+    """Rebuild staging and marts in one transaction, then the data tests."""
+    config = load_config(config_path)
+    result = build(Warehouse.from_config(config), config)
+    get_run_logger().info(f"{len(result.marts)} marts construits, {len(result.tests)} tests de données réussis")
+    return result.marts
+
+
+@flow(name="refresh")
+def refresh(config_path: str | None = None, sources: list[str] | None = None) -> dict[str, int]:
+    """Every configured source, then the build. A source that fails does not stop the others;
+    the build runs on what is loaded, and the run ends failed, naming the failed sources."""
+    logger = get_run_logger()
+    config = load_config(config_path)
+    failures = []
+    for source in sources or configured_sources(config):
+        state = sync(source, config_path, return_state=True)
+        if state.is_failed():
+            failures.append(f"{source} : {state.message}")
+            logger.error(f"Échec de la synchronisation {source} : {state.message}")
+    marts = build_marts(config_path)
+    if failures:
+        raise RuntimeError("Sources en échec — " + " ; ".join(failures))
+    return marts
