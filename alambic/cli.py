@@ -60,6 +60,35 @@ def cmd_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sql(args: argparse.Namespace) -> int:
+    from warehouse.connection import Warehouse
+    from warehouse.sql_console import QueryRefused, run_readonly
+
+    config = load_config(args.config)
+    try:
+        result = run_readonly(Warehouse.from_config(config), args.query, row_cap=args.max_rows)
+    except QueryRefused as exc:
+        print(f"Refusé : {exc}", file=sys.stderr)
+        return 1
+    if args.csv:
+        result.frame.to_csv(sys.stdout, index=False)
+    else:
+        print(result.frame.to_string(index=False) if len(result.frame) else "(aucune ligne)")
+    if result.truncated:
+        print(f"… seules les {args.max_rows} premières lignes sont affichées.", file=sys.stderr)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from warehouse.connection import Warehouse
+    from warehouse.export import export_marts
+
+    config = load_config(args.config)
+    for path in export_marts(Warehouse.from_config(config), Path(args.directory), args.format):
+        print(path)
+    return 0
+
+
 def cmd_not_built(issue: str):
     def run(args: argparse.Namespace) -> int:
         raise NotBuiltYet(args.command, issue)
@@ -107,15 +136,20 @@ def parser() -> argparse.ArgumentParser:
     schedule.set_defaults(run=cmd_not_built(CONNECTORS))
 
     sql = sub.add_parser("sql", help="requête SQL en lecture seule sur l'entrepôt")
-    sql.add_argument("query")
+    sql.add_argument("query", help="une requête SELECT")
     sql.add_argument("--csv", action="store_true", help="sortie CSV")
-    sql.set_defaults(run=cmd_not_built(SAFETY))
+    sql.add_argument("--max-rows", type=int, default=10_000, help="nombre maximal de lignes (défaut : 10 000)")
+    sql.set_defaults(run=cmd_sql)
+
+    export = sub.add_parser("export", help="exporte les marts en Parquet ou CSV")
+    export.add_argument("directory", nargs="?", default="export", help="dossier de sortie (défaut : ./export)")
+    export.add_argument("--format", choices=["parquet", "csv"], default="parquet")
+    export.set_defaults(run=cmd_export)
 
     for name, text in [
         ("backup", "sauvegarde l'entrepôt et les saisies"),
         ("restore", "restaure une sauvegarde"),
         ("users", "gère les comptes (add, passwd, disable)"),
-        ("export", "exporte les marts en Parquet / CSV"),
     ]:
         command = sub.add_parser(name, help=text)
         command.add_argument("args", nargs="*")

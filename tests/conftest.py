@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 import pytest
 
-from alambic.config import Config, parse_config
+from alambic.config import Config, load_config
 from warehouse.connection import Warehouse
 
 REPO = Path(__file__).resolve().parent.parent
@@ -15,11 +14,15 @@ EXAMPLE_CONFIG = REPO / "alambic.example.toml"
 
 
 def small_config(directory: Path, *, as_of: str = "2025-03-15", lock_timeout: float = 10) -> Config:
-    """The example configuration (La Raffinerie's categories, a small tree) with its warehouse in `directory`."""
-    data = tomllib.loads(EXAMPLE_CONFIG.read_text(encoding="utf-8"))
-    data["organisation"]["as_of"] = as_of
-    data["warehouse"] = {"path": str(directory / "alambic.duckdb"), "lock_timeout_seconds": lock_timeout}
-    return parse_config(data, directory / "alambic.toml")
+    """The example configuration (La Raffinerie's categories, a small tree) with its warehouse in
+    `directory`, written to `directory/alambic.toml` so that commands can be pointed at it too."""
+    text = EXAMPLE_CONFIG.read_text(encoding="utf-8")
+    text = text.replace('path = "data/alambic.duckdb"', f'path = "{directory / "alambic.duckdb"}"')
+    text = text.replace("lock_timeout_seconds = 30", f"lock_timeout_seconds = {lock_timeout}")
+    text = text.replace("[organisation]\n", f'[organisation]\nas_of = "{as_of}"\n', 1)
+    path = directory / "alambic.toml"
+    path.write_text(text, encoding="utf-8")
+    return load_config(path)
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ def test_help_lists_every_command_in_french():
     assert "l'outil de gestion interne" in result.stdout
 
 
-@pytest.mark.parametrize("command", [["sync", "odoo"], ["schedule"], ["sql", "SELECT 1"], ["backup"], ["users", "add"]])
+@pytest.mark.parametrize("command", [["backup"], ["restore"], ["users", "add"]])
 def test_a_command_not_built_yet_says_so_and_fails(command):
     result = alambic(*command)
     assert result.returncode == 2
@@ -31,3 +31,17 @@ def test_a_missing_configuration_is_a_clear_error(tmp_path):
     result = alambic("--config", str(tmp_path / "absent.toml"), "build")
     assert result.returncode == 1
     assert "Fichier de configuration introuvable" in result.stderr
+
+
+def test_sql_reads_and_refuses_writes(tmp_path):
+    from tests.conftest import small_config
+    from warehouse.build import build
+    from warehouse.connection import Warehouse
+
+    config = small_config(tmp_path)
+    build(Warehouse.from_config(config), config)
+    config_file = config.path
+    result = alambic("--config", str(config_file), "sql", "SELECT name FROM ref.units WHERE unit_code = '303'", "--csv")
+    assert result.returncode == 0 and result.stdout.splitlines() == ["name", "Potager"]
+    refused = alambic("--config", str(config_file), "sql", "DROP TABLE ref.units")
+    assert refused.returncode == 1 and "Seules les lectures" in refused.stderr

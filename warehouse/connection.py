@@ -84,11 +84,13 @@ class Warehouse:
             f"(attente pour : {what}). Une mise à jour est sans doute en cours : réessayez dans un instant."
         )
 
-    def _connect(self, read_only: bool, what: str, deadline: float) -> duckdb.DuckDBPyConnection:
+    def _connect(
+        self, read_only: bool, what: str, deadline: float, settings: dict | None = None
+    ) -> duckdb.DuckDBPyConnection:
         """Open the file, retrying while a process outside this policy (e.g. the DuckDB CLI) holds it."""
         while True:
             try:
-                return duckdb.connect(str(self.path), read_only=read_only)
+                return duckdb.connect(str(self.path), read_only=read_only, config=settings or {})
             except duckdb.IOException as exc:
                 if "lock" not in str(exc).lower():
                     raise
@@ -112,10 +114,13 @@ class Warehouse:
             yield deadline
 
     @contextmanager
-    def read(self, what: str = "lecture") -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-only connection, shared with other readers, closed when the block ends."""
+    def read(self, what: str = "lecture", settings: dict | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection, shared with other readers, closed when the block ends.
+
+        settings: DuckDB configuration options for this connection (e.g. the SQL console's locks).
+        """
         with self._shared(what) as deadline:
-            con = self._connect(True, what, deadline)
+            con = self._connect(True, what, deadline, settings)
             try:
                 yield con
             finally:

@@ -1,0 +1,54 @@
+"""Hostile statements on the SQL console are refused or stopped, with a clear French message."""
+
+import pytest
+
+from warehouse.migrations import migrate
+from warehouse.sql_console import QueryRefused, run_readonly
+
+
+@pytest.fixture
+def ready(warehouse):
+    migrate(warehouse)
+    with warehouse.write() as con:
+        con.execute("CREATE TABLE marts.t AS SELECT range AS n FROM range(50)")
+    return warehouse
+
+
+def test_a_select_returns_a_table(ready):
+    result = run_readonly(ready, "SELECT sum(n) AS total FROM marts.t")
+    assert result.frame.to_dict("records") == [{"total": 1225}]
+    assert not result.truncated
+
+
+def test_rows_are_capped(ready):
+    result = run_readonly(ready, "SELECT * FROM marts.t", row_cap=10)
+    assert len(result.frame) == 10 and result.truncated
+
+
+@pytest.mark.parametrize(
+    "sql, message",
+    [
+        ("DROP TABLE marts.t", "Seules les lectures"),
+        ("INSERT INTO marts.t VALUES (1)", "Seules les lectures"),
+        ("COPY marts.t TO '/tmp/fuite.csv'", "Seules les lectures"),
+        ("ATTACH '/tmp/autre.duckdb'", "Seules les lectures"),
+        ("SET threads = 1", "Seules les lectures"),
+        ("INSTALL httpfs", "Seules les lectures"),
+        ("LOAD httpfs", "Seules les lectures"),
+        ("SELECT 1; DROP TABLE marts.t", "Une seule requête"),
+        ("SELECT * FROM read_csv('/etc/passwd')", "ni aux fichiers ni au réseau"),
+        ("SELECT * FROM read_text('/etc/hostname')", "ni aux fichiers ni au réseau"),
+        ("SELECT * FROM 'https://example.org/x.parquet'", "ni aux fichiers ni au réseau"),
+        ("SELEC 1", "Requête illisible"),
+        ("SELECT * FROM marts.absente", "Erreur SQL"),
+    ],
+)
+def test_hostile_or_wrong_statements_are_refused(ready, sql, message):
+    with pytest.raises(QueryRefused, match=message):
+        run_readonly(ready, sql)
+    assert run_readonly(ready, "SELECT count(*) AS n FROM marts.t").frame["n"].tolist() == [50]
+
+
+def test_a_query_that_runs_forever_is_stopped(ready):
+    with pytest.raises(QueryRefused, match="plus de 0.5 s"):
+        run_readonly(ready, "SELECT count(*) FROM range(10000000000) a, range(1000) b", time_limit=0.5)

@@ -1,0 +1,79 @@
+"""Read-only SQL for analysts (`alambic sql`, the SQL console page), safe on a shared warehouse.
+
+Defence in depth: only one SELECT statement is accepted; the connection is read-only, with file
+and network access switched off, extensions neither installed nor loaded, and its configuration
+locked (no SET); a time limit interrupts a query that runs too long; a row cap bounds the answer.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+
+from warehouse.connection import Warehouse
+
+LOCKED_SETTINGS = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+    "lock_configuration": True,
+}
+DEFAULT_ROW_CAP = 10_000
+DEFAULT_TIME_LIMIT = 30.0
+
+
+class QueryRefused(ValueError):
+    """The query is not allowed or failed; the message says why, in French."""
+
+
+@dataclass(frozen=True)
+class ConsoleResult:
+    frame: pd.DataFrame
+    truncated: bool  # more rows than the cap: only the first `row_cap` are shown
+
+
+def check_statement(con: duckdb.DuckDBPyConnection, sql: str) -> None:
+    try:
+        statements = con.extract_statements(sql)
+    except duckdb.Error as exc:
+        raise QueryRefused(f"Requête illisible : {_first_line(exc)}") from exc
+    if len(statements) != 1:
+        raise QueryRefused(f"Une seule requête à la fois, s'il vous plaît ({len(statements)} trouvées).")
+    kind = statements[0].type
+    if kind != duckdb.StatementType.SELECT:
+        raise QueryRefused(
+            f"Seules les lectures (SELECT) sont permises ici ; refusé : {kind.name}. "
+            "L'entrepôt se modifie par les formulaires et les flux, pas par la console."
+        )
+
+
+def run_readonly(
+    warehouse: Warehouse, sql: str, *, row_cap: int = DEFAULT_ROW_CAP, time_limit: float = DEFAULT_TIME_LIMIT
+) -> ConsoleResult:
+    with warehouse.read("console SQL", settings=LOCKED_SETTINGS) as con:
+        check_statement(con, sql)
+        timer = threading.Timer(time_limit, con.interrupt)
+        timer.start()
+        try:
+            con.execute(sql)
+            columns = [d[0] for d in con.description or []]
+            rows = con.fetchmany(row_cap + 1)
+        except duckdb.InterruptException as exc:
+            raise QueryRefused(f"Requête arrêtée : plus de {time_limit:g} s d'exécution.") from exc
+        except duckdb.PermissionException as exc:
+            raise QueryRefused(
+                "Refusé : la console n'a accès ni aux fichiers ni au réseau, seulement à l'entrepôt."
+            ) from exc
+        except duckdb.Error as exc:
+            raise QueryRefused(f"Erreur SQL : {_first_line(exc)}") from exc
+        finally:
+            timer.cancel()
+    return ConsoleResult(pd.DataFrame(rows[:row_cap], columns=columns), len(rows) > row_cap)
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0]
