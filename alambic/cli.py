@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from alambic.config import ConfigError, load_config
+from warehouse.backup import BackupError
 from warehouse.build import BuildError
 from warehouse.connection import WarehouseBusy, WarehouseMissing
 from warehouse.load import LoadError
@@ -89,6 +90,26 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    from warehouse.backup import backup
+    from warehouse.connection import Warehouse
+
+    config = load_config(args.config)
+    print(f"Sauvegarde écrite dans {backup(Warehouse.from_config(config), config.backups_path)}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from warehouse.backup import latest_backup, restore
+    from warehouse.connection import Warehouse
+
+    config = load_config(args.config)
+    source = Path(args.backup) if args.backup else latest_backup(config.backups_path)
+    restore(Warehouse.from_config(config), source, app_only=args.app_only)
+    print(f"Restauré depuis {source}" + (" (saisies seulement)" if args.app_only else ""))
+    return 0
+
+
 def cmd_not_built(issue: str):
     def run(args: argparse.Namespace) -> int:
         raise NotBuiltYet(args.command, issue)
@@ -146,14 +167,18 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["parquet", "csv"], default="parquet")
     export.set_defaults(run=cmd_export)
 
-    for name, text in [
-        ("backup", "sauvegarde l'entrepôt et les saisies"),
-        ("restore", "restaure une sauvegarde"),
-        ("users", "gère les comptes (add, passwd, disable)"),
-    ]:
-        command = sub.add_parser(name, help=text)
-        command.add_argument("args", nargs="*")
-        command.set_defaults(run=cmd_not_built(SAFETY))
+    backup = sub.add_parser("backup", help="sauvegarde l'entrepôt et les saisies des membres")
+    backup.set_defaults(run=cmd_backup)
+
+    restore = sub.add_parser("restore", help="restaure une sauvegarde (la plus récente par défaut)")
+    restore.add_argument("backup", nargs="?", help="dossier de la sauvegarde")
+    restore.add_argument("--app-only", action="store_true",
+                         help="ne remplacer que les saisies des membres (app.*) de l'entrepôt actuel")
+    restore.set_defaults(run=cmd_restore)
+
+    users = sub.add_parser("users", help="gère les comptes (add, passwd, disable)")
+    users.add_argument("args", nargs="*")
+    users.set_defaults(run=cmd_not_built(SAFETY))
     return top
 
 
@@ -164,7 +189,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"Configuration : {exc}", file=sys.stderr)
         return 1
-    except (WarehouseBusy, WarehouseMissing, BuildError, LoadError) as exc:
+    except (WarehouseBusy, WarehouseMissing, BuildError, LoadError, BackupError) as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -53,6 +53,7 @@ class Config:
     timezone: str
     fiscal_year_start_month: int
     warehouse_path: Path
+    backups_path: Path
     lock_timeout_seconds: float
     units: tuple[Unit, ...]
     categories: tuple[Category, ...]
@@ -99,6 +100,9 @@ def parse_config(data: dict, path: Path) -> Config:
     wh_path = Path(warehouse.get("path", "data/alambic.duckdb"))
     if not wh_path.is_absolute():
         wh_path = (path.parent / wh_path).resolve()
+    backups = Path(warehouse.get("backups", "data/backups"))
+    if not backups.is_absolute():
+        backups = (path.parent / backups).resolve()
     units = tuple(_parse_unit(raw, path) for raw in data.get("units", []))
     categories = tuple(
         _parse_category(raw, index, path) for index, raw in enumerate(data.get("categories", []))
@@ -114,6 +118,7 @@ def parse_config(data: dict, path: Path) -> Config:
         timezone=org.get("timezone", "Indian/Reunion"),
         fiscal_year_start_month=fy_month,
         warehouse_path=wh_path,
+        backups_path=backups,
         lock_timeout_seconds=float(warehouse.get("lock_timeout_seconds", 30)),
         units=units,
         categories=categories,

@@ -19,6 +19,7 @@ import pandas as pd
 from alambic.config import Config, load_config
 from sandbox.demo_config import write_demo_config
 from sandbox.generate import SandboxOrganisation, generate
+from warehouse.app_rows import advance_id_sequence, insert_rows
 from warehouse.build import build
 from warehouse.connection import Warehouse
 from warehouse.load import load_records
@@ -87,22 +88,10 @@ def load_sandbox(
 def seed_app_rows(warehouse: Warehouse, rows_by_table: dict[str, list[dict]]) -> None:
     """Insert what members would have entered, keeping the generator's ids, in one transaction."""
     with warehouse.write("saisies de démonstration") as con:
-        highest = 0
         for table, rows in rows_by_table.items():
-            if not rows:
-                continue
-            frame = pd.DataFrame(rows)
-            con.register("frame", frame)
-            con.execute(f"INSERT INTO app.{table} BY NAME SELECT * FROM frame")
-            con.unregister("frame")
-            (id_column,) = con.execute(
-                """SELECT constraint_column_names[1] FROM duckdb_constraints()
-                   WHERE schema_name = 'app' AND table_name = ? AND constraint_type = 'PRIMARY KEY'""",
-                [table],
-            ).fetchall()[0]
-            highest = max(highest, int(frame[id_column].max()))
-        # Move the shared id sequence past the ids the generator used.
-        con.execute("SELECT max(nextval('app.id_seq')) FROM range(?)", [highest]).fetchall()
+            if rows:
+                insert_rows(con, table, pd.DataFrame(rows))
+        advance_id_sequence(con)
 
 
 def print_welcome(config: Config, port: int) -> None:

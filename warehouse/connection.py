@@ -127,12 +127,22 @@ class Warehouse:
                 con.close()
 
     @contextmanager
-    def write(self, what: str = "écriture") -> Iterator[duckdb.DuckDBPyConnection]:
-        """One transaction on the file, alone. Committed if the block ends normally, else rolled back."""
+    def exclusive(self, what: str) -> Iterator[float]:
+        """Hold the file alone (no connection opened); yields the deadline for what follows.
+
+        For file-level work (a restore copies the file back); the data version changes on exit.
+        """
         deadline = time.monotonic() + self.lock_timeout
         with self._flock(self._turnstile_path, fcntl.LOCK_EX, what, deadline), self._flock(
             self._lock_path, fcntl.LOCK_EX, what, deadline
         ):
+            yield deadline
+            self._version_path.write_text(uuid.uuid4().hex)
+
+    @contextmanager
+    def write(self, what: str = "écriture") -> Iterator[duckdb.DuckDBPyConnection]:
+        """One transaction on the file, alone. Committed if the block ends normally, else rolled back."""
+        with self.exclusive(what) as deadline:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             con = self._connect(False, what, deadline)
             try:
@@ -143,7 +153,6 @@ class Warehouse:
                     con.rollback()
                     raise
                 con.commit()
-                self._version_path.write_text(uuid.uuid4().hex)
             finally:
                 con.close()
 
