@@ -3,6 +3,7 @@
     [schedules]              # cron expressions, in the organisation's time zone (Indian/Reunion)
     refresh = "0 7-23 * * *" # every source, then the build
     build = ""               # empty: no schedule of its own
+    backup = "30 2 * * *"    # nightly copy of the warehouse and of the members' entries
 
 Each deployment runs one flow run at a time; writers to the warehouse never write at once
 anyway: every write goes through the warehouse's writer lock (warehouse/connection.py).
@@ -15,9 +16,9 @@ from prefect.schedules import Cron
 
 from alambic.config import Config
 from flows.connect import configured_sources
-from flows.extract import build_marts, refresh, sync
+from flows.extract import backup_warehouse, build_marts, refresh, sync
 
-DEFAULT_SCHEDULES = {"refresh": "0 7-23 * * *"}
+DEFAULT_SCHEDULES = {"refresh": "0 7-23 * * *", "backup": "30 2 * * *"}
 
 
 def deployments(config: Config) -> list:
@@ -35,6 +36,10 @@ def deployments(config: Config) -> list:
         build_marts.to_deployment(name="alambic-build", schedules=on("build"), parameters=params,
                                   concurrency_limit=1, description="Recalcule les marts."),
     ]
+    result.append(
+        backup_warehouse.to_deployment(name="alambic-backup", schedules=on("backup"), parameters=params,
+                                       concurrency_limit=1, description="Sauvegarde l'entrepôt et les saisies.")
+    )
     for source in configured_sources(config):
         result.append(
             sync.to_deployment(name=f"alambic-sync-{source}", schedules=on(f"sync-{source}"),

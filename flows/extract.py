@@ -15,6 +15,7 @@ from prefect.cache_policies import NO_CACHE
 from alambic.config import Config, ConfigError, load_config
 from flows.connect import configured_sources, make_client
 from flows.sync import ResourceReport, fetch_batch, load_batch, source_resources
+from warehouse.backup import backup
 from warehouse.build import build
 from warehouse.connection import Warehouse
 from warehouse.migrations import migrate
@@ -96,3 +97,12 @@ def refresh(config_path: str | None = None, sources: list[str] | None = None) ->
     if failures:
         raise RuntimeError("Sources en échec — " + " ; ".join(failures))
     return marts
+
+
+@flow(name="backup")
+def backup_warehouse(config_path: str | None = None) -> str:
+    """A consistent copy of the warehouse and of what users entered (see warehouse/backup.py)."""
+    config = load_config(config_path)
+    target = backup(Warehouse.from_config(config), config.backups_path)
+    get_run_logger().info(f"Sauvegarde écrite dans {target}")
+    return str(target)

@@ -1,0 +1,280 @@
+"""TiBillet client: events, products, sale lines and reservations from a Lespass tenant.
+
+Lespass (research/tibillet.md) is the only TiBillet part with a machine API. One venue is one
+tenant, reached by its host name (`host=` overrides the Host header, e.g. behind a tunnel); the
+key is sent as `Authorization: Api-Key <prefix>.<secret>` and needs the rights event, product,
+reservation and sale (the last two on a tenant-admin user).
+
+Nothing is paginated and nothing can be asked "since": events, products and (v1) reservations
+come back whole every time (`complete=True`). Sale lines are asked by time window
+(`/api/v2/sales/?start=&end=`, both with an offset) with `status=ALL`, so refunds (R) and credit
+notes (N) — new lines with a negative quantity, created after the sale — come too. Each fetch
+starts `overlap` before the last watermark, because a refund can be dated a little before the
+moment we last looked (and the list is cached 60 s on the server); loading by line uuid makes the
+overlap harmless. The watermark is the window's end.
+
+A sale line carries no event id (§2.3, §4): to attribute it to a soirée, `soiree_day` gives the
+local day it belongs to, a day running from 04:00 to 04:00 as TiBillet counts it.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time, timedelta, timezone
+from decimal import Decimal, InvalidOperation
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+import httpx
+
+from flows.sources import Batch, SourceError
+from warehouse.load import Watermark
+
+SOURCE = "tibillet"
+SALE_STATUSES = {"C", "R", "N", "O", "U", "F", "P", "V", "D"}
+PATHS = {
+    "events": "/api/v2/events/",
+    "products": "/api/v2/products/",
+    "sales": "/api/v2/sales/",
+    "reservations": "/api/reservations/",  # v1, deprecated, but the only list of reservations
+}
+RIGHTS = {"events": "event", "products": "product", "sales": "sale", "reservations": "reservation"}
+
+
+def soiree_day(date_published, pivot: str = "04:00", tz: str = "Indian/Reunion") -> date:
+    """The local day of the soirée a sale line belongs to: before `pivot` it is still yesterday's.
+
+    `date_published` is the line's datePublished (UTC, ISO string or aware datetime). A line sold
+    at 01:30 on Sunday in Saint-Paul counts for Saturday's soirée.
+    """
+    when = datetime.fromisoformat(date_published) if isinstance(date_published, str) else date_published
+    if when.tzinfo is None:
+        raise ValueError("datePublished sans fuseau horaire")
+    local = when.astimezone(ZoneInfo(tz))
+    return local.date() - timedelta(days=1) if local.time() < _pivot(pivot) else local.date()
+
+
+def _pivot(pivot: str) -> time:
+    hours, minutes = pivot.split(":")
+    return time(int(hours), int(minutes))
+
+
+def _aware(value) -> datetime:
+    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(value)
+    if parsed.tzinfo is None:
+        raise ValueError(f"date sans fuseau horaire : {value}")
+    return parsed
+
+
+class TibilletSource:
+    """Reads one Lespass tenant. Holds no connection between fetches."""
+
+    source = SOURCE
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        *,
+        host: str | None = None,
+        timeout: float = 30,
+        window_start: str | datetime = "2019-01-01T00:00:00+04:00",
+        overlap: timedelta = timedelta(days=2),
+        max_window: timedelta = timedelta(days=31),
+        day_pivot: str = "04:00",
+        tz: str = "Indian/Reunion",
+        clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
+    ):
+        """window_start: where the first sales sync begins; max_window: the widest window asked in
+        one request (the API has no pagination, so a first sync is cut into slices)."""
+        self.base_url = base_url.rstrip("/")
+        self._api_key = api_key
+        self.host = host
+        self.timeout = timeout
+        self.window_start = _aware(window_start)
+        self.overlap, self.max_window = overlap, max_window
+        self.day_pivot, self.tz = day_pivot, tz
+        _pivot(day_pivot)  # fail now on a bad pivot, not in the middle of a sync
+        ZoneInfo(tz)
+        self.clock = clock
+
+    def __repr__(self) -> str:
+        return f"TibilletSource(base_url={self.base_url!r}, host={self.host!r}, api_key='***')"
+
+    def soiree_day(self, date_published) -> date:
+        return soiree_day(date_published, self.day_pivot, self.tz)
+
+    # ----------------------------------------------------------------------------------------
+
+    def fetch(self, resource: str, since: Watermark | None = None) -> Batch:
+        if resource not in PATHS:
+            raise SourceError(SOURCE, resource, "ressource inconnue de TiBillet")
+        if resource == "sales":
+            return self._fetch_sales(since)
+        body = self._get(resource, PATHS[resource])
+        items = body if resource == "reservations" else (body.get("results") if isinstance(body, dict) else None)
+        if not isinstance(items, list):
+            raise SourceError(SOURCE, resource, "réponse inattendue (liste absente)")
+        return self._batch(resource, items, complete=True)
+
+    def _fetch_sales(self, since: Watermark | None) -> Batch:
+        end = self.clock().astimezone(timezone.utc)
+        start = _aware(since.value) - self.overlap if since and since.value else self.window_start
+        lines: dict[str, dict] = {}  # by line uuid: slices share their boundary instant
+        unkeyed: list[dict] = []
+        for low, high in self._slices(start, end):
+            body = self._get("sales", PATHS["sales"],
+                             {"start": low.isoformat(), "end": high.isoformat(), "status": "ALL"})
+            items = body.get("itemListElement") if isinstance(body, dict) else None
+            if not isinstance(items, list):
+                raise SourceError(SOURCE, "sales", "réponse inattendue (itemListElement absent)")
+            for item in items:
+                key = _sale_property(item, "sale_line_uuid") if isinstance(item, dict) else None
+                if key:
+                    lines[str(key)] = item
+                else:
+                    unkeyed.append(item)
+        batch = self._batch("sales", [*lines.values(), *unkeyed], complete=False)
+        batch.watermark = Watermark(end.isoformat())
+        return batch
+
+    def _slices(self, start: datetime, end: datetime):
+        while True:
+            high = min(start + self.max_window, end)
+            yield start, high
+            if high >= end:
+                return
+            start = high
+
+    def _batch(self, resource: str, items: list, *, complete: bool) -> Batch:
+        batch = Batch(complete=complete)
+        check = VALIDATORS[resource]
+        for item in items:
+            reason = check(item) if isinstance(item, dict) else "enregistrement qui n'est pas un objet JSON"
+            if reason:
+                batch.rejected.append((item if isinstance(item, dict) else {"valeur": item}, reason))
+            else:
+                batch.records.append(item)
+        return batch
+
+    def _get(self, resource: str, path: str, params: dict | None = None):
+        headers = {
+            "Authorization": f"Api-Key {self._api_key}",
+            "Accept": "application/json",
+            "Accept-Language": "en",  # stable labels (research §1.1)
+        }
+        if self.host:
+            headers["Host"] = self.host
+        url = self.base_url + path
+        try:
+            with httpx.Client(timeout=self.timeout, headers=headers) as client:
+                response = client.get(url, params=params)
+        except httpx.TimeoutException:
+            raise self._error(resource, f"délai dépassé ({self.timeout:g} s) en interrogeant {url}") from None
+        except httpx.ConnectError:
+            raise self._error(resource, f"serveur injoignable ({url})") from None
+        except httpx.HTTPError as exc:
+            raise self._error(resource, f"connexion interrompue ({type(exc).__name__})") from None
+        if response.status_code != 200:
+            raise self._error(resource, self._http_message(resource, response))
+        try:
+            return response.json()
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise self._error(resource, "réponse illisible (JSON invalide)") from None
+
+    def _http_message(self, resource: str, response: httpx.Response) -> str:
+        detail = ""
+        try:
+            body = response.json()
+            detail = str(body.get("detail") or body.get("error") or "") if isinstance(body, dict) else ""
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            pass
+        suffix = f" : {detail[:300]}" if detail else ""
+        code = response.status_code
+        if code in (401, 403):
+            return (f"accès refusé (HTTP {code}) : clé d'API invalide, ou sans le droit "
+                    f"« {RIGHTS[resource]} »{suffix}")
+        if code == 404:
+            return f"introuvable (HTTP 404) : hôte « {self.host or self.base_url} » inconnu de TiBillet ?"
+        if code == 400:
+            return f"requête refusée (HTTP 400){suffix}"
+        return f"erreur du serveur TiBillet (HTTP {code})"
+
+    def _error(self, resource: str, message: str) -> SourceError:
+        """A SourceError whose message can never carry the key, even echoed back by a server."""
+        for secret in {self._api_key, self._api_key.partition(".")[2]} - {""}:
+            message = message.replace(secret, "***")
+        return SourceError(SOURCE, resource, message)
+
+
+# --------------------------------------------------------------------------------------------
+# Validation: None when a record can be loaded, else why not (in French)
+
+
+def _sale_property(item: dict, name: str):
+    props = item.get("additionalProperty")
+    if not isinstance(props, list):
+        return None
+    return next((p.get("value") for p in props if isinstance(p, dict) and p.get("name") == name), None)
+
+
+def _decimal_string(value) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        return Decimal(value).is_finite()
+    except InvalidOperation:
+        return False
+
+
+def _date_with_offset(value) -> bool:
+    try:
+        return isinstance(value, str) and datetime.fromisoformat(value).tzinfo is not None
+    except ValueError:
+        return False
+
+
+def check_sale(item: dict) -> str | None:
+    if not _sale_property(item, "sale_line_uuid"):
+        return "ligne de vente sans identifiant (sale_line_uuid)"
+    price = (item.get("offers") or {}).get("price") if isinstance(item.get("offers"), dict) else None
+    if not _decimal_string(price):
+        return f"prix unitaire absent ou non décimal ({price!r})"
+    quantity = _sale_property(item, "quantity")
+    if not _decimal_string(quantity):
+        return f"quantité absente ou non décimale ({quantity!r})"
+    status = _sale_property(item, "status")
+    if status not in SALE_STATUSES:
+        return f"statut de ligne inconnu ({status!r})"
+    if not _date_with_offset(item.get("datePublished")):
+        return f"date de vente absente ou sans fuseau horaire ({item.get('datePublished')!r})"
+    return None
+
+
+def check_event(item: dict) -> str | None:
+    if not item.get("identifier"):
+        return "événement sans identifiant"
+    if not _date_with_offset(item.get("startDate")):
+        return f"date de début absente ou invalide ({item.get('startDate')!r})"
+    return None
+
+
+def check_product(item: dict) -> str | None:
+    if not item.get("identifier"):
+        return "produit sans identifiant"
+    for offer in item.get("offers") or []:
+        if not isinstance(offer, dict) or not _decimal_string(offer.get("price")):
+            return f"tarif au prix non décimal ({offer!r:.100})"
+    return None
+
+
+def check_reservation(item: dict) -> str | None:
+    if not item.get("uuid"):
+        return "réservation sans identifiant (uuid)"
+    if not item.get("event"):
+        return "réservation sans événement"
+    return None
+
+
+VALIDATORS = {"events": check_event, "products": check_product, "sales": check_sale,
+              "reservations": check_reservation}
