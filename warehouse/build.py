@@ -1,6 +1,7 @@
 """The SQL model runner: configuration → ref tables, staging views, marts, tests — one transaction.
 
-- `sql/staging/<source>/<name>.sql`: one SELECT each, created as the view `staging.<name>`.
+- `sql/staging/<source>/<name>.sql`: one SELECT each, created as the view `staging.<name>`, after
+  the staging views it reads.
 - `sql/marts/<name>.sql`: one SELECT each, created as the table `marts.<name>`, in dependency
   order (a mart that mentions `marts.other` is built after `other`).
 - `sql/tests/<name>.sql`: one SELECT each that returns the rows breaking a rule; any row fails
@@ -28,7 +29,9 @@ from warehouse.load import raw_table_ddl, record_failure
 from warehouse.migrations import migrate
 from warehouse.resources import RESOURCES
 
-MART_REF = re.compile(r"\bmarts\.(\w+)", re.IGNORECASE)
+
+def references(sql: str, schema: str) -> set[str]:
+    return set(re.findall(rf"\b{schema}\.(\w+)", sql, re.IGNORECASE))
 
 
 class BuildError(RuntimeError):
@@ -56,17 +59,14 @@ def discover(folder: str) -> list[SqlModel]:
     return [SqlModel(p.stem, p) for p in sorted((SQL_DIR / folder).rglob("*.sql"))]
 
 
-def mart_order(marts: list[SqlModel]) -> list[SqlModel]:
-    """Marts sorted so that each comes after the marts it reads."""
-    by_name = {m.name: m for m in marts}
-    graph = {
-        m.name: {ref for ref in MART_REF.findall(m.sql) if ref in by_name and ref != m.name}
-        for m in marts
-    }
+def dependency_order(models: list[SqlModel], schema: str) -> list[SqlModel]:
+    """Models of one schema sorted so that each comes after the ones it reads (`<schema>.<name>`)."""
+    by_name = {m.name: m for m in models}
+    graph = {m.name: {r for r in references(m.sql, schema) if r in by_name and r != m.name} for m in models}
     try:
         return [by_name[name] for name in TopologicalSorter(graph).static_order()]
     except CycleError as exc:
-        raise BuildError(f"Dépendance circulaire entre marts : {exc.args[1]}") from exc
+        raise BuildError(f"Dépendance circulaire dans {schema} : {exc.args[1]}") from exc
 
 
 def as_of_date(config: Config) -> date:
@@ -141,8 +141,8 @@ def build(warehouse: Warehouse, config: Config) -> BuildResult:
     """Rebuild every staging view and mart, then run the data tests; all or nothing."""
     migrate(warehouse)
     started = datetime.now(timezone.utc)
-    staging = discover("staging")
-    marts = mart_order(discover("marts"))
+    staging = dependency_order(discover("staging"), "staging")
+    marts = dependency_order(discover("marts"), "marts")
     tests = discover("tests")
     try:
         with warehouse.write("construction des marts") as con:
