@@ -1,0 +1,116 @@
+-- budget_vs_actual — prévisionnel, engagé and réel side by side, per unit, category and month.
+--
+-- Grain: one row per unit × budget category × month where any amount is non-zero. The unit is
+-- the one the amount is booked on: no roll-up here (roll up with org_rollup).
+-- Columns:
+--   unit_code, category_code, direction ('depense' | 'recette'), month (first day of the month)
+--   previsionnel  the forecasts (app.forecasts) of the month: a forecast is spread evenly over
+--                 the months its period covers, amount / number of months rounded to the cent,
+--                 the last month taking the remainder so that the total is exact
+--                 (1 200 € over a quarter → 400 € a month)
+--   engage        sum of budget_lines counted as 'engage' (Odoo drafts, validated proposals)
+--   reel          sum of budget_lines counted as 'reel' (Odoo analytic lines, transfers)
+--   theorique     previsionnel × the elapsed part of the month at the build's date
+--                 (ref.settings as_of): 1 for past months, day of as_of / days in the month for
+--                 the current month, 0 for later months — Odoo budgets' "theoretical amount"
+--   ecart         reel − previsionnel
+--   pct_consomme  reel / previsionnel (DOUBLE; NULL when previsionnel = 0)
+--   depassement   for a dépense category: reel + engage > previsionnel
+-- All amounts DECIMAL(14,2), positive in the category's direction.
+
+with settings as (
+    select value::date as as_of
+    from ref.settings
+    where key = 'as_of'
+),
+
+-- one row per forecast and month of its period
+forecast_months as (
+    select
+        forecasts.forecast_id,
+        forecasts.unit_code,
+        forecasts.category_code,
+        forecasts.amount,
+        months.month::date                                                  as month,
+        count(*) over (partition by forecasts.forecast_id)                  as month_count,
+        row_number() over (partition by forecasts.forecast_id order by months.month) as month_number
+    from app.forecasts as forecasts,
+        unnest(generate_series(
+            date_trunc('month', forecasts.period_start)::timestamp,
+            date_trunc('month', forecasts.period_end)::timestamp,
+            interval 1 month
+        )) as months(month)
+),
+
+forecast_spread as (
+    -- (1 / month_count is made a DECIMAL so that the rounding to the cent is done in decimal
+    -- arithmetic, half away from zero, not on a binary floating-point number)
+    select
+        unit_code,
+        category_code,
+        month,
+        case
+            when month_number < month_count
+                then round(amount * (1 / month_count)::decimal(38, 20), 2)
+            -- the last month takes what is left, so that the months add up to the amount
+            else amount - round(amount * (1 / month_count)::decimal(38, 20), 2) * (month_count - 1)
+        end::decimal(14, 2) as previsionnel
+    from forecast_months
+),
+
+amounts as (
+    select unit_code, category_code, month,
+           previsionnel, 0 as engage, 0 as reel
+    from forecast_spread
+
+    union all
+
+    select unit_code, category_code, month,
+           0 as previsionnel,
+           case when counts_as = 'engage' then amount else 0 end as engage,
+           case when counts_as = 'reel'   then amount else 0 end as reel
+    from marts.budget_lines
+),
+
+by_month as (
+    select
+        unit_code,
+        category_code,
+        month,
+        sum(previsionnel)::decimal(14, 2) as previsionnel,
+        sum(engage)::decimal(14, 2)       as engage,
+        sum(reel)::decimal(14, 2)         as reel
+    from amounts
+    group by unit_code, category_code, month
+),
+
+with_elapsed as (
+    select
+        by_month.*,
+        categories.direction,
+        -- the elapsed part of the month at as_of, as a DECIMAL (see forecast_spread)
+        case
+            when by_month.month < date_trunc('month', settings.as_of) then 1
+            when by_month.month > settings.as_of                      then 0
+            else day(settings.as_of) / day(last_day(by_month.month))
+        end::decimal(38, 20) as elapsed_fraction
+    from by_month
+    cross join settings
+    left join ref.categories as categories using (category_code)
+)
+
+select
+    unit_code,
+    category_code,
+    direction,
+    month,
+    previsionnel,
+    engage,
+    reel,
+    round(previsionnel * elapsed_fraction, 2)::decimal(14, 2)          as theorique,
+    (reel - previsionnel)::decimal(14, 2)                              as ecart,
+    case when previsionnel <> 0 then reel::double / previsionnel::double end as pct_consomme,
+    coalesce(direction = 'depense' and reel + engage > previsionnel, false)  as depassement
+from with_elapsed
+where previsionnel <> 0 or engage <> 0 or reel <> 0
+order by unit_code, category_code, month
