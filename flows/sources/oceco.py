@@ -90,8 +90,7 @@ class OcecoSource:
             raise self._error("events", f"agenda illisible (iCal invalide : {exc})") from None
         batch = Batch(complete=False)
         for component in calendar.walk("VEVENT"):
-            record, reason = _event_record(component)
-            (batch.rejected.append((record, reason)) if reason else batch.records.append(record))
+            _keep_or_reject(batch, *_event_record(component))
         return batch
 
     def _get_text(self, resource: str, path: str, headers: dict) -> str:
@@ -159,14 +158,20 @@ class OcecoSource:
             raise self._error(resource, f"plus de {self.limit} actions : augmenter la limite de lecture")
         check = VALIDATORS.get(resource, _check_id)
         for doc in documents:
-            reason = check(doc)
-            (batch.rejected.append((doc, reason)) if reason else batch.records.append(doc))
+            _keep_or_reject(batch, doc, check(doc))
         return batch
 
     def _error(self, resource: str, message: str) -> SourceError:
         if self._password:
             message = message.replace(self._password, "***")
         return SourceError(SOURCE, resource, message)
+
+
+def _keep_or_reject(batch: Batch, record: dict, reason: str | None) -> None:
+    if reason:
+        batch.rejected.append((record, reason))
+    else:
+        batch.records.append(record)
 
 
 def _json_refusal(text: str) -> str:

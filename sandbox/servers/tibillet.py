@@ -1,0 +1,384 @@
+"""A simulated TiBillet Lespass server: the reporting part of its API, tenant by tenant.
+
+It answers as Lespass does (research/tibillet.md §1-2, §6): the tenant is chosen by the `Host`
+header, `Authorization: Api-Key <prefix>.<secret>` is checked against the tenant's keys and their
+per-resource rights, lists come whole (no pagination), sale lines are schema.org `Product`s in an
+`ItemList`, v1 answers carry the deprecation headers. Records are served exactly as given: the
+sandbox generator already shapes them as the API returns them; `sale_line()` builds one by hand
+(cents → euro string as the real serializer does) for tests.
+
+Also here, shared with the Oceco server: `Faults` (HTTP 500, delay, malformed JSON, dropped
+connection, settable on the running app as `app.state.faults`) and a request counter per route
+(`app.state.requests`), so tests can break a server and see what the client asked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+from typing import Callable
+from zoneinfo import ZoneInfo
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Match, Route
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+# --------------------------------------------------------------------------------------------
+# Fault injection and request counting (shared with sandbox/servers/oceco.py)
+
+
+@dataclass
+class Faults:
+    """What the server should do wrong, for every route or only those named in `routes`.
+
+    status: answer with this HTTP status instead (WebSocket: refuse the handshake with it);
+    delay: seconds to wait before answering (or before the WebSocket handshake);
+    malformed: answer 200 with a truncated JSON body (WebSocket: a frame that is not JSON);
+    drop: close the connection in the middle of the answer (WebSocket: right after accepting).
+    """
+
+    status: int | None = None
+    delay: float = 0.0
+    malformed: bool = False
+    drop: bool = False
+    routes: set[str] | None = None
+
+    def applies_to(self, route: str) -> bool:
+        return self.routes is None or route in self.routes
+
+    def clear(self) -> None:
+        self.status, self.delay, self.malformed, self.drop, self.routes = None, 0.0, False, False, None
+
+
+def route_template(scope) -> str:
+    """The route a request matches, as written in the app (`/api/v2/sales/`), or its raw path."""
+    for route in scope["app"].router.routes:
+        match, _ = route.matches(scope)
+        if match == Match.FULL:
+            return route.path
+    return scope["path"]
+
+
+class FaultMiddleware:
+    """Counts every request by route and plays the faults set in `app.state.faults`."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] not in ("http", "websocket"):
+            return await self.app(scope, receive, send)
+        state = scope["app"].state
+        route = route_template(scope)
+        state.requests[route] += 1
+        faults: Faults = state.faults
+        if not faults.applies_to(route):
+            return await self.app(scope, receive, send)
+        if faults.delay:
+            await asyncio.sleep(faults.delay)
+        if scope["type"] == "websocket":
+            return await self._websocket_fault(faults, scope, receive, send)
+        if faults.status:
+            return await Response("Internal Server Error", faults.status, media_type="text/plain")(
+                scope, receive, send
+            )
+        if faults.malformed:
+            return await Response(b'{"results": [{"identifier": ', media_type="application/json")(
+                scope, receive, send
+            )
+        if faults.drop:
+            # Promise a body, send part of it, stop: uvicorn then closes the connection.
+            await send({"type": "http.response.start", "status": 200,
+                        "headers": [(b"content-type", b"application/json"), (b"content-length", b"1000")]})
+            await send({"type": "http.response.body", "body": b'{"results": [', "more_body": True})
+            return
+        return await self.app(scope, receive, send)
+
+    async def _websocket_fault(self, faults: Faults, scope, receive, send):
+        if not (faults.status or faults.malformed or faults.drop):
+            return await self.app(scope, receive, send)
+        await receive()  # websocket.connect
+        if faults.status:
+            if "websocket.http.response" in scope.get("extensions", {}):
+                await send({"type": "websocket.http.response.start", "status": faults.status, "headers": []})
+                await send({"type": "websocket.http.response.body", "body": b"Erreur simulee"})
+            else:
+                await send({"type": "websocket.close", "code": 1008})  # uvicorn answers 403
+            return
+        await send({"type": "websocket.accept"})
+        if faults.malformed:  # answer the client's first message with a broken frame
+            if (await receive())["type"] == "websocket.receive":
+                await send({"type": "websocket.send", "text": '{"msg": "connec'})
+            while (await receive())["type"] != "websocket.disconnect":
+                pass
+            return
+        await send({"type": "websocket.close", "code": 1011})
+
+
+def faulty_app(routes: list, **state) -> Starlette:
+    """A Starlette app with fault injection and counters, its `state` preset with `state`."""
+    app = Starlette(routes=routes, middleware=[Middleware(FaultMiddleware)])
+    app.state.faults = Faults()
+    app.state.requests = Counter()
+    for name, value in state.items():
+        setattr(app.state, name, value)
+    return app
+
+
+# --------------------------------------------------------------------------------------------
+# Tenants and keys
+
+RIGHTS = frozenset({"event", "product", "reservation", "ticket", "membership", "sale"})
+MISSING_HEADER = (
+    "Header « Authorization » manquant ou mal formé. Format attendu : « Authorization: Api-Key <clé> »."
+)
+NOT_AUTHENTICATED = "Authentication credentials were not provided."
+V1_HEADERS = {
+    "Deprecation": "true",
+    "Link": '</api/v2/>; rel="successor-version"',
+    "Warning": '299 - "TiBillet API v1 is deprecated, migrate to /api/v2/"',
+}
+
+
+@dataclass(frozen=True)
+class ApiKey:
+    """One `rest_framework_api_key` key of a tenant, with its ExternalApiKey rights."""
+
+    key: str  # "<prefix>.<secret>"
+    rights: frozenset[str] = RIGHTS
+    tenant_admin: bool = True  # the key's user: needed for sales and v1 reservations
+    ip: str | None = None  # optional source-IP lock
+
+
+@dataclass
+class Tenant:
+    """One venue: its records (resource → list, as the API returns them) and its API keys."""
+
+    data: dict[str, list[dict]]
+    keys: list[ApiKey] = field(default_factory=list)
+    tz: str = "Indian/Reunion"  # Configuration.fuseau_horaire (uncertain for La Raffinerie)
+
+    def key(self, presented: str) -> ApiKey | None:
+        return next((k for k in self.keys if k.key == presented), None)
+
+
+def _tenant(request: Request) -> Tenant | None:
+    host = request.headers.get("host", "").rsplit(":", 1)[0].lower()
+    return request.app.state.tenants.get(host)
+
+
+def _authorize(request: Request, right: str, *, admin: bool = False) -> JSONResponse | None:
+    """None when the key may read; else the 403 the real permission classes give.
+
+    The real sales / v1 reservations views probably answer 500 for a bad key (research §1.1,
+    uncertain); this fake answers the documented 403 everywhere.
+    """
+    parts = request.headers.get("authorization", "").split()
+    if len(parts) < 2 or parts[0] != "Api-Key":
+        return JSONResponse({"detail": MISSING_HEADER}, 403)
+    key = request.state.tenant.key(parts[1])
+    if (
+        key is None
+        or right not in key.rights
+        or (admin and not key.tenant_admin)
+        or (key.ip and request.client and request.client.host != key.ip)
+    ):
+        return JSONResponse({"detail": NOT_AUTHENTICATED}, 403)
+    return None
+
+
+def endpoint(right: str, *, admin: bool = False):
+    """Route a request to its tenant (404 if unknown) and check its key before `handler`."""
+
+    def wrap(handler):
+        async def guarded(request: Request) -> Response:
+            tenant = _tenant(request)
+            if tenant is None:
+                return Response("<h1>Not Found</h1>", 404, media_type="text/html")
+            request.state.tenant = tenant
+            return _authorize(request, right, admin=admin) or handler(request, tenant)
+
+        return guarded
+
+    return wrap
+
+
+# --------------------------------------------------------------------------------------------
+# Routes
+
+
+def _aware(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else None
+
+
+@endpoint("event")
+def events(request: Request, tenant: Tenant) -> Response:
+    """Published events, by start; `only_futur` / `next_days` as Lespass filters them."""
+    items = [e for e in tenant.data.get("events", []) if not e.get("eventStatus", "").endswith("EventCancelled")]
+    now = request.app.state.clock()
+    next_days = request.query_params.get("next_days")
+    if next_days is not None:
+        if not next_days.isdigit() or not 1 <= int(next_days) <= 366:
+            return JSONResponse({"error": "next_days doit être un entier entre 1 et 366."}, 400)
+        low, high = now - timedelta(days=1), now + timedelta(days=int(next_days))
+        items = [e for e in items if _still_running(e, low) and _aware(e.get("startDate")) < high]
+    elif "only_futur" in request.query_params:
+        items = [e for e in items if _still_running(e, now - timedelta(days=1))]
+    items.sort(key=lambda e: _aware(e.get("startDate")) or datetime.min.replace(tzinfo=timezone.utc))
+    return JSONResponse({"results": items})
+
+
+def _still_running(event: dict, bound: datetime) -> bool:
+    start, end = _aware(event.get("startDate")), _aware(event.get("endDate"))
+    return bool((start and start >= bound) or (end and end >= bound))
+
+
+@endpoint("product")
+def products(request: Request, tenant: Tenant) -> Response:
+    return JSONResponse({"results": tenant.data.get("products", [])})
+
+
+SALE_STATUSES = {
+    "ALL": None, "CANCELED": "C", "CANCELLED": "C", "C": "C", "REFUNDED": "R", "R": "R",
+    "CREATED": "O", "O": "O", "UNPAID": "U", "U": "U", "FREERES": "F", "F": "F",
+    "PAID": "P", "P": "P", "VALID": "V", "V": "V", "FAILED": "D", "D": "D",
+}  # N (credit note) only comes with ALL
+
+
+@endpoint("sale", admin=True)
+def sales(request: Request, tenant: Tenant) -> Response:
+    """Sale lines with datePublished in [start, end] (inclusive, as the real view filters)."""
+    raw_start, raw_end = request.query_params.get("start"), request.query_params.get("end")
+    if not raw_start or not raw_end:
+        return JSONResponse({
+            "detail": "Paramètres 'start' et 'end' obligatoires (ISO 8601, avec fuseau horaire).",
+            "exemple": "?start=2025-01-01T00:00:00+01:00&end=2025-01-31T23:59:59+01:00",
+        }, 400)
+    start, end = _aware(raw_start), _aware(raw_end)
+    if start is None or end is None:
+        return JSONResponse({
+            "detail": "Dates invalides. Utilisez un format ISO 8601 avec fuseau horaire (TZ aware).",
+            "exemple": "2025-01-01T00:00:00+01:00",
+        }, 400)
+    if end < start:
+        return JSONResponse({"detail": "La date de fin doit être postérieure à la date de début."}, 400)
+    wanted = request.query_params.get("status", "V").upper()
+    if wanted not in SALE_STATUSES:
+        return JSONResponse({"detail": f"Statut inconnu : {wanted}"}, 400)
+    status = SALE_STATUSES[wanted]
+    lines = [
+        line for line in tenant.data.get("sales", [])
+        if start <= datetime.fromisoformat(line["datePublished"]) <= end
+        and (status is None or sale_property(line, "status") == status)
+    ]
+    lines.sort(key=lambda line: datetime.fromisoformat(line["datePublished"]), reverse=True)
+    return JSONResponse({
+        "@context": "https://schema.org", "@type": "ItemList", "itemListElement": lines,
+        "startDate": start.isoformat(), "endDate": end.isoformat(),
+    })
+
+
+@endpoint("reservation", admin=True)
+def reservations_v1(request: Request, tenant: Tenant) -> Response:
+    """Deprecated v1 list: a bare array of every reservation, newest first."""
+    items = sorted(tenant.data.get("reservations", []), key=lambda r: r.get("datetime", ""), reverse=True)
+    return JSONResponse(items, headers=V1_HEADERS)
+
+
+def create_app(tenants: dict[str, Tenant], *, clock: Clock = utc_now) -> Starlette:
+    """A Lespass server for `tenants` (host name → Tenant)."""
+    routes = [
+        Route("/api/v2/events/", events),
+        Route("/api/v2/products/", products),
+        Route("/api/v2/sales/", sales),
+        Route("/api/reservations/", reservations_v1),
+    ]
+    return faulty_app(routes, tenants={h.lower(): t for h, t in tenants.items()}, clock=clock)
+
+
+# --------------------------------------------------------------------------------------------
+# Hand-made records, shaped as the real serializers shape them
+
+SALE_PROPERTY_DESCRIPTIONS = {
+    "sale_line_uuid": "Identifiant unique de la ligne de vente",
+    "quantity": "Quantité vendue",
+    "vat": "TVA appliquée en pourcentage",
+    "payment_method": "Méthode de paiement",
+    "status": "Statut de la ligne",
+}
+
+
+def sale_property(line: dict, name: str):
+    return next((p.get("value") for p in line.get("additionalProperty", []) if p.get("name") == name), None)
+
+
+def euros(cents: int) -> str:
+    """Lespass renders a unit price as Decimal(cents)/100, trailing zeros stripped: 1050 → "10.5"."""
+    return str(Decimal(cents) / 100)
+
+
+def sale_line(
+    uuid: str,
+    when: datetime,
+    *,
+    amount_cents: int,
+    qty: Decimal | int | str = 1,
+    status: str = "V",
+    product: tuple[str, str] | None = ("a1b2c3d4-0000-4000-8000-000000000001", "Billet Soirée"),
+    category: str = "Ticket booking",
+    vat: str = "8.50",
+    payment_method: str | None = "SN",
+) -> dict:
+    """One /api/v2/sales/ item; a refund or credit note is a new line with a negative `qty`."""
+    values = {
+        "sale_line_uuid": uuid,
+        "quantity": f"{Decimal(qty):.6f}",
+        "vat": f"{Decimal(vat):.2f}",
+        "payment_method": payment_method,
+        "status": status,
+    }
+    product_id, name = product or (None, "Product")
+    return {
+        "@context": "https://schema.org", "@type": "Product", "name": name, "sku": product_id,
+        "category": category, "description": None, "productID": product_id,
+        "datePublished": when.astimezone(timezone.utc).isoformat(timespec="microseconds"),
+        "offers": {"@type": "Offer", "price": euros(amount_cents), "priceCurrency": "EUR"},
+        "additionalProperty": [
+            {"@type": "PropertyValue", "name": name_, "value": value, "description": SALE_PROPERTY_DESCRIPTIONS[name_]}
+            for name_, value in values.items()
+            if value is not None or name_ != "payment_method"
+        ],
+    }
+
+
+def event(uuid: str, name: str, start: datetime, end: datetime | None = None, *, tz: str = "Indian/Reunion",
+          published: bool = True) -> dict:
+    """One /api/v2/events/ item, dates in the tenant's zone, empty keys pruned as Lespass does."""
+    zone = ZoneInfo(tz)
+    item = {
+        "@context": "https://schema.org", "@type": "MusicEvent", "additionalType": "Concert",
+        "identifier": uuid, "name": name, "startDate": start.astimezone(zone).isoformat(),
+        "endDate": end.astimezone(zone).isoformat() if end else None,
+        "maximumAttendeeCapacity": 50,
+        "eventStatus": "https://schema.org/" + ("EventScheduled" if published else "EventCancelled"),
+        "offers": {"@type": "Offer", "returnPolicy": {"@type": "MerchantReturnPolicy", "merchantReturnDays": 7}},
+    }
+    return {k: v for k, v in item.items() if v not in (None, "", [])}
