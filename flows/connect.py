@@ -1,7 +1,8 @@
 """Build each source's client from the configuration, with its secret from the environment.
 
     [sources.odoo]      url, database, login, password_env (default ALAMBIC_ODOO_PASSWORD)
-    [sources.tibillet]  url, host (optional Host header), api_key_env (default ALAMBIC_TIBILLET_API_KEY)
+    [sources.tibillet]  url, host (optional Host header), api_key_env (default ALAMBIC_TIBILLET_API_KEY),
+                        window_start (where the first sales sync begins), day_pivot (default "04:00")
     [sources.oceco]     url, org_id, email, password_env (default ALAMBIC_OCECO_PASSWORD)
 
 A `secret_block` key instead names a Prefect Secret block holding the secret. Secrets never
@@ -52,8 +53,9 @@ def make_client(config: Config, source: str):
         if source == "tibillet":
             from flows.sources.tibillet import TibilletSource
 
+            optional = {k: settings[k] for k in ("window_start", "day_pivot") if k in settings}
             return TibilletSource(settings["url"], secret(source, settings), host=settings.get("host"),
-                                  timeout=float(settings.get("timeout", 30)))
+                                  timeout=float(settings.get("timeout", 30)), tz=config.timezone, **optional)
         if source == "oceco":
             from flows.sources.oceco import OcecoSource
 

@@ -87,7 +87,7 @@ def load_records(
     *,
     delete_missing: bool = False,
     watermark: Watermark | None = None,
-    quarantine: Iterable[tuple[dict, str]] = (),
+    quarantine: list[tuple[dict, str]] = (),
 ) -> LoadResult:
     """Upsert `records` into raw_<source>.<name>.
 
@@ -127,8 +127,12 @@ def load_records(
             )
             deleted = 0
             if delete_missing:
+                # A record now set aside in quarantine still exists at the source: keep its last good copy.
+                kept = [k for k in (_key_or_none(res, record) for record, _ in quarantine) if k is not None]
                 deleted = con.execute(
-                    f"DELETE FROM {res.table} WHERE key NOT IN (SELECT key FROM incoming)"
+                    f"""DELETE FROM {res.table}
+                        WHERE key NOT IN (SELECT key FROM incoming) AND NOT list_contains(?, key)""",
+                    [kept],
                 ).fetchall()[0][0]
             con.unregister("incoming")
             if watermark is not None:

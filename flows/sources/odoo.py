@@ -46,6 +46,12 @@ NUMERIC_NAMES = {"amount", "balance", "debit", "credit", "amount_total", "amount
 
 T = TypeVar("T")
 
+# What was being done when a call failed, as the error message says it.
+CONNECTING = "la connexion"
+READING_FIELDS = "la lecture des champs (fields_get)"
+READING_RECORDS = "la lecture des enregistrements (search_read)"
+LISTING_IDS = "la liste des ids (search)"
+
 
 class _HidePayloads(logging.Filter):
     """odoorpc logs every JSON-RPC body at DEBUG and only masks a `password` key; on /jsonrpc the
@@ -174,7 +180,7 @@ class OdooSource:
         batch = Batch(watermark=since, complete=since is None)
         cursor = self._start(resource, since)
         while True:
-            page = self._call(resource, "search_read", lambda odoo: odoo.execute_kw(
+            page = self._call(resource, READING_RECORDS, lambda odoo: odoo.execute_kw(
                 extract.model, "search_read", [self._after(cursor)],
                 {"fields": model.fields, "order": ORDER, "limit": self.page_size, "context": dict(CONTEXT)}))
             if not isinstance(page, list):
@@ -203,10 +209,12 @@ class OdooSource:
 
     def ids(self, resource: str) -> set[int]:
         """Every id of the resource, archived included (one `search`, no fields read)."""
+        # §4.1 suggests limiting the deletion check to the open fiscal years; the whole model is
+        # read here, as an association's volumes are small [?: check the cost on the real instance].
         extract = self._extract(resource)
         if not extract.exists_in(self.major_version(resource)):
             return set()
-        found = self._call(resource, "search", lambda odoo: odoo.execute_kw(
+        found = self._call(resource, LISTING_IDS, lambda odoo: odoo.execute_kw(
             extract.model, "search", [[]], {"context": dict(CONTEXT)}))
         if not isinstance(found, list) or not all(_is_int(i) for i in found):
             raise SourceError(SOURCE, resource, "réponse inattendue d'Odoo à search (liste d'ids attendue)")
@@ -222,13 +230,13 @@ class OdooSource:
                     raise SourceError(SOURCE, resource, f"{self.url} ne donne pas sa version : est-ce bien Odoo ?")
                 odoo.login(self.database, self.login, self.__password)
                 return odoo
-            self._odoo = self._guard(resource, "connexion", connect, None)
+            self._odoo = self._guard(resource, CONNECTING, connect, None)
         return self._odoo
 
     def _probe(self, resource: str, extract: Extract) -> _Model:
         """fields_get once per model: ask for the wanted fields that this server has."""
         if resource not in self._models:
-            available = self._call(resource, "fields_get", lambda odoo: odoo.execute_kw(
+            available = self._call(resource, READING_FIELDS, lambda odoo: odoo.execute_kw(
                 extract.model, "fields_get", [], {"attributes": ["type", "relation", "string", "store"]}))
             if not isinstance(available, dict):
                 raise SourceError(SOURCE, resource, "réponse inattendue d'Odoo à fields_get")
@@ -243,7 +251,7 @@ class OdooSource:
             self._models[resource] = _Model(wanted, types)
         return self._models[resource]
 
-    def _start(self, resource: str, since: Watermark | None) -> tuple[str | None, int] | None:
+    def _start(self, resource: str, since: Watermark | None) -> tuple[str, int] | None:
         """The keyset cursor of the first page: the watermark itself, or `overlap` before it (id 0)."""
         if since is None or since.value is None:
             return None
@@ -291,19 +299,19 @@ class OdooSource:
     def _explain(self, exc: Exception, what: str) -> str | None:
         where = f"{self.url} (base « {self.database} »)"
         if isinstance(exc, odoorpc.error.RPCError):
-            if what == "connexion" and not exc.info:  # odoorpc's own "Wrong login ID or password"
+            if what == CONNECTING and not exc.info:  # odoorpc's own "Wrong login ID or password"
                 return f"identifiant ou mot de passe refusé par {where} pour l'utilisateur « {self.login} »"
             name = ((exc.info or {}).get("data") or {}).get("name", "") if isinstance(exc.info, dict) else ""
             if name.endswith("AccessDenied"):
-                return f"accès refusé par {where} ({what}) : identifiant ou mot de passe invalide"
+                return f"accès refusé par {where} pendant {what} : identifiant ou mot de passe invalide"
             return f"Odoo a répondu une erreur à {what} : {exc}" + (f" ({name})" if name else "")
         if isinstance(exc, urllib.error.HTTPError):
             return f"{where} a répondu HTTP {exc.code} ({exc.reason}) à {what}"
         if isinstance(exc, (socket.timeout, TimeoutError)) or (
                 isinstance(exc, urllib.error.URLError) and isinstance(exc.reason, (socket.timeout, TimeoutError))):
-            return f"pas de réponse de {where} en {self.timeout:g} s ({what})"
+            return f"pas de réponse de {where} en {self.timeout:g} s pendant {what}"
         if isinstance(exc, urllib.error.URLError):
-            return f"serveur injoignable à {self.url} ({what}) : {exc.reason}"
+            return f"serveur injoignable à {self.url} pendant {what} : {exc.reason}"
         if isinstance(exc, json.JSONDecodeError):
             return f"réponse illisible de {where} à {what} (JSON invalide : {exc.msg})"
         if isinstance(exc, (http.client.HTTPException, ConnectionError)):

@@ -345,7 +345,8 @@ def _pattern(case: bool, anchored: bool) -> Callable[[Any, Any, str], bool]:
 
 
 def _negated(test: Callable[[Any, Any, str], bool]) -> Callable[[Any, Any, str], bool]:
-    """Odoo adds `OR field IS NULL` to negative operators with a non-empty value."""
+    """Odoo adds `OR field IS NULL` to negative operators with a non-empty value
+    (odoo/osv/expression.py; [I] read for `!=`/`not in`, assumed alike for `not (i)like`)."""
     def compare(value: Any, target: Any, kind: str) -> bool:
         if _ident(value, kind) is None and target not in (False, None):
             return True

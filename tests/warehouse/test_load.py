@@ -123,3 +123,13 @@ def test_a_failed_batch_does_not_move_the_watermark(config):
     with pytest.raises(OSError):
         load_records(warehouse, "odoo", "account_move", MOVES, watermark=Watermark("B", "2"))
     assert read_watermark(warehouse, "odoo", "account_move") == Watermark("A", "1")
+
+
+def test_a_full_batch_keeps_the_last_good_copy_of_a_quarantined_record(warehouse):
+    migrate(warehouse)
+    load_records(warehouse, "odoo", "account_move", MOVES)
+    bad_now = dict(MOVES[1], amount_total="quatre-vingts")
+    result = load_records(warehouse, "odoo", "account_move", MOVES[:1], delete_missing=True,
+                          quarantine=[(bad_now, "amount_total n'est pas un nombre")])
+    assert result.rows_deleted == 0
+    assert [r[0] for r in table(warehouse)] == ["1", "2"]
