@@ -14,9 +14,9 @@ Empty values (None, NaN) show as an empty string, never as ``nan`` or ``None``.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from decimal import Decimal
 
+import pandas as pd
 from babel.dates import format_date as _babel_date
 from babel.numbers import format_currency, format_decimal, format_percent
 
@@ -30,8 +30,8 @@ def is_missing(value) -> bool:
     if value is None:
         return True
     try:
-        return bool(value != value) or (isinstance(value, float) and math.isnan(value))  # NaN, NaT
-    except (TypeError, ValueError):
+        return bool(pd.isna(value))  # NaN, pd.NA, NaT
+    except (TypeError, ValueError):  # not a scalar
         return False
 
 

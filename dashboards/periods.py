@@ -92,7 +92,8 @@ def _single(text: str, fiscal_year_start_month: int) -> Period:
         if fiscal_year_start_month == 1:
             label = _("Fiscal year {year}", year=year)
         else:
-            label = _("Fiscal year {year}", year=f"{year}-{year + 1}")
+            span = f"{year}-{year + 1}"
+            label = _("Fiscal year {year}", year=span)
         return Period(f"EX{year}", start, end, label)
     raise _error(text)
 

@@ -1,0 +1,125 @@
+"""The shell around every page: one template, the side navigation, the shared filters.
+
+`panel_serve.py` serves `page_app(slug, context)` for each page of `dashboards.pages.PAGES`.
+The shell is fully offline: Panel serves its own JS and CSS, and the Fast design's web font
+(Google Fonts by default) is switched off (DESIGN.md, principle 6).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+
+import panel as pn
+
+from alambic.i18n import _
+from dashboards.components import Filters, coming_soon
+from dashboards.pages import PAGES, PageSpec, page, sections
+from dashboards.session import current_user
+from warehouse.connection import Warehouse, WarehouseBusy, WarehouseMissing
+
+TITLE = "Alambic"
+ACCENT = "#2f6f5e"  # a still's copper-green
+SYSTEM_FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
+
+
+def default_page_url(slug: str) -> str:
+    return f"/{slug}"
+
+
+@dataclass
+class AppContext:
+    warehouse: Warehouse
+    config: object | None = None
+    filters: Filters | None = None  # per session
+    page_url: Callable[[str], str] = field(default=default_page_url)
+
+
+pn.extension("tabulator", design="bootstrap", notifications=False, sizing_mode="stretch_width",
+             loading_indicator=True)
+
+SOON = _("soon")
+APP_CSS = f"""
+:root, :host {{ --body-font: {SYSTEM_FONT}; --font-family: {SYSTEM_FONT}; }}
+body {{ font-family: {SYSTEM_FONT}; }}
+.alambic-nav {{ font-family: {SYSTEM_FONT}; font-size: 0.95em; }}
+.alambic-nav h4 {{ margin: 14px 0 4px 0; font-size: 0.78em; text-transform: uppercase;
+                  letter-spacing: .04em; color: #6b7680; }}
+.alambic-nav a {{ display: block; padding: 5px 10px; border-radius: 4px; color: #1d2b36;
+                 text-decoration: none; }}
+.alambic-nav a:hover {{ background: #e8f0ed; }}
+.alambic-nav a.current {{ background: {ACCENT}; color: #fff; font-weight: 600; }}
+.alambic-nav a.soon {{ color: #6b7680; }}
+.alambic-nav a.current.soon {{ color: #fff; }}
+.alambic-nav a.soon::after {{ content: " · {SOON}"; font-size: 0.8em; }}
+.alambic-user {{ margin-top: 18px; font-size: 0.8em; color: #6b7680; }}
+"""
+
+
+def with_query(url: str, query: str) -> str:
+    """Append the filters' `?a=b` to a URL that may already have a query string."""
+    if not query or query == "?":
+        return url
+    return url + ("&" + query.lstrip("?") if "?" in url else query)
+
+
+def nav_html(current: str, query: str, page_url: Callable[[str], str]) -> str:
+    """The side menu: every page by section, links keeping the filters' query string."""
+    parts = ['<nav class="alambic-nav">']
+    for section, specs in sections():
+        parts.append(f"<h4>{html.escape(_(section))}</h4>")
+        for spec in specs:
+            classes = []
+            if spec.slug == current:
+                classes.append("current")
+            if not spec.ready:
+                classes.append("soon")
+            attrs = f' class="{" ".join(classes)}"' if classes else ""
+            if spec.slug == current:
+                attrs += ' aria-current="page"'
+            href = html.escape(with_query(page_url(spec.slug), query))
+            parts.append(f'<a href="{href}"{attrs} data-page="{spec.slug}">{html.escape(spec.label)}</a>')
+    user = current_user()
+    who = _("Demo user") if user.is_demo else user.login
+    signed_in = _("Signed in as {who}", who=who)
+    parts.append(f'<div class="alambic-user">{html.escape(signed_in)}</div>')
+    parts.append("</nav>")
+    return "".join(parts)
+
+
+def error_view(message: str) -> pn.pane.Alert:
+    return pn.pane.Alert(message, alert_type="warning")
+
+
+def page_body(spec: PageSpec, context: AppContext):
+    if not spec.ready:
+        return coming_soon(_(spec.description))
+    return spec.build(context)
+
+
+def page_app(slug: str, context: AppContext) -> pn.template.BootstrapTemplate:
+    """One session's page: template, navigation, filters synced to the URL, page body."""
+    spec = page(slug)
+    try:
+        filters = Filters.from_warehouse(context.warehouse)
+        filters.sync_url()
+        body = page_body(spec, replace(context, filters=filters))
+        query = pn.bind(lambda *_: filters.query_string(), filters.param.current, filters.param.unit)
+    except (WarehouseMissing, WarehouseBusy) as exc:
+        filters, body, query = None, error_view(str(exc)), ""
+    nav = pn.pane.HTML(pn.bind(nav_html, spec.slug, query, context.page_url) if filters else
+                       nav_html(spec.slug, "", context.page_url), sizing_mode="stretch_width",
+                       stylesheets=[APP_CSS])
+    template = pn.template.BootstrapTemplate(
+        title=TITLE,
+        site=_("La Raffinerie"),
+        site_url=context.page_url(PAGES[0].slug),
+        header_background=ACCENT,
+        sidebar=[nav],
+        sidebar_width=260,
+        main=[pn.Column(pn.pane.Markdown(f"# {spec.label}", css_classes=["page-title"]), body,
+                        sizing_mode="stretch_width")],
+        raw_css=[APP_CSS],
+    )
+    return template

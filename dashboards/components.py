@@ -1,0 +1,360 @@
+"""Shared page parts: filters synced to the URL, KPI cards, French tables, CSV export, placeholder."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import io
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+import pandas as pd
+import panel as pn
+import param
+
+from alambic.i18n import _
+from dashboards import formatting
+from dashboards.periods import Period, PeriodError, fiscal_year_of, parse_period
+from dashboards.queries import run_query
+from warehouse.connection import Warehouse
+
+ROOT_UNIT = "R"
+URL_KEYS = {"period": "periode", "unit": "unite"}  # parameter → query-string key
+
+LEVEL_LABELS = {
+    "organisation": "Organisation",
+    "groupe": "Group",
+    "pole": "Pole",
+    "projet": "Project",
+    "action": "Action",
+}
+
+STATUS_LABELS = {
+    "a_valider": "To validate",
+    "a_facturer": "To invoice",
+    "brouillon": "Draft",
+    "a_payer": "To pay",
+    "paye": "Paid",
+    "a_encaisser": "To collect",
+    "encaisse": "Collected",
+    "interne": "Internal",
+}
+
+
+def level_label(level: str) -> str:
+    return _(LEVEL_LABELS.get(level, level))
+
+
+def status_label(status) -> str:
+    if formatting.is_missing(status):
+        return ""
+    return _(STATUS_LABELS[status]) if status in STATUS_LABELS else str(status)
+
+
+# -- filters -----------------------------------------------------------------------------------
+
+
+class Filters(param.Parameterized):
+    """What the user looks at: a period and a unit. Synced to the URL (`?periode=…&unite=…`),
+    so that a view can be shared as a link, and carried from page to page by the navigation."""
+
+    period = param.String(default="", label="Period")
+    unit = param.Selector(default=ROOT_UNIT, objects=[ROOT_UNIT], label="Unit")
+
+    current = param.ClassSelector(class_=Period, doc="The last valid period: what the figures show.")
+    period_error = param.String(default="", doc="Why the typed period was not applied (French).")
+    unit_error = param.String(default="", doc="Why the unit in the link was not applied (French).")
+
+    def __init__(self, units: dict[str, str] | None = None, default_period: str = "",
+                 fiscal_year_start_month: int = 1, **params):
+        self._fiscal_year_start_month = fiscal_year_start_month
+        self._default_period = default_period
+        super().__init__(**params)
+        self.param.period.label = _("Period")
+        self.param.unit.label = _("Unit")
+        if units:
+            self.param.unit.objects = {label: code for code, label in units.items()}
+            if self.unit not in units:
+                self.unit = next(iter(units))
+        if not self.period:
+            self.period = default_period
+        self._apply_period()
+        self.param.watch(self._apply_period, "period")
+        self.param.watch(self._check_unit, "unit")
+
+    # The URL gives strings that Panel reads as JSON ("2025" → 2025): bring them back to text.
+    def _on_url_error(self, values: dict) -> None:
+        cleaned = {key: str(value) for key, value in values.items()}
+        if "unit" in cleaned and cleaned["unit"] not in self.param.unit.objects:
+            self.unit_error = _("Unknown unit: {code}.", code=cleaned.pop("unit"))
+        self.param.update(**cleaned)
+
+    def _check_unit(self, event=None) -> None:
+        self.unit_error = ""
+
+    def _apply_period(self, event=None) -> None:
+        try:
+            self.current = parse_period(self.period, self._fiscal_year_start_month)
+            self.period_error = ""
+        except PeriodError as exc:
+            self.period_error = str(exc)
+            if self.current is None:
+                self.current = parse_period(self._default_period, self._fiscal_year_start_month)
+
+    def unit_labels(self) -> dict[str, str]:
+        """code → label shown in the « Unité » list."""
+        return {code: label for label, code in (self.param.unit.names or {}).items()}
+
+    def sync_url(self) -> "Filters":
+        if pn.state.location is not None:
+            pn.state.location.sync(self, URL_KEYS, on_error=self._on_url_error)
+        return self
+
+    def query_string(self) -> str:
+        """`?periode=2025-Q3&unite=303`: the current valid view, for links to other pages."""
+        values = {URL_KEYS["period"]: self.current.text if self.current else self.period,
+                  URL_KEYS["unit"]: self.unit}
+        return "?" + urlencode({k: v for k, v in values.items() if v})
+
+    def params(self) -> dict:
+        """The named parameters every page query takes: $unit, $date_from, $date_to."""
+        return {"unit": self.unit, **self.current.params()}
+
+    @classmethod
+    def from_warehouse(cls, warehouse: Warehouse, **params) -> "Filters":
+        """Units and default period (the fiscal year of the build's date) read from the marts."""
+        settings = run_query(warehouse, "filters/settings").iloc[0]
+        fy_month = int(settings["fiscal_year_start_month"])
+        as_of = settings["as_of"]
+        today = as_of.date() if not formatting.is_missing(as_of) else dt.date.today()
+        units = run_query(warehouse, "filters/units")
+        labels = {
+            row.unit_code: ("\u00a0\u00a0" * int(row.depth)) + f"{row.name} ({level_label(row.level).lower()})"
+            if row.level != "organisation" else row.name
+            for row in units.itertuples()
+        }
+        return cls(units=labels, default_period=fiscal_year_of(today, fy_month),
+                   fiscal_year_start_month=fy_month, **params)
+
+
+class FilterBar(pn.viewable.Viewer):
+    """The « Période » and « Unité » inputs, with the French error when a period is not understood."""
+
+    filters = param.ClassSelector(class_=Filters)
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        f = self.filters
+        self._period = pn.widgets.TextInput.from_param(
+            f.param.period, name=_("Period"),
+            placeholder="2025, 2025-T3, 2025-03, 2025-03..2025-06, EX2025",
+            description=_("A year (2025), a quarter (2025-T3), a month (2025-03), a range "
+                          "(2025-03..2025-06) or a fiscal year (EX2025)."),
+            width=260,
+        )
+        self._unit = pn.widgets.Select.from_param(f.param.unit, name=_("Unit"), width=300)
+        self._shown = pn.pane.Markdown(pn.bind(self._shown_text, f.param.current), margin=(28, 10, 0, 10),
+                                       css_classes=["period-shown"])
+        message = pn.bind(lambda a, b: " ".join(m for m in (a, b) if m), f.param.period_error, f.param.unit_error)
+        self._error = pn.pane.Alert(message, alert_type="danger", visible=pn.bind(bool, message),
+                                    margin=(0, 10), css_classes=["filter-error"])
+        self._layout = pn.Column(pn.Row(self._period, self._unit, self._shown), self._error,
+                                 css_classes=["filter-bar"], sizing_mode="stretch_width")
+
+    @staticmethod
+    def _shown_text(period: Period) -> str:
+        return _("Shown: **{label}** ({start} – {end})", label=period.label,
+                 start=formatting.date(period.start), end=formatting.date(period.last_day))
+
+    def __panel__(self):
+        return self._layout
+
+
+# -- KPI cards ---------------------------------------------------------------------------------
+
+
+def kpi_card(key: str, title: str, value, note: str = "", alert: bool = False) -> pn.pane.HTML:
+    """A figure with its title, money formatted in French; red when `alert` (e.g. overrun)."""
+    classes = "kpi-card kpi-alert" if alert else "kpi-card"
+    body = (
+        f'<div class="{classes}" data-kpi="{html.escape(key)}">'
+        f'<div class="kpi-title">{html.escape(title)}</div>'
+        f'<div class="kpi-value">{html.escape(formatting.money(value))}</div>'
+        + (f'<div class="kpi-note">{html.escape(note)}</div>' if note else "")
+        + "</div>"
+    )
+    return pn.pane.HTML(body, stylesheets=[KPI_CSS], margin=(5, 10), min_width=190)
+
+
+KPI_CSS = """
+.kpi-card { background: #fff; border: 1px solid #d9dee3; border-left: 5px solid #2f6f5e;
+            border-radius: 6px; padding: 10px 14px; min-width: 170px; font-family: inherit; }
+.kpi-card.kpi-alert { border-left-color: #b3261e; background: #fdf1f0; }
+.kpi-title { font-size: 0.85em; color: #4a5560; text-transform: none; }
+.kpi-value { font-size: 1.55em; font-weight: 600; color: #1d2b36; white-space: nowrap; }
+.kpi-alert .kpi-value { color: #b3261e; }
+.kpi-note { font-size: 0.8em; color: #6b7680; margin-top: 2px; }
+"""
+
+
+# -- French tables -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    """How one column of a page query is shown: its French title and its kind.
+
+    kind: 'text', 'money', 'percent', 'date', 'month', 'status', 'flag' (true → `flag_text`).
+    """
+
+    name: str
+    title: str
+    kind: str = "text"
+    flag_text: str = ""
+    width: int | str | None = None  # e.g. "24%" for a label column
+
+
+MONEY_FORMATTER = {
+    "type": "money", "decimal": ",", "thousand": formatting.NNBSP,
+    "symbol": formatting.NBSP + "€", "symbolAfter": True, "precision": 2,
+}
+PERCENT_FORMATTER = {
+    "type": "money", "decimal": ",", "thousand": formatting.NNBSP,
+    "symbol": formatting.NBSP + "%", "symbolAfter": True, "precision": 1,
+}
+
+
+TABLE_CSS = """
+.tabulator .tabulator-header .tabulator-col .tabulator-col-title {
+  white-space: normal !important; text-overflow: clip !important; overflow-wrap: normal; }
+"""
+
+
+def tabulator_locale() -> dict:
+    """Tabulator's own words (pagination) in French, through the label catalogue."""
+    return {
+        "locale": "fr",
+        "langs": {"fr": {"pagination": {
+            "first": _("First"), "first_title": _("First page"),
+            "last": _("Last"), "last_title": _("Last page"),
+            "prev": _("Previous"), "prev_title": _("Previous page"),
+            "next": _("Next"), "next_title": _("Next page"),
+            "all": _("All"), "page_size": _("Rows per page"),
+            "counter": {"showing": _("Showing"), "of": _("of"), "rows": _("rows"), "pages": _("pages")},
+        }, "data": {"loading": _("Loading"), "error": _("Error")}}},
+    }
+
+
+def display_frame(data: pd.DataFrame, columns: list[Column]) -> pd.DataFrame:
+    """What the table shows: French titles; money kept numeric (formatted by Tabulator, so that
+    sorting stays numeric), percentages as numbers of percent, dates and labels as French text."""
+    shown = {}
+    for col in columns:
+        values = data[col.name]
+        if col.kind == "percent":
+            shown[col.title] = values.astype("float64") * 100
+        elif col.kind == "date":
+            shown[col.title] = values.map(formatting.date)
+        elif col.kind == "month":
+            shown[col.title] = values.map(formatting.month)
+        elif col.kind == "status":
+            shown[col.title] = values.map(status_label)
+        elif col.kind == "flag":
+            shown[col.title] = values.map(lambda v: col.flag_text if v is True or v == 1 else "")
+        elif col.kind == "money":
+            shown[col.title] = values.astype("float64")
+        else:
+            shown[col.title] = values.map(lambda v: "" if formatting.is_missing(v) else str(v))
+    return pd.DataFrame(shown, index=data.index)
+
+
+def french_table(data: pd.DataFrame, columns: list[Column], highlight: str | None = None,
+                 bold: str | None = None, **kwargs) -> pn.widgets.Tabulator:
+    """A read-only Tabulator in French. `highlight`: a boolean column of `data` whose true rows are
+    shown in red (e.g. overruns); `bold`: a boolean column whose true rows are bold (totals)."""
+    shown = display_frame(data, columns)
+    formatters = {}
+    for col in columns:
+        if col.kind == "money":
+            formatters[col.title] = MONEY_FORMATTER
+        elif col.kind == "percent":
+            formatters[col.title] = PERCENT_FORMATTER
+    aligns = {c.title: "right" for c in columns if c.kind in ("money", "percent", "date", "month")}
+    options = dict(
+        configuration=tabulator_locale(),
+        widths={c.title: c.width for c in columns if c.width},
+        stylesheets=[TABLE_CSS],
+        show_index=False, disabled=True, formatters=formatters, text_align=aligns,
+        layout="fit_columns", sizing_mode="stretch_width", theme="simple",
+        header_align={c.title: "center" for c in columns},
+    )
+    options.update(kwargs)
+    table = pn.widgets.Tabulator(shown, **options)
+    flags_red = data[highlight].fillna(False).astype(bool).to_numpy() if highlight else None
+    flags_bold = data[bold].fillna(False).astype(bool).to_numpy() if bold else None
+    if flags_red is not None or flags_bold is not None:
+        positions = {label: i for i, label in enumerate(shown.index)}
+
+        def style_row(row):
+            i = positions[row.name]
+            css = []
+            if flags_red is not None and flags_red[i]:
+                css.append("background-color: #fdecea; color: #9b1c14")
+            if flags_bold is not None and flags_bold[i]:
+                css.append("font-weight: bold")
+            return ["; ".join(css)] * len(row)
+
+        table.style.apply(style_row, axis=1)
+    return table
+
+
+# -- CSV export --------------------------------------------------------------------------------
+
+
+def csv_bytes(data: pd.DataFrame, columns: list[Column]) -> bytes:
+    """CSV for French Excel: `;` separator, decimal comma, dd/mm/yyyy dates, UTF-8 with BOM."""
+    out = {}
+    for col in columns:
+        values = data[col.name]
+        if col.kind in ("money", "percent"):
+            out[col.title] = values.astype("float64")
+        elif col.kind == "date":
+            out[col.title] = values.map(formatting.date)
+        elif col.kind == "month":
+            out[col.title] = values.map(lambda v: "" if formatting.is_missing(v) else pd.Timestamp(v).strftime("%m/%Y"))
+        elif col.kind == "status":
+            out[col.title] = values.map(status_label)
+        elif col.kind == "flag":
+            out[col.title] = values.map(lambda v: _("yes") if v is True or v == 1 else _("no"))
+        else:
+            out[col.title] = values
+    frame = pd.DataFrame(out)
+    text = frame.to_csv(sep=";", decimal=",", index=False, float_format="%.2f", lineterminator="\r\n")
+    return text.encode("utf-8-sig")
+
+
+def csv_download(label: str, filename: Callable[[], str] | str,
+                 frame: Callable[[], pd.DataFrame], columns: list[Column]) -> pn.widgets.FileDownload:
+    """A button that downloads `frame()` as a French CSV, computed when clicked."""
+    def callback():
+        return io.BytesIO(csv_bytes(frame(), columns))
+
+    name = filename() if callable(filename) else filename
+    return pn.widgets.FileDownload(callback=callback, filename=name, label=label,
+                                   width=280, embed=False)
+
+
+# -- placeholder -------------------------------------------------------------------------------
+
+
+def coming_soon(description: str) -> pn.Column:
+    """A page that is not built yet: says so, and what it will hold. No figures."""
+    return pn.Column(
+        pn.pane.Alert(
+            "**" + _("Coming soon") + "** — " + description,
+            alert_type="info",
+            css_classes=["coming-soon"],
+        ),
+        sizing_mode="stretch_width",
+    )

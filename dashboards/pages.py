@@ -1,0 +1,91 @@
+"""Every page of Alambic, grouped as La Raffinerie's side menu groups them (domain.md §1.5).
+
+A page is built by `build(context)`; a page not built yet has `build = None` and shows
+« Bientôt disponible » with its `description` — never invented figures.
+Titles and descriptions are msgids of the label catalogue (alambic/locale), translated at display.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from alambic.i18n import _
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    slug: str  # the URL path: /suivi-budgetaire
+    title: str  # msgid
+    section: str  # msgid of the menu section
+    description: str  # msgid: what the page holds (or will hold)
+    build: Callable | None = None  # build(context) -> Panel object; None: coming soon
+    uses_filters: bool = False
+
+    @property
+    def label(self) -> str:
+        return _(self.title)
+
+    @property
+    def ready(self) -> bool:
+        return self.build is not None
+
+
+def _budget(context):
+    from dashboards.suivi_budgetaire import BudgetTracking
+
+    return BudgetTracking(context=context)
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("tableau-de-bord", "Dashboard", "Dashboard",
+             "The key figures of La Raffinerie at a glance: budget consumed, treasury, "
+             "subsidies to follow up and the next events."),
+    PageSpec("suivi-budgetaire", "Budget tracking", "Budget tracking",
+             "Forecast against actual by budget category, for a unit and a period.",
+             build=_budget, uses_filters=True),
+    PageSpec("plan-de-tresorerie", "Treasury plan", "Budget tracking",
+             "The monthly treasury plan: opening balance, receipts, payments and closing "
+             "balance, actual months then projected months."),
+    PageSpec("suivi-subventions", "Subsidy tracking", "Budget tracking",
+             "Each subsidy from request to report: requested, granted, paid, spent, and the "
+             "deadlines of the instalments and financial reports."),
+    PageSpec("explorateur", "Explorer", "Budget tracking",
+             "A pivot table over the budget lines: by project, pole, category and month, "
+             "with export."),
+    PageSpec("organigramme", "Roles chart", "Budget tracking",
+             "The tree of groups, poles and projects with the roles each one needs, who holds "
+             "them and which are vacant."),
+    PageSpec("suivi-evenements", "Event tracking", "Project tracking",
+             "Each evening event: ticketing and bar takings, costs, result and the referent, "
+             "with the dispatch of takings to the poles."),
+    PageSpec("suivi-volontariat", "Volunteer tracking", "Raffineur·euses",
+             "Volunteer involvement per person and per project, in hours and time credits."),
+    PageSpec("repertoire", "Directory", "Raffineur·euses",
+             "The directory of the Raffineur·euses: who is who, their roles and how to reach them."),
+    PageSpec("co-remuneration", "Co-remuneration", "Raffineur·euses",
+             "Propose a remuneration, follow its validation, invoicing and payment."),
+    PageSpec("mon-tableau-de-bord", "My dashboard", "Raffineur·euses",
+             "Your roles, your proposals and their status, your volunteer hours."),
+    PageSpec("documentation", "Documentation", "Toolbox",
+             "How Alambic works and how to change it: figures, SQL files, pages."),
+    PageSpec("console-sql", "SQL console", "Toolbox",
+             "Read-only SQL queries on the warehouse, for analysts, with CSV export."),
+)
+
+HOME = PAGES[0]
+
+
+def page(slug: str) -> PageSpec:
+    for spec in PAGES:
+        if spec.slug == slug:
+            return spec
+    raise KeyError(slug)
+
+
+def sections() -> list[tuple[str, list[PageSpec]]]:
+    """(section msgid, pages) in menu order."""
+    grouped: dict[str, list[PageSpec]] = {}
+    for spec in PAGES:
+        grouped.setdefault(spec.section, []).append(spec)
+    return list(grouped.items())

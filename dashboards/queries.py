@@ -1,0 +1,35 @@
+"""Run the page queries of `sql/queries/<page>/<name>.sql` through the warehouse cache.
+
+Every figure a page shows comes from one of these files (DESIGN.md, principle 1): the Python
+code only chooses the parameters ($unit, $date_from, $date_to …) and formats the answer.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from warehouse import SQL_DIR
+from warehouse.connection import Warehouse
+
+QUERIES_DIR = SQL_DIR / "queries"
+
+
+def query_path(name: str) -> Path:
+    """`suivi_budgetaire/recap` → sql/queries/suivi_budgetaire/recap.sql"""
+    return QUERIES_DIR / f"{name}.sql"
+
+
+@lru_cache(maxsize=None)
+def query_sql(name: str) -> str:
+    return query_path(name).read_text(encoding="utf-8")
+
+
+def run_query(warehouse: Warehouse, name: str, **params) -> pd.DataFrame:
+    """The answer of one page query, cached until the warehouse's data version changes.
+
+    The frame is shared with other sessions: copy it before changing it.
+    """
+    return warehouse.query(query_sql(name), params)

@@ -1,0 +1,237 @@
+"""Suivi budgétaire: forecast against actual by budget category, for a unit and a period.
+
+Every figure comes from `sql/queries/suivi_budgetaire/*.sql`; this module chooses the parameters
+and shows the answers in French.
+"""
+
+from __future__ import annotations
+
+import holoviews as hv
+import hvplot.pandas  # noqa: F401  (registers .hvplot)
+import pandas as pd
+import panel as pn
+import param
+from bokeh.models import CustomJSTickFormatter, HoverTool
+
+from alambic.i18n import _
+from dashboards import formatting
+from dashboards.components import (
+    Column, FilterBar, Filters, csv_download, french_table, kpi_card,
+)
+from dashboards.queries import run_query
+
+DIRECTIONS = ("depense", "recette")
+EXPENSE, INCOME = DIRECTIONS
+
+EURO_TICKS = CustomJSTickFormatter(
+    code="return tick.toLocaleString('fr-FR', {maximumFractionDigits: 0}) + '\\u00a0€';"
+)
+
+
+def recap_columns(direction: str) -> list[Column]:
+    if direction == EXPENSE:
+        return [
+            Column("label", _("Category"), width="24%"),
+            Column("previsionnel", _("Forecast"), "money"),
+            Column("engage", _("Committed"), "money"),
+            Column("reel", _("Spent"), "money"),
+            Column("reste", _("Remaining to spend"), "money"),
+            Column("pct_consomme", _("% consumed"), "percent"),
+            Column("depassement", _("Alert"), "flag", flag_text=_("Overrun")),
+        ]
+    return [
+        Column("label", _("Category"), width="28%"),
+        Column("previsionnel", _("Forecast"), "money"),
+        Column("reel", _("Collected"), "money"),
+        Column("reste", _("Remaining to collect"), "money"),
+    ]
+
+
+def line_columns() -> list[Column]:
+    return [
+        Column("line_date", _("Date"), "date"),
+        Column("label", _("Label")),
+        Column("amount", _("Amount"), "money"),
+        Column("status", _("Status"), "status"),
+        Column("category_label", _("Category")),
+        Column("unit_name", _("Unit")),
+        Column("partner", _("Partner")),
+        Column("reference", _("Reference")),
+    ]
+
+
+class BudgetTracking(pn.viewable.Viewer):
+    """The page. `filters` holds the unit and period (synced to the URL by the app shell)."""
+
+    context = param.Parameter(doc="AppContext: warehouse, configuration.")
+    filters = param.ClassSelector(class_=Filters)
+    category = param.Selector(default="", objects=[""], check_on_set=False,
+                              doc="Drill-down category ('' = every category).")
+    chart_direction = param.Selector(default=EXPENSE, objects=list(DIRECTIONS))
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        if self.filters is None:
+            self.filters = self.context.filters or Filters.from_warehouse(self.context.warehouse)
+        categories = run_query(self.context.warehouse, "suivi_budgetaire/categories")
+        direction_name = {EXPENSE: _("Expenses"), INCOME: _("Income")}
+        choices = {_("All categories"): ""}
+        for row in categories.itertuples():
+            choices[f"{direction_name.get(row.direction, row.direction)} — {row.label}"] = row.category_code
+        self.param.category.objects = choices
+        self.param.chart_direction.objects = {direction_name[d]: d for d in DIRECTIONS}
+        self._category_select = pn.widgets.Select.from_param(
+            self.param.category, name=_("Category"), width=360)
+        self._chart_switch = pn.widgets.RadioButtonGroup.from_param(
+            self.param.chart_direction, name="", color="primary", variant="outline")
+
+    # -- data (each from one SQL file) ---------------------------------------------------------
+
+    @property
+    def warehouse(self):
+        return self.context.warehouse
+
+    def kpi_data(self) -> pd.Series:
+        return run_query(self.warehouse, "suivi_budgetaire/kpis", **self.filters.params()).iloc[0]
+
+    def recap_data(self, direction: str) -> pd.DataFrame:
+        frame = run_query(self.warehouse, "suivi_budgetaire/recap", direction=direction,
+                          **self.filters.params()).copy()
+        frame.loc[frame["is_total"], "label"] = _("Total")
+        return frame
+
+    def monthly_data(self, direction: str) -> pd.DataFrame:
+        return run_query(self.warehouse, "suivi_budgetaire/monthly", direction=direction,
+                         **self.filters.params())
+
+    def lines_data(self) -> pd.DataFrame:
+        return run_query(self.warehouse, "suivi_budgetaire/lines", category=self.category or "",
+                         **self.filters.params())
+
+    def _filename(self, what: str) -> str:
+        period = self.filters.current.text.replace("..", "_")
+        return f"suivi-budgetaire_{what}_{self.filters.unit}_{period}.csv"
+
+    # -- views ---------------------------------------------------------------------------------
+
+    @param.depends("filters.current", "filters.unit")
+    def kpis(self):
+        k = self.kpi_data()
+        consumed = k["depenses_pct_consomme"]
+        note = _("{pct} consumed", pct=formatting.percent(consumed)) if not formatting.is_missing(consumed) else ""
+        expenses = pn.Row(
+            kpi_card("depenses_previsionnel", _("Forecast expenses"), k["depenses_previsionnel"]),
+            kpi_card("depenses_engage", _("Committed"), k["depenses_engage"]),
+            kpi_card("depenses_reel", _("Spent (actual)"), k["depenses_reel"], note),
+            kpi_card("reste_a_depenser", _("Remaining to spend"), k["reste_a_depenser"],
+                     _("Budget overrun") if bool(k["depenses_depassement"]) else "",
+                     alert=bool(k["depenses_depassement"])),
+            sizing_mode="stretch_width",
+        )
+        income = pn.Row(
+            kpi_card("recettes_previsionnel", _("Forecast income"), k["recettes_previsionnel"]),
+            kpi_card("recettes_reel", _("Collected (actual)"), k["recettes_reel"]),
+            kpi_card("reste_a_encaisser", _("Remaining to collect"), k["reste_a_encaisser"]),
+            kpi_card("solde_reel", _("Actual balance"), k["solde_reel"],
+                     _("Collected minus spent"), alert=float(k["solde_reel"]) < 0),
+            sizing_mode="stretch_width",
+        )
+        return pn.Column(
+            pn.pane.Markdown("#### " + _("Expenses"), margin=(0, 10)), expenses,
+            pn.pane.Markdown("#### " + _("Income"), margin=(0, 10)), income,
+            sizing_mode="stretch_width",
+        )
+
+    def recap_table(self, direction: str) -> pn.widgets.Tabulator:
+        data = self.recap_data(direction)
+        table = french_table(data, recap_columns(direction), highlight="depassement" if direction == EXPENSE else None,
+                             bold="is_total", selectable=False, css_classes=[f"recap-{direction}"])
+
+        def drill(event):
+            code = data["category_code"].iloc[event.row] if event.row is not None else None
+            if isinstance(code, str) and code:
+                self.category = code
+
+        table.on_click(drill)
+        return table
+
+    def _recap(self, direction: str, title: str, what: str):
+        download = csv_download(
+            _("Download the recap (CSV)"), self._filename(what),
+            lambda: self.recap_data(direction), recap_columns(direction))
+        return pn.Column(
+            pn.pane.Markdown(f"### {title}"),
+            self.recap_table(direction),
+            pn.pane.Markdown(_("Click a row to see its lines below."), css_classes=["hint"]),
+            download,
+            sizing_mode="stretch_width",
+        )
+
+    @param.depends("filters.current", "filters.unit")
+    def expenses_recap(self):
+        return self._recap(EXPENSE, _("Expenses recap"), "depenses")
+
+    @param.depends("filters.current", "filters.unit")
+    def income_recap(self):
+        return self._recap(INCOME, _("Income recap"), "recettes")
+
+    def chart_object(self, direction: str):
+        data = self.monthly_data(direction)
+        months = data["month"].map(formatting.month)
+        series = [("previsionnel", _("Forecast")), ("reel", _("Actual"))]
+        long = pd.concat(
+            [
+                pd.DataFrame({
+                    "mois": months,
+                    "serie": label,
+                    "montant": data[column].astype("float64"),
+                    "affiche": data[column].map(formatting.money),
+                })
+                for column, label in series
+            ],
+            ignore_index=True,
+        )
+        hover = HoverTool(tooltips=[(_("Month"), "@mois"), ("", "@serie"), (_("Amount"), "@affiche")])
+        bars = hv.Bars(long, kdims=[("mois", _("Month")), ("serie", _("Series"))], vdims=[("montant", _("Amount")), "affiche"])
+        return bars.opts(
+            color=hv.Cycle(["#9fb3c8", "#2f6f5e"]), tools=[hover], yformatter=EURO_TICKS,
+            height=320, responsive=True, xlabel="", ylabel="", legend_position="top", legend_cols=2,
+            multi_level=False, show_legend=True, toolbar=None, default_tools=[],
+            xrotation=0 if len(data) <= 12 else 45,
+        )
+
+    @param.depends("filters.current", "filters.unit", "chart_direction")
+    def chart(self):
+        return pn.pane.HoloViews(self.chart_object(self.chart_direction), sizing_mode="stretch_width",
+                                 height=340, backend="bokeh")
+
+    def lines_table(self) -> pn.widgets.Tabulator:
+        data = self.lines_data()
+        return french_table(data, line_columns(), pagination="local", page_size=20, layout="fit_data_stretch",
+                            css_classes=["budget-lines"], header_filters=False)
+
+    @param.depends("filters.current", "filters.unit", "category")
+    def lines(self):
+        data_count = len(self.lines_data())
+        label = next((k for k, v in (self.param.category.names or {}).items() if v == self.category), "")
+        summary = _("{count} lines — {category}", count=data_count, category=label)
+        return pn.Column(
+            pn.pane.Markdown(summary),
+            self.lines_table(),
+            csv_download(_("Download the lines (CSV)"), self._filename("lignes"),
+                         self.lines_data, line_columns()),
+            sizing_mode="stretch_width",
+        )
+
+    def __panel__(self):
+        return pn.Column(
+            FilterBar(filters=self.filters),
+            self.kpis,
+            self.expenses_recap,
+            self.income_recap,
+            pn.Column(pn.pane.Markdown("### " + _("Month by month: forecast and actual")),
+                      self._chart_switch, self.chart, sizing_mode="stretch_width"),
+            pn.Column(pn.pane.Markdown("### " + _("Detail of the lines")), self._category_select,
+                      self.lines, sizing_mode="stretch_width"),
+            sizing_mode="stretch_width",
+        )

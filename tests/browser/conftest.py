@@ -1,0 +1,66 @@
+"""Browser tests: a real headless Chromium (Debian's /usr/bin/chromium) driven by Playwright.
+
+They are skipped when Chromium is absent, unless ALAMBIC_REQUIRE_BROWSER=1, which makes them
+fail instead (for CI machines that must run them). Playwright cannot download browsers here, so
+it is pointed at the system Chromium.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dashboards"))  # shared helpers
+
+from alambic_test_server import serving  # noqa: E402
+from warehouse_fixture import build_budget_warehouse  # noqa: E402
+
+CHROMIUM = Path(os.environ.get("ALAMBIC_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update"]
+
+
+def _unavailable(reason: str):
+    if os.environ.get("ALAMBIC_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{reason} (ALAMBIC_REQUIRE_BROWSER=1)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        _unavailable(f"no Chromium at {CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def browser_warehouse(tmp_path_factory):
+    return build_budget_warehouse(tmp_path_factory.mktemp("entrepot-navigateur") / "alambic.duckdb")
+
+
+@pytest.fixture(scope="session")
+def app_url(browser_warehouse):
+    with serving(browser_warehouse) as base:
+        yield base
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh tab that records every request it makes (page.requests)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+    tab = context.new_page()
+    tab.requests = []
+    tab.on("request", lambda request: tab.requests.append(request.url))
+    tab.on("websocket", lambda ws: tab.requests.append(ws.url))
+    yield tab
+    context.close()
