@@ -4,6 +4,7 @@
     refresh = "0 7-23 * * *" # every source, then the build
     build = ""               # empty: no schedule of its own
     backup = "30 2 * * *"    # nightly copy of the warehouse and of the members' entries
+    reconcile-odoo = "0 3 * * *"  # nightly full read of Odoo, to catch deleted records
 
 Each deployment runs one flow run at a time; writers to the warehouse never write at once
 anyway: every write goes through the warehouse's writer lock (warehouse/connection.py).
@@ -18,7 +19,7 @@ from alambic.config import Config
 from flows.connect import configured_sources
 from flows.extract import backup_warehouse, build_marts, refresh, sync
 
-DEFAULT_SCHEDULES = {"refresh": "0 7-23 * * *", "backup": "30 2 * * *"}
+DEFAULT_SCHEDULES = {"refresh": "0 7-23 * * *", "backup": "30 2 * * *", "reconcile-odoo": "0 3 * * *"}
 
 
 def deployments(config: Config) -> list:
@@ -45,6 +46,12 @@ def deployments(config: Config) -> list:
             sync.to_deployment(name=f"alambic-sync-{source}", schedules=on(f"sync-{source}"),
                                parameters={**params, "source": source}, concurrency_limit=1,
                                description=f"Synchronise {source}.")
+        )
+    if "odoo" in configured_sources(config):
+        result.append(
+            sync.to_deployment(name="alambic-reconcile-odoo", schedules=on("reconcile-odoo"),
+                               parameters={**params, "source": "odoo", "reconcile": True}, concurrency_limit=1,
+                               description="Relit tout Odoo pour retirer les enregistrements supprimés.")
         )
     return result
 

@@ -35,8 +35,8 @@ def _retry_on_source_errors(task, task_run, state) -> bool:
 
 
 @task(name="extraction", cache_policy=NO_CACHE, retry_condition_fn=_retry_on_source_errors)
-def fetch_resource(client, warehouse: Warehouse, source: str, resource: str):
-    return fetch_batch(client, warehouse, source, resource)
+def fetch_resource(client, warehouse: Warehouse, source: str, resource: str, reconcile: bool = False):
+    return fetch_batch(client, warehouse, source, resource, reconcile=reconcile)
 
 
 @task(name="chargement", cache_policy=NO_CACHE)
@@ -49,8 +49,10 @@ def _retry_delays(config: Config) -> list[float]:
 
 
 @flow(name="sync", flow_run_name="sync-{source}", log_prints=False)
-def sync(source: str, config_path: str | None = None) -> list[ResourceReport]:
-    """Bring one source's changes into the raw tables, resource by resource."""
+def sync(source: str, config_path: str | None = None, reconcile: bool = False) -> list[ResourceReport]:
+    """Bring one source's changes into the raw tables, resource by resource.
+
+    reconcile: read whole resources (catches records deleted at the source; slower)."""
     logger = get_run_logger()
     config = load_config(config_path)
     warehouse = Warehouse.from_config(config)
@@ -62,7 +64,7 @@ def sync(source: str, config_path: str | None = None) -> list[ResourceReport]:
     for resource in source_resources(source):
         started = time.perf_counter()
         batch = fetch.with_options(task_run_name=f"extraction {source}/{resource}")(
-            client, warehouse, source, resource
+            client, warehouse, source, resource, reconcile
         )
         report = load_resource.with_options(task_run_name=f"chargement {source}/{resource}")(
             warehouse, source, resource, batch, started

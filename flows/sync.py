@@ -40,8 +40,14 @@ def source_resources(source: str) -> list[str]:
     return [name for (src, name) in RESOURCES if src == source]
 
 
-def fetch_batch(client, warehouse: Warehouse, source: str, resource: str):
-    """The records changed at the source since the last good load of this resource."""
+def fetch_batch(client, warehouse: Warehouse, source: str, resource: str, *, reconcile: bool = False):
+    """The records changed at the source since the last good load of this resource.
+
+    reconcile: fetch the whole resource instead (a complete batch), so that records deleted at
+    the source are deleted here too — for sources whose incremental reads cannot see deletions.
+    """
+    if reconcile and hasattr(client, "reconcile"):
+        return client.reconcile(resource)
     return client.fetch(resource, read_watermark(warehouse, source, resource))
 
 
@@ -61,7 +67,7 @@ def load_batch(warehouse: Warehouse, source: str, resource: str, batch, started:
     )
 
 
-def sync_resource(client, warehouse: Warehouse, source: str, resource: str) -> ResourceReport:
+def sync_resource(client, warehouse: Warehouse, source: str, resource: str, *, reconcile: bool = False) -> ResourceReport:
     started = time.perf_counter()
-    batch = fetch_batch(client, warehouse, source, resource)
+    batch = fetch_batch(client, warehouse, source, resource, reconcile=reconcile)
     return load_batch(warehouse, source, resource, batch, started)

@@ -1,13 +1,16 @@
 """`alambic demo`: the sandbox organisation through the real pipeline, into its own warehouse.
 
-generate → demo configuration → migrations → raw loads (source-shaped records) → the app
-rows members would have entered → SQL build. The demo lives in its own folder and never
-touches a real warehouse.
+generate → simulated Odoo / TiBillet / Oceco servers on loopback → demo configuration pointing
+at them → the app rows members would have entered → the `refresh` Prefect flow (connectors,
+raw loads, SQL build). The demo lives in its own folder and never touches a real warehouse.
+`load_sandbox` is the short path (records straight into the raw tables, no HTTP) used by the
+benchmark and by tests of the SQL models.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import time
 from datetime import datetime
 from pathlib import Path
@@ -19,8 +22,8 @@ import pandas as pd
 from alambic.config import Config, load_config
 from sandbox.demo_config import write_demo_config
 from sandbox.generate import SandboxOrganisation, generate
+from sandbox.sources import append_sources, serve_sandbox_sources
 from warehouse.app_rows import advance_id_sequence, insert_rows
-from warehouse.build import build
 from warehouse.connection import Warehouse
 from warehouse.load import load_records
 from warehouse.migrations import migrate
@@ -55,15 +58,32 @@ def build_demo(
     today = datetime.now(ZoneInfo(DEMO_TIMEZONE)).date()
     org = generate(seed=seed, scale=scale, today=today)
     log(f"Organisation fictive générée (graine {seed}, échelle {scale:g}) en {time.perf_counter() - started:.1f} s")
-    config = load_config(write_demo_config(org, directory, directory / "alambic.duckdb"))
-    warehouse = Warehouse.from_config(config)
-    load_sandbox(warehouse, org, log=log)
-    step = time.perf_counter()
-    result = build(warehouse, config)
-    log(f"Marts construits ({len(result.marts)}) et {len(result.tests)} tests de données réussis "
-        f"en {time.perf_counter() - step:.1f} s")
+    config_path = write_demo_config(org, directory, directory / "alambic.duckdb")
+    use_private_prefect(directory)
+    from flows.extract import refresh  # after use_private_prefect: Prefect reads its settings on import
+
+    with serve_sandbox_sources(org) as sources:
+        log("Serveurs Odoo, TiBillet et Oceco du bac à sable démarrés sur " +
+            ", ".join(server.url for server in sources.servers.values()))
+        append_sources(config_path, sources.settings)
+        os.environ.update(sources.env)  # the sandbox servers' fictional secrets
+        config = load_config(config_path)
+        warehouse = Warehouse.from_config(config)
+        migrate(warehouse)
+        seed_app_rows(warehouse, org.app)
+        step = time.perf_counter()
+        refresh(str(config_path))  # the real flows: connectors → raw → staging → marts
+        log(f"Synchronisation des trois sources et construction des marts en {time.perf_counter() - step:.1f} s")
     marker.write_text(json.dumps(wanted))
     return config
+
+
+def use_private_prefect(directory: Path) -> None:
+    """Without a Prefect server configured, run the flows on a temporary one of the demo's own."""
+    if "PREFECT_API_URL" not in os.environ:
+        os.environ.setdefault("PREFECT_HOME", str((directory / "prefect").resolve()))
+        os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+        os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # offline: no telemetry
 
 
 def load_sandbox(

@@ -69,6 +69,14 @@ def serve_sandbox_sources(org: SandboxOrganisation, *, odoo_version: str = "17")
         yield SandboxSources(settings, dict(SECRETS), servers, books, tenant, docs)
 
 
+def append_sources(config_path, settings: dict[str, dict], *, retry_delays: list[float] | None = None) -> None:
+    """Point a configuration file at the sandbox servers (its [sources] tables)."""
+    text = config_path.read_text(encoding="utf-8")
+    if retry_delays is not None:
+        text += f"\n[sources]\nretry_delays = {list(retry_delays)}\n"
+    config_path.write_text(text + sources_toml(settings), encoding="utf-8")
+
+
 def sources_toml(settings: dict[str, dict]) -> str:
     """The [sources.*] tables as TOML text, to append to a configuration file."""
     blocks = []
