@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from alambic.config import ConfigError, load_config
+from flows.runtime import prefect_defaults
 from warehouse.backup import BackupError
 from warehouse.build import BuildError
 from warehouse.connection import WarehouseBusy, WarehouseMissing
@@ -50,14 +51,44 @@ def _serve(config, port: int) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from warehouse.build import build
-    from warehouse.connection import Warehouse
-
     config = load_config(args.config)
-    result = build(Warehouse.from_config(config), config)
-    for name, rows in result.marts.items():
+    prefect_defaults()
+    from flows.extract import build_marts
+
+    for name, rows in build_marts(str(config.path)).items():
         print(f"marts.{name} : {rows} lignes")
-    print(f"{len(result.tests)} tests de données réussis.")
+    return 0
+
+
+def cmd_sync(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    prefect_defaults()
+    from flows.connect import configured_sources
+    from flows.extract import sync
+
+    sources = [args.source] if args.source else configured_sources(config)
+    if not sources:
+        print("Aucune source configurée (sections [sources.odoo], [sources.tibillet], [sources.oceco]).",
+              file=sys.stderr)
+        return 1
+    failed = False
+    for source in sources:
+        state = sync(source, str(config.path), reconcile=args.reconcile, return_state=True)
+        if state.is_failed():
+            failed = True
+            print(f"Échec : {state.message}", file=sys.stderr)
+        else:
+            for report in state.result():
+                print(report.line())
+    return 1 if failed else 0
+
+
+def cmd_schedule(args: argparse.Namespace) -> int:
+    config = load_config(args.config)
+    prefect_defaults()
+    from flows.deployments import serve_schedules
+
+    serve_schedules(config)
     return 0
 
 
@@ -117,8 +148,7 @@ def cmd_not_built(issue: str):
     return run
 
 
-CONNECTORS = "arrive avec les connecteurs Odoo / TiBillet / Oceco et les flux Prefect"
-SAFETY = "arrive avec les connexions, les droits, la console SQL et les sauvegardes"
+SAFETY = "arrive avec les connexions et les droits"
 
 
 def parser() -> argparse.ArgumentParser:
@@ -150,11 +180,15 @@ def parser() -> argparse.ArgumentParser:
     build.set_defaults(run=cmd_build)
 
     sync = sub.add_parser("sync", help="synchronise une source (ou toutes) dans l'entrepôt")
-    sync.add_argument("source", nargs="?", choices=["odoo", "tibillet", "oceco"])
-    sync.set_defaults(run=cmd_not_built(CONNECTORS))
+    sync.add_argument("source", nargs="?", choices=["odoo", "tibillet", "oceco"], help="par défaut : toutes")
+    sync.add_argument("--reconcile", action="store_true",
+                      help="relire tout (retire les enregistrements supprimés à la source)")
+    sync.set_defaults(run=cmd_sync)
 
-    schedule = sub.add_parser("schedule", help="sert les déploiements Prefect avec leurs planifications")
-    schedule.set_defaults(run=cmd_not_built(CONNECTORS))
+    schedule = sub.add_parser(
+        "schedule", help="sert les déploiements Prefect avec leurs planifications (voir l'interface Prefect)"
+    )
+    schedule.set_defaults(run=cmd_schedule)
 
     sql = sub.add_parser("sql", help="requête SQL en lecture seule sur l'entrepôt")
     sql.add_argument("query", help="une requête SELECT")

@@ -21,6 +21,7 @@ import pandas as pd
 
 from alambic.config import Config, load_config
 from sandbox.demo_config import write_demo_config
+from flows.runtime import prefect_defaults
 from sandbox.generate import SandboxOrganisation, generate
 from sandbox.sources import append_sources, serve_sandbox_sources
 from warehouse.app_rows import advance_id_sequence, insert_rows
@@ -59,8 +60,8 @@ def build_demo(
     org = generate(seed=seed, scale=scale, today=today)
     log(f"Organisation fictive générée (graine {seed}, échelle {scale:g}) en {time.perf_counter() - started:.1f} s")
     config_path = write_demo_config(org, directory, directory / "alambic.duckdb")
-    use_private_prefect(directory)
-    from flows.extract import refresh  # after use_private_prefect: Prefect reads its settings on import
+    prefect_defaults(home=directory / "prefect")
+    from flows.extract import refresh  # after prefect_defaults: Prefect reads its settings on import
 
     with serve_sandbox_sources(org) as sources:
         log("Serveurs Odoo, TiBillet et Oceco du bac à sable démarrés sur " +
@@ -76,14 +77,6 @@ def build_demo(
         log(f"Synchronisation des trois sources et construction des marts en {time.perf_counter() - step:.1f} s")
     marker.write_text(json.dumps(wanted))
     return config
-
-
-def use_private_prefect(directory: Path) -> None:
-    """Without a Prefect server configured, run the flows on a temporary one of the demo's own."""
-    if "PREFECT_API_URL" not in os.environ:
-        os.environ.setdefault("PREFECT_HOME", str((directory / "prefect").resolve()))
-        os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-        os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")  # offline: no telemetry
 
 
 def load_sandbox(

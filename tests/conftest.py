@@ -33,3 +33,12 @@ def config(tmp_path: Path) -> Config:
 @pytest.fixture
 def warehouse(config: Config) -> Warehouse:
     return Warehouse.from_config(config)
+
+
+@pytest.fixture(scope="session")
+def prefect_server():
+    """One temporary Prefect API for the whole session (it takes ~15 s to start)."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

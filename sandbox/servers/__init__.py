@@ -25,6 +25,7 @@ class RunningServer:
     """A uvicorn server in a thread; `url` is its loopback base URL."""
 
     def __init__(self, app, port: int | None = None):
+        self.app = app  # tests reach app.state (faults, request counters) through it
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.server = uvicorn.Server(

@@ -222,6 +222,10 @@ class OdooBooks:
         return spec
 
 
+NUMERIC = {"integer", "float", "monetary"}
+EMPTY_NUMBER = 0  # Odoo reads an unset integer/float/monetary field as 0, never as false
+
+
 def _type_of(value: Any) -> str:
     if isinstance(value, bool):
         return "boolean"
@@ -420,7 +424,7 @@ class ModelCall:
         for row in rows:
             shaped = {"id": row["id"]}
             for name in names:
-                value = row.get(name, False)
+                value = row.get(name, EMPTY_NUMBER if self.fields[name]["type"] in NUMERIC else False)
                 if bare and self.fields[name]["type"] == "many2one" and isinstance(value, list):
                     value = value[0]
                 shaped[name] = value
