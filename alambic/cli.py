@@ -156,12 +156,17 @@ def parser() -> argparse.ArgumentParser:
         prog="alambic",
         description="Alambic, l'outil de gestion interne de La Raffinerie.",
     )
-    top.add_argument(
-        "--config", help="fichier de configuration (par défaut : $ALAMBIC_CONFIG, sinon ./alambic.toml)"
-    )
+    config_help = "fichier de configuration (par défaut : $ALAMBIC_CONFIG, sinon ./alambic.toml)"
+    top.add_argument("--config", help=config_help)
+    # Accepted after the command too (`alambic serve --config …`); SUPPRESS keeps the top-level value.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--config", default=argparse.SUPPRESS, help=config_help)
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMANDE")
 
-    demo = sub.add_parser(
+    def command(name: str, **kwargs) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], **kwargs)
+
+    demo = command(
         "demo", help="construit l'organisation fictive par le vrai pipeline, puis sert les tableaux de bord"
     )
     demo.add_argument("--scale", type=float, default=1.0, help="taille de l'organisation fictive (1 = La Raffinerie)")
@@ -172,45 +177,45 @@ def parser() -> argparse.ArgumentParser:
     demo.add_argument("--dir", default=str(DEMO_DIR), help=f"dossier de la démo (défaut : {DEMO_DIR})")
     demo.set_defaults(run=cmd_demo)
 
-    serve = sub.add_parser("serve", help="sert les tableaux de bord sur l'entrepôt configuré")
+    serve = command("serve", help="sert les tableaux de bord sur l'entrepôt configuré")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port HTTP (défaut : {DEFAULT_PORT})")
     serve.set_defaults(run=cmd_serve)
 
-    build = sub.add_parser("build", help="recalcule les marts (modèles SQL) en une transaction")
+    build = command("build", help="recalcule les marts (modèles SQL) en une transaction")
     build.set_defaults(run=cmd_build)
 
-    sync = sub.add_parser("sync", help="synchronise une source (ou toutes) dans l'entrepôt")
+    sync = command("sync", help="synchronise une source (ou toutes) dans l'entrepôt")
     sync.add_argument("source", nargs="?", choices=["odoo", "tibillet", "oceco"], help="par défaut : toutes")
     sync.add_argument("--reconcile", action="store_true",
                       help="relire tout (retire les enregistrements supprimés à la source)")
     sync.set_defaults(run=cmd_sync)
 
-    schedule = sub.add_parser(
+    schedule = command(
         "schedule", help="sert les déploiements Prefect avec leurs planifications (voir l'interface Prefect)"
     )
     schedule.set_defaults(run=cmd_schedule)
 
-    sql = sub.add_parser("sql", help="requête SQL en lecture seule sur l'entrepôt")
+    sql = command("sql", help="requête SQL en lecture seule sur l'entrepôt")
     sql.add_argument("query", help="une requête SELECT")
     sql.add_argument("--csv", action="store_true", help="sortie CSV")
     sql.add_argument("--max-rows", type=int, default=10_000, help="nombre maximal de lignes (défaut : 10 000)")
     sql.set_defaults(run=cmd_sql)
 
-    export = sub.add_parser("export", help="exporte les marts en Parquet ou CSV")
+    export = command("export", help="exporte les marts en Parquet ou CSV")
     export.add_argument("directory", nargs="?", default="export", help="dossier de sortie (défaut : ./export)")
     export.add_argument("--format", choices=["parquet", "csv"], default="parquet")
     export.set_defaults(run=cmd_export)
 
-    backup = sub.add_parser("backup", help="sauvegarde l'entrepôt et les saisies des membres")
+    backup = command("backup", help="sauvegarde l'entrepôt et les saisies des membres")
     backup.set_defaults(run=cmd_backup)
 
-    restore = sub.add_parser("restore", help="restaure une sauvegarde (la plus récente par défaut)")
+    restore = command("restore", help="restaure une sauvegarde (la plus récente par défaut)")
     restore.add_argument("backup", nargs="?", help="dossier de la sauvegarde")
     restore.add_argument("--app-only", action="store_true",
                          help="ne remplacer que les saisies des membres (app.*) de l'entrepôt actuel")
     restore.set_defaults(run=cmd_restore)
 
-    users = sub.add_parser("users", help="gère les comptes (add, passwd, disable)")
+    users = command("users", help="gère les comptes (add, passwd, disable)")
     users.add_argument("args", nargs="*")
     users.set_defaults(run=cmd_not_built(SAFETY))
     return top

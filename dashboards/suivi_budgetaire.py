@@ -31,13 +31,13 @@ EURO_TICKS = CustomJSTickFormatter(
 def recap_columns(direction: str) -> list[Column]:
     if direction == EXPENSE:
         return [
-            Column("label", _("Category"), width="24%"),
+            Column("label", _("Category"), width="20%"),
             Column("previsionnel", _("Forecast"), "money"),
             Column("engage", _("Committed"), "money"),
             Column("reel", _("Spent"), "money"),
             Column("reste", _("Remaining to spend"), "money"),
             Column("pct_consomme", _("% consumed"), "percent"),
-            Column("depassement", _("Alert"), "flag", flag_text=_("Overrun")),
+            Column("depassement", _("Alert"), "flag", flag_text=_("Overrun"), width="11%"),
         ]
     return [
         Column("label", _("Category"), width="28%"),
