@@ -13,10 +13,8 @@ from pathlib import Path
 
 import pytest
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "dashboards"))  # shared helpers
-
-from alambic_test_server import serving  # noqa: E402
-from warehouse_fixture import build_budget_warehouse  # noqa: E402
+from tests.dashboards.alambic_test_server import serving
+from tests.dashboards.warehouse_fixture import build_budget_warehouse
 
 CHROMIUM = Path(os.environ.get("ALAMBIC_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

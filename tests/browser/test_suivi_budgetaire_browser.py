@@ -7,7 +7,7 @@ import re
 import time
 
 import pytest
-from alambic_test_server import external_requests
+from tests.dashboards.alambic_test_server import external_requests
 
 from dashboards import formatting
 from dashboards.pages import PAGES

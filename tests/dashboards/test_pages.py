@@ -6,7 +6,7 @@ from urllib.parse import urlparse
 import httpx
 import panel as pn
 import pytest
-from alambic_test_server import serving
+from tests.dashboards.alambic_test_server import serving
 
 from dashboards.app import AppContext, nav_html, page_app, with_query
 from dashboards.pages import PAGES, page, sections

@@ -44,10 +44,10 @@ def build_page(warehouse, unit, period):
 
 
 @pytest.mark.parametrize("unit, period", CASES)
-def test_expenses_recap_matches_the_mart(budget_warehouse, unit, period):
-    page = build_page(budget_warehouse, unit, period)
+def test_expenses_recap_matches_the_mart(page_warehouse, unit, period):
+    page = build_page(page_warehouse, unit, period)
     p = page.filters.current
-    expected = mart_totals(budget_warehouse, unit, p.start, p.end, "depense")
+    expected = mart_totals(page_warehouse, unit, p.start, p.end, "depense")
     table = page.recap_table("depense")
     shown = table.value
     body = shown[shown["Catégorie"] != "Total"].reset_index(drop=True)
@@ -65,10 +65,10 @@ def test_expenses_recap_matches_the_mart(budget_warehouse, unit, period):
 
 
 @pytest.mark.parametrize("unit, period", CASES)
-def test_income_recap_matches_the_mart(budget_warehouse, unit, period):
-    page = build_page(budget_warehouse, unit, period)
+def test_income_recap_matches_the_mart(page_warehouse, unit, period):
+    page = build_page(page_warehouse, unit, period)
     p = page.filters.current
-    expected = mart_totals(budget_warehouse, unit, p.start, p.end, "recette")
+    expected = mart_totals(page_warehouse, unit, p.start, p.end, "recette")
     shown = page.recap_table("recette").value
     body = shown[shown["Catégorie"] != "Total"].reset_index(drop=True)
     assert list(shown.columns) == ["Catégorie", "Prévisionnel", "Encaissé", "Reste à encaisser"]
@@ -77,11 +77,11 @@ def test_income_recap_matches_the_mart(budget_warehouse, unit, period):
 
 
 @pytest.mark.parametrize("unit, period", CASES[:3])
-def test_kpi_cards_show_the_mart_in_french(budget_warehouse, unit, period):
-    page = build_page(budget_warehouse, unit, period)
+def test_kpi_cards_show_the_mart_in_french(page_warehouse, unit, period):
+    page = build_page(page_warehouse, unit, period)
     p = page.filters.current
-    exp = mart_totals(budget_warehouse, unit, p.start, p.end, "depense")
-    inc = mart_totals(budget_warehouse, unit, p.start, p.end, "recette")
+    exp = mart_totals(page_warehouse, unit, p.start, p.end, "depense")
+    inc = mart_totals(page_warehouse, unit, p.start, p.end, "recette")
     html = "".join(str(pane.object) for pane in page.kpis().select(lambda o: hasattr(o, "object")))
     for value in (exp["prev"].sum(), exp["reel"].sum(), exp["eng"].sum(),
                   exp["prev"].sum() - exp["reel"].sum() - exp["eng"].sum(),
