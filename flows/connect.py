@@ -2,7 +2,8 @@
 
     [sources.odoo]      url, database, login, password_env (default ALAMBIC_ODOO_PASSWORD)
     [sources.tibillet]  url, host (optional Host header), api_key_env (default ALAMBIC_TIBILLET_API_KEY),
-                        window_start (where the first sales sync begins), day_pivot (default "04:00")
+                        window_start (where the first sales sync begins), day_pivot (default "04:00",
+                        read by the SQL models: a soirée's day runs from pivot to pivot)
     [sources.oceco]     url, org_id, email, password_env (default ALAMBIC_OCECO_PASSWORD)
 
 A `secret_block` key instead names a Prefect Secret block holding the secret. Secrets never
@@ -53,9 +54,9 @@ def make_client(config: Config, source: str):
         if source == "tibillet":
             from flows.sources.tibillet import TibilletSource
 
-            optional = {k: settings[k] for k in ("window_start", "day_pivot") if k in settings}
+            optional = {k: settings[k] for k in ("window_start",) if k in settings}
             return TibilletSource(settings["url"], secret(source, settings), host=settings.get("host"),
-                                  timeout=float(settings.get("timeout", 30)), tz=config.timezone, **optional)
+                                  timeout=float(settings.get("timeout", 30)), **optional)
         if source == "oceco":
             from flows.sources.oceco import OcecoSource
 

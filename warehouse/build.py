@@ -118,6 +118,8 @@ def reference_frames(config: Config) -> dict[str, pd.DataFrame]:
             ("timezone", config.timezone),
             ("fiscal_year_start_month", str(config.fiscal_year_start_month)),
             ("forecast_gap_ratio", str(config.alerts.get("forecast_gap_ratio", 0.15))),
+            # A soirée's day runs from this local time to the same time the next day (TiBillet's rule).
+            ("day_pivot", str(config.sources.get("tibillet", {}).get("day_pivot", "04:00"))),
         ],
         columns=["key", "value"],
     )

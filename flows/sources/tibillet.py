@@ -13,17 +13,16 @@ starts `overlap` before the last watermark, because a refund can be dated a litt
 moment we last looked (and the list is cached 60 s on the server); loading by line uuid makes the
 overlap harmless. The watermark is the window's end.
 
-A sale line carries no event id (§2.3, §4): to attribute it to a soirée, `soiree_day` gives the
-local day it belongs to, a day running from 04:00 to 04:00 as TiBillet counts it.
+A sale line carries no event id (§2.3, §4): the SQL models attribute it to a soirée by its local
+day, running from 04:00 to 04:00 as TiBillet counts it (sql/staging/tibillet, marts.soiree_sales).
 """
 
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 from typing import Callable
-from zoneinfo import ZoneInfo
 
 import httpx
 
@@ -39,24 +38,6 @@ PATHS = {
     "reservations": "/api/reservations/",  # v1, deprecated, but the only list of reservations
 }
 RIGHTS = {"events": "event", "products": "product", "sales": "sale", "reservations": "reservation"}
-
-
-def soiree_day(date_published, pivot: str = "04:00", tz: str = "Indian/Reunion") -> date:
-    """The local day of the soirée a sale line belongs to: before `pivot` it is still yesterday's.
-
-    `date_published` is the line's datePublished (UTC, ISO string or aware datetime). A line sold
-    at 01:30 on Sunday in Saint-Paul counts for Saturday's soirée.
-    """
-    when = datetime.fromisoformat(date_published) if isinstance(date_published, str) else date_published
-    if when.tzinfo is None:
-        raise ValueError("datePublished sans fuseau horaire")
-    local = when.astimezone(ZoneInfo(tz))
-    return local.date() - timedelta(days=1) if local.time() < _pivot(pivot) else local.date()
-
-
-def _pivot(pivot: str) -> time:
-    hours, minutes = pivot.split(":")
-    return time(int(hours), int(minutes))
 
 
 def _aware(value) -> datetime:
@@ -81,8 +62,6 @@ class TibilletSource:
         window_start: str | datetime = "2019-01-01T00:00:00+04:00",
         overlap: timedelta = timedelta(days=2),
         max_window: timedelta = timedelta(days=31),
-        day_pivot: str = "04:00",
-        tz: str = "Indian/Reunion",
         clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc),
     ):
         """window_start: where the first sales sync begins; max_window: the widest window asked in
@@ -93,16 +72,10 @@ class TibilletSource:
         self.timeout = timeout
         self.window_start = _aware(window_start)
         self.overlap, self.max_window = overlap, max_window
-        self.day_pivot, self.tz = day_pivot, tz
-        _pivot(day_pivot)  # fail now on a bad pivot, not in the middle of a sync
-        ZoneInfo(tz)
         self.clock = clock
 
     def __repr__(self) -> str:
         return f"TibilletSource(base_url={self.base_url!r}, host={self.host!r}, api_key='***')"
-
-    def soiree_day(self, date_published) -> date:
-        return soiree_day(date_published, self.day_pivot, self.tz)
 
     # ----------------------------------------------------------------------------------------
 

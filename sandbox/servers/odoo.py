@@ -13,11 +13,10 @@ books (`app.state.databases[db]`) can be edited while the server runs (`edit`, `
 from __future__ import annotations
 
 import asyncio
-import json
 import re
 import threading
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any, Callable
 

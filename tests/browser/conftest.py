@@ -8,7 +8,6 @@ it is pointed at the system Chromium.
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pytest

@@ -9,7 +9,7 @@ import pytest
 from tests.dashboards.alambic_test_server import serving
 
 from dashboards.app import AppContext, nav_html, page_app, with_query
-from dashboards.pages import PAGES, page, sections
+from dashboards.pages import PAGES, sections
 
 EXPECTED_TITLES = [
     "Tableau de bord", "Suivi budgétaire", "Plan de trésorerie", "Suivi subventions", "Explorateur",

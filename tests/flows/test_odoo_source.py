@@ -13,7 +13,7 @@ from flows.sources import SourceError
 from flows.sources.odoo import EXTRACTS, OdooSource
 from sandbox.servers import free_port, serve_in_thread
 from sandbox.servers.odoo import OdooBooks, odoo_app
-from tests.flows.conftest import ODOO_DB, ODOO_LOGIN, ODOO_PASSWORD, odoo_records
+from tests.flows.conftest import ODOO_DB, ODOO_LOGIN, ODOO_PASSWORD
 from warehouse.load import Watermark, load_records
 from warehouse.migrations import migrate
 

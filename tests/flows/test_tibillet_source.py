@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import copy
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 import httpx
 import pytest
 
 from flows.sources import SourceError
-from flows.sources.tibillet import TibilletSource, soiree_day
+from flows.sources.tibillet import TibilletSource
 from sandbox.servers import free_port, serve_in_thread
 from sandbox.servers.tibillet import (
     ApiKey,
@@ -181,17 +181,6 @@ def test_incremental_sales_start_from_the_watermark_minus_the_overlap(server):
     second = source(server, host=host, clock=clock).fetch("sales", first.watermark)
     assert line_ids(second.records) == {"00000000-0000-4000-8000-0000000000a1", "00000000-0000-4000-8000-0000000000a2"}
     assert second.watermark == Watermark((NOW + timedelta(days=3)).isoformat())
-
-
-def test_a_sale_line_counts_for_the_soiree_of_its_local_day_with_a_0400_pivot(server):
-    batch = source(server).fetch("sales")
-    days = {sale_property(r, "sale_line_uuid")[-1]: source(server).soiree_day(r["datePublished"])
-            for r in batch.records}
-    assert days["1"] == date(2025, 3, 15)  # 20:00 Saturday
-    assert days["2"] == date(2025, 3, 15)  # 01:30 Sunday: still Saturday's soirée
-    assert days["3"] == date(2025, 3, 16)  # 04:30 Sunday
-    assert soiree_day("2025-03-15T21:30:00+00:00", pivot="01:00") == date(2025, 3, 16)
-    assert soiree_day("2025-03-15T21:30:00+00:00", tz="Europe/Paris") == date(2025, 3, 15)
 
 
 # ----------------------------------------------------------------------------------------- faults

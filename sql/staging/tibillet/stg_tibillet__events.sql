@@ -1,8 +1,17 @@
 -- TiBillet events (Lespass API v2, schema.org JSON-LD), one row per event.
 -- Empty keys are dropped by the API, so most columns may be NULL.
 -- startDate / endDate carry the tenant's offset (e.g. +04:00): kept as TIMESTAMPTZ.
+-- soiree_day: the local day the event belongs to, with the same pivot as the sale lines
+--   (stg_tibillet__sales), so that sales and soirées meet on that day.
 with source as (
     select payload from raw_tibillet.events
+),
+
+settings as (
+    select
+        max(value) filter (where key = 'timezone')  as tz,
+        max(value) filter (where key = 'day_pivot') as day_pivot
+    from ref.settings
 ),
 
 renamed as (
@@ -24,4 +33,8 @@ renamed as (
     from source
 )
 
-select * from renamed
+select
+    renamed.*,
+    cast(timezone(settings.tz, start_at) - cast(settings.day_pivot as interval) as date) as soiree_day
+from renamed
+cross join settings

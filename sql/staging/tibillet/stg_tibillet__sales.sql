@@ -6,6 +6,10 @@
 -- unit_price: offers.price, the unit price in euros VAT included ("12", "10.5").
 -- amount = unit_price × quantity, rounded to the cent (negative for a refund).
 -- sold_at: datePublished, UTC with microseconds.
+-- soiree_day: the local day of the soirée the line belongs to. A line carries no event id, so
+--   it is attributed by time: the soirée's day runs from the pivot (ref.settings day_pivot,
+--   04:00 as TiBillet counts it) to the pivot the next day, in the organisation's time zone —
+--   a drink sold at 01:30 on Sunday belongs to Saturday's soirée.
 -- status: V confirmed, P paid not confirmed, R refunded, N credit note, C cancelled,
 --   O created, U unpaid, F free booking, D failed. Net sales = V + R + N lines.
 with source as (
@@ -20,6 +24,13 @@ properties as (
             lambda p: {'name': p->>'name', 'value': p->>'value'}
         ) as props
     from source
+),
+
+settings as (
+    select
+        max(value) filter (where key = 'timezone')  as tz,
+        max(value) filter (where key = 'day_pivot') as day_pivot
+    from ref.settings
 ),
 
 renamed as (
@@ -46,8 +57,10 @@ select
     unit_price,
     quantity,
     round(unit_price * quantity, 2)::decimal(14, 2) as amount,
+    cast(timezone(settings.tz, sold_at) - cast(settings.day_pivot as interval) as date) as soiree_day,
     vat_rate,
     payment_method,
     status,
     status in ('V', 'R', 'N') as counts_in_net_sales
 from renamed
+cross join settings
