@@ -23,7 +23,11 @@ DEFAULT_SCHEDULES = {"refresh": "0 7-23 * * *", "backup": "30 2 * * *", "reconci
 
 
 def deployments(config: Config) -> list:
-    """The RunnerDeployments of this configuration: refresh, build, and one sync per source."""
+    """The RunnerDeployments of this configuration: refresh, build, backup, one sync per source.
+
+    `_sync=True`: Prefect picks its async variant whenever it believes it runs inside an event
+    loop or a flow run; these are plain synchronous calls, whatever the caller.
+    """
     schedules = {**DEFAULT_SCHEDULES, **config.schedules}
     params = {"config_path": str(config.path)}
 
@@ -32,24 +36,24 @@ def deployments(config: Config) -> list:
         return [Cron(cron, timezone=config.timezone)] if cron else []
 
     result = [
-        refresh.to_deployment(name="alambic-refresh", schedules=on("refresh"), parameters=params,
+        refresh.to_deployment(_sync=True, name="alambic-refresh", schedules=on("refresh"), parameters=params,
                               concurrency_limit=1, description="Toutes les sources, puis les marts."),
-        build_marts.to_deployment(name="alambic-build", schedules=on("build"), parameters=params,
+        build_marts.to_deployment(_sync=True, name="alambic-build", schedules=on("build"), parameters=params,
                                   concurrency_limit=1, description="Recalcule les marts."),
     ]
     result.append(
-        backup_warehouse.to_deployment(name="alambic-backup", schedules=on("backup"), parameters=params,
+        backup_warehouse.to_deployment(_sync=True, name="alambic-backup", schedules=on("backup"), parameters=params,
                                        concurrency_limit=1, description="Sauvegarde l'entrepôt et les saisies.")
     )
     for source in configured_sources(config):
         result.append(
-            sync.to_deployment(name=f"alambic-sync-{source}", schedules=on(f"sync-{source}"),
+            sync.to_deployment(_sync=True, name=f"alambic-sync-{source}", schedules=on(f"sync-{source}"),
                                parameters={**params, "source": source}, concurrency_limit=1,
                                description=f"Synchronise {source}.")
         )
     if "odoo" in configured_sources(config):
         result.append(
-            sync.to_deployment(name="alambic-reconcile-odoo", schedules=on("reconcile-odoo"),
+            sync.to_deployment(_sync=True, name="alambic-reconcile-odoo", schedules=on("reconcile-odoo"),
                                parameters={**params, "source": "odoo", "reconcile": True}, concurrency_limit=1,
                                description="Relit tout Odoo pour retirer les enregistrements supprimés.")
         )
@@ -58,7 +62,7 @@ def deployments(config: Config) -> list:
 
 def register(config: Config) -> list:
     """Create or update the deployments on the Prefect server, without running them."""
-    return [deployment.apply() for deployment in deployments(config)]
+    return [deployment.apply(_sync=True) for deployment in deployments(config)]
 
 
 def serve_schedules(config: Config) -> None:
