@@ -1,7 +1,5 @@
 """`alambic schedule` registers one deployment per flow, on cron schedules in the organisation's zone."""
 
-import asyncio
-
 import pytest
 from prefect.client.orchestration import get_client
 
@@ -13,10 +11,9 @@ from tests.conftest import small_config
 pytestmark = pytest.mark.usefixtures("prefect_server")
 
 
-async def deployments_on_server() -> dict:
-    async with get_client() as client:
-        found = await client.read_deployments()
-        return {d.name: d for d in found}
+def deployments_on_server() -> dict:
+    with get_client(sync_client=True) as client:
+        return {d.name: d for d in client.read_deployments()}
 
 
 def test_the_deployments_are_registered_with_their_schedules(tmp_path):
@@ -25,7 +22,7 @@ def test_the_deployments_are_registered_with_their_schedules(tmp_path):
                 "tibillet": {"url": "http://127.0.0.1:9"}}
     config.path.write_text(config.path.read_text() + sources_toml(settings) + '\n[schedules]\nbuild = "15 6 * * 1"\n')
     register(load_config(config.path))
-    found = asyncio.run(deployments_on_server())
+    found = deployments_on_server()
     assert {"alambic-refresh", "alambic-build", "alambic-backup", "alambic-sync-odoo", "alambic-sync-tibillet",
             "alambic-reconcile-odoo"} <= set(found)
     refresh = found["alambic-refresh"].schedules[0].schedule
