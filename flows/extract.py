@@ -11,6 +11,7 @@ import time
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from alambic.config import Config, ConfigError, load_config
 from flows.connect import configured_sources, make_client
@@ -66,8 +67,9 @@ def sync(source: str, config_path: str | None = None, reconcile: bool = False) -
         batch = fetch.with_options(task_run_name=f"extraction {source}/{resource}")(
             client, warehouse, source, resource, reconcile
         )
+        # quote(): Prefect would otherwise walk every record of the batch looking for futures.
         report = load_resource.with_options(task_run_name=f"chargement {source}/{resource}")(
-            warehouse, source, resource, batch, started
+            warehouse, source, resource, quote(batch), started
         )
         logger.info(report.line())
         reports.append(report)
