@@ -16,8 +16,12 @@ from warehouse.load import Watermark
 class SourceError(RuntimeError):
     """A source could not be read; the message says which source, resource and record."""
 
-    def __init__(self, source: str, resource: str | None, message: str):
+    def __init__(self, source: str, resource: str | None, message: str, *, hide: tuple[str, ...] = ()):
+        """hide: secrets to mask in the message, should a server echo one back."""
         self.source, self.resource = source, resource
+        for secret in hide:
+            if secret:
+                message = message.replace(secret, "***")
         where = f"{source} / {resource}" if resource else source
         super().__init__(f"{where} : {message}")
 

@@ -21,10 +21,10 @@ from datetime import date, datetime
 from typing import Callable
 from urllib.parse import urlsplit, urlunsplit
 
-import httpx
 from icalendar import Calendar
 
 from flows.sources import Batch, SourceError
+from flows.sources.http import http_get
 from flows.sources.ddp import DDPClient, DDPError
 from warehouse.load import Watermark
 
@@ -95,15 +95,8 @@ class OcecoSource:
 
     def _get_text(self, resource: str, path: str, headers: dict) -> str:
         url = self.base_url + path
-        try:
-            with httpx.Client(timeout=self.timeout) as client:
-                response = client.get(url, headers=headers)
-        except httpx.TimeoutException:
-            raise self._error(resource, f"délai dépassé ({self.timeout:g} s) en interrogeant {url}") from None
-        except httpx.ConnectError:
-            raise self._error(resource, f"serveur injoignable ({url})") from None
-        except httpx.HTTPError as exc:
-            raise self._error(resource, f"connexion interrompue ({type(exc).__name__})") from None
+        response = http_get(url, timeout=self.timeout, headers=headers,
+                            fail=lambda message: self._error(resource, message))
         if response.status_code != 200:
             detail = _json_refusal(response.text) if response.text.lstrip().startswith("{") else ""
             raise self._error(resource, f"erreur du serveur Oceco (HTTP {response.status_code})"
@@ -162,9 +155,7 @@ class OcecoSource:
         return batch
 
     def _error(self, resource: str, message: str) -> SourceError:
-        if self._password:
-            message = message.replace(self._password, "***")
-        return SourceError(SOURCE, resource, message)
+        return SourceError(SOURCE, resource, message, hide=(self._password,))
 
 
 def _keep_or_reject(batch: Batch, record: dict, reason: str | None) -> None:

@@ -27,6 +27,7 @@ from typing import Callable
 import httpx
 
 from flows.sources import Batch, SourceError
+from flows.sources.http import http_get
 from warehouse.load import Watermark
 
 SOURCE = "tibillet"
@@ -139,15 +140,8 @@ class TibilletSource:
         if self.host:
             headers["Host"] = self.host
         url = self.base_url + path
-        try:
-            with httpx.Client(timeout=self.timeout, headers=headers) as client:
-                response = client.get(url, params=params)
-        except httpx.TimeoutException:
-            raise self._error(resource, f"délai dépassé ({self.timeout:g} s) en interrogeant {url}") from None
-        except httpx.ConnectError:
-            raise self._error(resource, f"serveur injoignable ({url})") from None
-        except httpx.HTTPError as exc:
-            raise self._error(resource, f"connexion interrompue ({type(exc).__name__})") from None
+        response = http_get(url, timeout=self.timeout, headers=headers, params=params,
+                            fail=lambda message: self._error(resource, message))
         if response.status_code != 200:
             raise self._error(resource, self._http_message(resource, response))
         try:
@@ -175,9 +169,7 @@ class TibilletSource:
 
     def _error(self, resource: str, message: str) -> SourceError:
         """A SourceError whose message can never carry the key, even echoed back by a server."""
-        for secret in {self._api_key, self._api_key.partition(".")[2]} - {""}:
-            message = message.replace(secret, "***")
-        return SourceError(SOURCE, resource, message)
+        return SourceError(SOURCE, resource, message, hide=(self._api_key, self._api_key.partition(".")[2]))
 
 
 # --------------------------------------------------------------------------------------------

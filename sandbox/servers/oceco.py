@@ -29,7 +29,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
-from sandbox.servers.tibillet import Clock, faulty_app, utc_now
+from sandbox.servers.faults import Clock, faulty_app, utc_now
 
 UID_SUFFIX = "@oce.co.tools"
 PRODID = "-//oce.co.tools//ical-generator//FR"
