@@ -8,10 +8,7 @@ with source as (
 ),
 
 settings as (
-    select
-        max(value) filter (where key = 'timezone')  as tz,
-        max(value) filter (where key = 'day_pivot') as day_pivot
-    from ref.settings
+    select timezone as tz, day_pivot from staging.stg_ref__settings
 ),
 
 renamed as (
@@ -35,6 +32,6 @@ renamed as (
 
 select
     renamed.*,
-    cast(timezone(settings.tz, start_at) - cast(settings.day_pivot as interval) as date) as soiree_day
+    cast(timezone(settings.tz, start_at) - settings.day_pivot as date) as soiree_day
 from renamed
 cross join settings

@@ -27,10 +27,7 @@ properties as (
 ),
 
 settings as (
-    select
-        max(value) filter (where key = 'timezone')  as tz,
-        max(value) filter (where key = 'day_pivot') as day_pivot
-    from ref.settings
+    select timezone as tz, day_pivot from staging.stg_ref__settings
 ),
 
 renamed as (
@@ -57,7 +54,7 @@ select
     unit_price,
     quantity,
     round(unit_price * quantity, 2)::decimal(14, 2) as amount,
-    cast(timezone(settings.tz, sold_at) - cast(settings.day_pivot as interval) as date) as soiree_day,
+    cast(timezone(settings.tz, sold_at) - settings.day_pivot as date) as soiree_day,
     vat_rate,
     payment_method,
     status,
