@@ -1,0 +1,105 @@
+"""Who may change what (issue 6, « Permissions »), checked in `save`/`delete` on the server.
+
+- 'admin' and 'finance' edit every unit;
+- a 'member' edits a unit's forecasts, transfers and subsidies only while holding the role
+  `referent_budget_subvention` (app.role_assignments, by e-mail) on that unit or on a unit
+  above it in the tree (ref.units.parent_code);
+- anyone else, or nobody logged in, edits nothing.
+
+Pages may use `can_edit` / `editable_units` to hide buttons, but hiding is not the rule: a forged
+write still goes through `require`, which refuses it before anything is written.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Iterable, Iterator, Protocol
+
+import duckdb
+
+from models.errors import Forbidden
+from warehouse.connection import Warehouse
+
+ADMIN, FINANCE, MEMBER = "admin", "finance", "member"
+ROLES = (ADMIN, FINANCE, MEMBER)
+EDIT_EVERY_UNIT = {ADMIN, FINANCE}
+BUDGET_ROLE = "referent_budget_subvention"
+
+
+class Who(Protocol):
+    login: str
+    email: str | None
+    role: str
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who writes: the login goes into the audit, the e-mail finds the roles held, the role gives
+    the rights. `dashboards.session.User` carries the same attributes once logins land."""
+
+    login: str
+    email: str | None = None
+    role: str = MEMBER
+
+
+@contextmanager
+def connection(source: Warehouse | duckdb.DuckDBPyConnection | None, what: str = "lecture") -> Iterator:
+    """A connection from a Warehouse (opened for reading, closed after) or the one given."""
+    if isinstance(source, Warehouse):
+        with source.read(what) as con:
+            yield con
+    else:
+        yield source
+
+
+def editable_units(source, who: Who | None) -> set[str] | None:
+    """The unit codes `who` may edit; None means every unit."""
+    role = getattr(who, "role", None)
+    if role in EDIT_EVERY_UNIT:
+        return None
+    email = getattr(who, "email", None)
+    if role != MEMBER or not email:
+        return set()
+    with connection(source, "droits de saisie") as con:
+        rows = con.execute(
+            """
+            WITH RECURSIVE held(unit_code) AS (
+                SELECT unit_code FROM app.role_assignments
+                WHERE lower(person_email) = lower(?) AND role_code = ?
+                  AND started_on <= current_date AND (ended_on IS NULL OR ended_on >= current_date)
+                UNION
+                SELECT units.unit_code FROM ref.units AS units JOIN held ON units.parent_code = held.unit_code
+            )
+            SELECT unit_code FROM held
+            """,
+            [email, BUDGET_ROLE],
+        ).fetchall()
+    return {r[0] for r in rows}
+
+
+def can_edit(source, who: Who | None, unit_code: str) -> bool:
+    units = editable_units(source, who)
+    return units is None or unit_code in units
+
+
+def require(con: duckdb.DuckDBPyConnection, who: Who | None, unit_codes: Iterable[str], subject: str) -> None:
+    """Raise Forbidden unless `who` may edit every unit of `unit_codes`; `subject` e.g. « les prévisionnels »."""
+    if not getattr(who, "login", None):
+        raise Forbidden("Connectez-vous pour enregistrer une modification.")
+    allowed = editable_units(con, who)
+    if allowed is None:
+        return
+    refused = sorted({code for code in unit_codes if code is not None} - allowed)
+    if refused:
+        raise Forbidden(
+            f"Vous ne pouvez pas modifier {subject} de l'unité {unit_name(con, refused[0])} : seul·es "
+            "les référent·es budget et subventions de cette unité (ou d'une unité qui la contient) "
+            "et le groupe finance le peuvent. Rien n'a été enregistré."
+        )
+
+
+def unit_name(con: duckdb.DuckDBPyConnection, code: str) -> str:
+    """« 303 (Potager) », or the bare code when the unit is unknown."""
+    rows = con.execute("SELECT name FROM ref.units WHERE unit_code = ?", [code]).fetchall()
+    return f"{code} ({rows[0][0]})" if rows else code
