@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import duckdb
 import pandas as pd
 
@@ -20,12 +22,21 @@ def primary_key(con: duckdb.DuckDBPyConnection, table: str) -> str:
 
 
 def insert_rows(con: duckdb.DuckDBPyConnection, table: str, frame: pd.DataFrame) -> None:
-    """Insert `frame` into app.<table>, matching columns by name (missing ones take their default)."""
+    """Insert `frame` into app.<table>, matching columns by name (missing ones take their default).
+
+    Decimal columns go as text and are cast by the table's own DECIMAL(14,2): DuckDB would infer
+    a narrower DECIMAL from the first values and overflow on a larger one further down.
+    """
+    frame = frame.apply(lambda column: column.map(_exact) if column.dtype == object else column)
     con.register("rows_frame", frame)
     try:
         con.execute(f"INSERT INTO app.{table} BY NAME SELECT * FROM rows_frame")
     finally:
         con.unregister("rows_frame")
+
+
+def _exact(value):
+    return str(value) if isinstance(value, Decimal) else value
 
 
 def advance_id_sequence(con: duckdb.DuckDBPyConnection) -> None:
