@@ -1,0 +1,97 @@
+-- treasury_plan — the plan de trésorerie of the whole organisation, month by month.
+--
+-- Grain: one row per month, from the first month of the bank history (the as_of month when
+-- there is none) to 12 months after as_of, months without any movement included.
+-- Columns:
+--   month            first day of the month
+--   kind             'reel' (before the as_of month: bank movements) | 'previsionnel' (the as_of
+--                    month and later: its bank movements so far plus what is still expected)
+--   opening_balance  solde début: the previous month's closing; the first month opens on the
+--                    balance of the bank accounts (journal items on asset_cash accounts) dated
+--                    before it — 0 when the bank history starts with the account
+--   encaissements    money in during the month (sum of treasury_flows, direction 'encaissement')
+--   decaissements    money out during the month, positive (direction 'decaissement')
+--   closing_balance  solde fin = opening_balance + encaissements − decaissements
+--   threshold        the alert threshold ([alerts] cash_threshold, 0 by default)
+--   below_threshold  closing_balance < threshold
+-- All amounts DECIMAL(14,2).
+
+with settings as (
+    select
+        date_trunc('month', max(case when key = 'as_of' then value::date end))::date     as as_of_month,
+        date_trunc('month', max(case when key = 'as_of' then value::date end)
+                            + interval 12 month)::date                                    as last_month,
+        coalesce(max(case when key = 'cash_threshold' then value::decimal(14, 2) end), 0) as threshold
+    from ref.settings
+),
+
+first_month as (
+    select least(
+        coalesce((select date_trunc('month', min(line_date))
+                  from staging.stg_odoo__bank_statement_lines), settings.as_of_month),
+        settings.as_of_month
+    )::date as first_month
+    from settings
+),
+
+-- the bank balance before the first month (an opening entry on the bank account, if any)
+balance_before as (
+    select coalesce(sum(lines.balance), 0) as balance
+    from staging.stg_odoo__account_move_lines as lines
+    join staging.stg_odoo__accounts as accounts using (account_id)
+    cross join first_month
+    where accounts.account_type = 'asset_cash'
+      and lines.parent_state = 'posted'
+      and lines.line_date < first_month.first_month
+),
+
+months as (
+    select month::date as month
+    from first_month, settings,
+        unnest(generate_series(first_month.first_month::timestamp, settings.last_month::timestamp,
+                               interval 1 month)) as m(month)
+),
+
+flows as (
+    select
+        month,
+        sum(amount) filter (where direction = 'encaissement') as encaissements,
+        sum(amount) filter (where direction = 'decaissement') as decaissements
+    from marts.treasury_flows
+    group by month
+),
+
+monthly as (
+    select
+        months.month,
+        coalesce(flows.encaissements, 0)::decimal(14, 2) as encaissements,
+        coalesce(flows.decaissements, 0)::decimal(14, 2) as decaissements
+    from months
+    left join flows using (month)
+),
+
+running as (
+    select
+        monthly.*,
+        -- the closing balance: what was there before the plan, plus every month's net so far
+        (balance_before.balance
+         + sum(encaissements - decaissements) over (order by month
+                                                     rows between unbounded preceding and current row)
+        )::decimal(14, 2) as closing_balance
+    from monthly
+    cross join balance_before
+)
+
+select
+    running.month,
+    case when running.month < settings.as_of_month then 'reel' else 'previsionnel' end as kind,
+    (running.closing_balance - running.encaissements + running.decaissements)::decimal(14, 2)
+                                                               as opening_balance,
+    running.encaissements,
+    running.decaissements,
+    running.closing_balance,
+    settings.threshold::decimal(14, 2)                         as threshold,
+    running.closing_balance < settings.threshold               as below_threshold
+from running
+cross join settings
+order by running.month
