@@ -7,6 +7,7 @@ fixed « today » (`as_of`) make the demo's figures reproducible.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from pathlib import Path
@@ -19,7 +20,9 @@ HEADER = re.compile(r"^\s*\[")
 
 def write_demo_config(org: SandboxOrganisation, directory: Path, warehouse_path: Path) -> Path:
     text = _without_units(EXAMPLE.read_text(encoding="utf-8"))
-    text = _set_in_table(text, "warehouse", "path", _string(str(warehouse_path)))
+    # Paths in a configuration are read relative to the file itself.
+    relative = os.path.relpath(Path(warehouse_path).resolve(), Path(directory).resolve())
+    text = _set_in_table(text, "warehouse", "path", _string(relative))
     text = _set_in_table(text, "organisation", "as_of", _string(org.today.isoformat()))
     text = text.rstrip("\n") + "\n\n# Organisation fictive du bac à sable (graine "
     text += f"{org.seed}, échelle {org.scale:g}).\n" + "".join(_unit_block(u) for u in org.units)

@@ -407,3 +407,14 @@ def test_demo_config_loads_with_every_unit(org, tmp_path):
     assert config.as_of == "2026-11-27"
     assert config.warehouse_path == tmp_path / "demo" / "entrepot.duckdb"
     assert {c.code for c in config.categories} >= {"bienveillance", "subventions", "ventes"}
+
+
+def test_the_demo_configuration_finds_its_warehouse_from_any_working_directory(tmp_path, monkeypatch):
+    from alambic.config import load_config
+    from sandbox.demo_config import write_demo_config
+    from sandbox.generate import generate
+
+    monkeypatch.chdir(tmp_path)
+    path = write_demo_config(generate(seed=1, scale=0.2), tmp_path / "demo", tmp_path / "demo" / "alambic.duckdb")
+    monkeypatch.chdir("/")
+    assert load_config(path).warehouse_path == tmp_path / "demo" / "alambic.duckdb"
