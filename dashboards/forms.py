@@ -172,8 +172,8 @@ class RecordForm(param.Parameterized):
             for n in names
         )
         self.comparison.object = (
-            f"<table class='conflict'><tr><th></th><th>{html.escape(_('Their version'))}</th>"
-            f"<th>{html.escape(_('Your version'))}</th></tr>{rows}</table>"
+            f"<table class='conflict'><tr><th></th><th>{html.escape(_("Their version"))}</th>"
+            f"<th>{html.escape(_("Your version"))}</th></tr>{rows}</table>"
         )
         self.comparison.visible = True
         self.keep_theirs.visible = conflict.theirs is not None

@@ -1,0 +1,101 @@
+-- Explorateur — pivot of the budget lines (marts.budget_lines) by the dimensions the user chose.
+--
+-- Parameters:
+--   $unit, $date_from (inclusive), $date_to (exclusive)  the page filters, on the line's date;
+--                        the unit's whole subtree is counted (marts.org_rollup)
+--   $row1, $row2, $col   dimension names for the rows (row1 required, row2 '' for none) and the
+--                        columns ('' for none): 'unite' | 'groupe' | 'pole' | 'projet' |
+--                        'categorie' | 'direction' | 'mois' | 'trimestre' | 'annee' | 'statut' |
+--                        'source'
+--   $measure             'montant' (sum of amount) | 'nombre' (number of lines) |
+--                        'moyenne' (average amount)
+--   $categories, $directions, $statuses, $sources   filters: comma-separated codes, '' for all
+-- Dimensions: unite = the unit the line is booked on; groupe / pole / projet = the unit's
+-- ancestor (or itself) at that level, key '' when the line is booked above that level
+-- (e.g. on a groupe for 'pole'); mois / trimestre / annee of line_date.
+-- Grain: one row per (row1, row2, col) cell, plus the totals (GROUPING SETS):
+--   row1_total / row2_total / col_total true when the row is the total over that dimension.
+-- Columns: r1_key, r1_label, r1_sort, r2_key, r2_label, r2_sort, c_key, c_label, c_sort,
+--          row1_total, row2_total, col_total, value DECIMAL(14,2), line_count
+-- Labels of coded dimensions (direction, mois, statut, source …) are the codes: the page
+-- writes them in French. Keep the `facts` CTE identical to the one of lignes.sql.
+WITH units AS (
+    SELECT t.unit_code,
+           t.name,
+           t.sort,
+           max(a.unit_code) FILTER (WHERE a.level = 'groupe') AS groupe_code,
+           max(a.name) FILTER (WHERE a.level = 'groupe') AS groupe_name,
+           max(a.sort) FILTER (WHERE a.level = 'groupe') AS groupe_sort,
+           max(a.unit_code) FILTER (WHERE a.level = 'pole') AS pole_code,
+           max(a.name) FILTER (WHERE a.level = 'pole') AS pole_name,
+           max(a.sort) FILTER (WHERE a.level = 'pole') AS pole_sort,
+           max(a.unit_code) FILTER (WHERE a.level = 'projet') AS projet_code,
+           max(a.name) FILTER (WHERE a.level = 'projet') AS projet_name,
+           max(a.sort) FILTER (WHERE a.level = 'projet') AS projet_sort
+    FROM marts.org_tree AS t
+    JOIN marts.org_rollup AS r ON r.unit_code = t.unit_code
+    JOIN marts.org_tree AS a ON a.unit_code = r.ancestor_code
+    GROUP BY t.unit_code, t.name, t.sort
+),
+facts AS (
+    SELECT l.line_key,
+           l.amount,
+           MAP {
+               'unite': {'key': l.unit_code, 'label': coalesce(u.name, l.unit_code), 'sort': lpad(coalesce(u.sort, 0)::VARCHAR, 8, '0')},
+               'groupe': {'key': coalesce(u.groupe_code, ''), 'label': u.groupe_name, 'sort': lpad(coalesce(u.groupe_sort, -1)::VARCHAR, 8, '0')},
+               'pole': {'key': coalesce(u.pole_code, ''), 'label': u.pole_name, 'sort': lpad(coalesce(u.pole_sort, -1)::VARCHAR, 8, '0')},
+               'projet': {'key': coalesce(u.projet_code, ''), 'label': u.projet_name, 'sort': lpad(coalesce(u.projet_sort, -1)::VARCHAR, 8, '0')},
+               'categorie': {'key': l.category_code, 'label': coalesce(c.label, l.category_code), 'sort': lpad(coalesce(c.sort, 0)::VARCHAR, 8, '0')},
+               'direction': {'key': l.direction, 'label': l.direction, 'sort': CASE l.direction WHEN 'depense' THEN '0' ELSE '1' END},
+               'mois': {'key': strftime(l.line_date, '%Y-%m'), 'label': strftime(l.line_date, '%Y-%m'), 'sort': strftime(l.line_date, '%Y-%m')},
+               'trimestre': {'key': year(l.line_date) || '-T' || quarter(l.line_date), 'label': year(l.line_date) || '-T' || quarter(l.line_date), 'sort': year(l.line_date) || '-T' || quarter(l.line_date)},
+               'annee': {'key': year(l.line_date)::VARCHAR, 'label': year(l.line_date)::VARCHAR, 'sort': year(l.line_date)::VARCHAR},
+               'statut': {'key': l.status, 'label': l.status, 'sort': l.status},
+               'source': {'key': l.source, 'label': l.source, 'sort': l.source}
+           } AS dims
+    FROM marts.budget_lines AS l
+    LEFT JOIN units AS u USING (unit_code)
+    LEFT JOIN ref.categories AS c USING (category_code)
+    WHERE l.unit_code IN (SELECT unit_code FROM marts.org_rollup WHERE ancestor_code = $unit)
+      AND l.line_date >= CAST($date_from AS DATE)
+      AND l.line_date < CAST($date_to AS DATE)
+      AND ($categories = '' OR list_contains(string_split($categories, ','), l.category_code))
+      AND ($directions = '' OR list_contains(string_split($directions, ','), l.direction))
+      AND ($statuses = '' OR list_contains(string_split($statuses, ','), l.status))
+      AND ($sources = '' OR list_contains(string_split($sources, ','), l.source))
+),
+picked AS (
+    SELECT amount,
+           dims[$row1].key AS r1_key, dims[$row1].label AS r1_label, dims[$row1].sort AS r1_sort,
+           dims[$row2].key AS r2_key, dims[$row2].label AS r2_label, dims[$row2].sort AS r2_sort,
+           dims[$col].key AS c_key, dims[$col].label AS c_label, dims[$col].sort AS c_sort
+    FROM facts
+),
+cells AS (
+    SELECT r1_key, r1_label, r1_sort, r2_key, r2_label, r2_sort, c_key, c_label, c_sort,
+           grouping(r1_key) = 1 AS row1_total,
+           grouping(r2_key) = 1 AS row2_total,
+           grouping(c_key) = 1 AS col_total,
+           CASE $measure
+               WHEN 'montant' THEN sum(amount)
+               WHEN 'nombre' THEN count(*)
+               WHEN 'moyenne' THEN round(avg(amount), 2)
+           END::DECIMAL(14,2) AS value,
+           count(*) AS line_count
+    FROM picked
+    GROUP BY GROUPING SETS (
+        (r1_key, r1_label, r1_sort, r2_key, r2_label, r2_sort, c_key, c_label, c_sort),
+        (r1_key, r1_label, r1_sort, r2_key, r2_label, r2_sort),
+        (r1_key, r1_label, r1_sort, c_key, c_label, c_sort),
+        (r1_key, r1_label, r1_sort),
+        (c_key, c_label, c_sort),
+        ()
+    )
+)
+SELECT *
+FROM cells
+-- without a second row dimension, the subtotals per row1 repeat the rows: left out;
+-- without a column dimension, only the total column is kept
+WHERE NOT ($row2 = '' AND row2_total AND NOT row1_total)
+  AND NOT ($col = '' AND NOT col_total)
+ORDER BY row1_total, r1_sort, r1_key, row2_total, r2_sort, r2_key, col_total, c_sort, c_key

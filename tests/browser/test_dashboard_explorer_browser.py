@@ -1,0 +1,157 @@
+"""Tableau de bord and Explorateur in a real browser, on the sandbox organisation: the alerts of a
+pôle, one followed to its detail, a pivot figure that matches SQL, a cell clicked down to its
+lines — and not a single request to another host."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+from tests.browser.test_suivi_budgetaire_browser import page_text
+from tests.dashboards.alambic_test_server import external_requests, serving
+
+from dashboards import formatting
+
+pytestmark = pytest.mark.browser
+
+SHOTS = {"dashboard": "/tmp/alambic-tableau-de-bord.png", "detail": "/tmp/alambic-alerte-detail.png",
+         "explorer": "/tmp/alambic-explorateur.png", "root": "/tmp/alambic-racine.png"}
+
+
+@pytest.fixture(scope="module")
+def sandbox_url(tmp_path_factory):
+    """The sandbox organisation built through the real pipeline, served on loopback."""
+    from alambic.config import load_config
+    from sandbox.demo import load_sandbox
+    from sandbox.demo_config import write_demo_config
+    from sandbox.generate import generate
+    from warehouse.build import build
+    from warehouse.connection import Warehouse
+
+    directory = tmp_path_factory.mktemp("bac-a-sable-navigateur")
+    org = generate(seed=42, scale=0.3)
+    config = load_config(write_demo_config(org, directory, directory / "alambic.duckdb"))
+    warehouse = Warehouse.from_config(config)
+    load_sandbox(warehouse, org)
+    build(warehouse, config)
+    with serving(warehouse) as base:
+        yield base, warehouse
+
+
+def wait_until(predicate, what: str, timeout: float = 20.0, page=None):
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        if page is not None:
+            page.wait_for_timeout(200)
+        else:
+            time.sleep(0.2)
+
+
+def busiest_pole(warehouse):
+    return warehouse.query(
+        """SELECT r.ancestor_code AS unit_code, count(*) AS n
+           FROM marts.unit_alerts a JOIN marts.org_rollup r USING (unit_code)
+           JOIN marts.org_tree t ON t.unit_code = r.ancestor_code
+           WHERE t.level = 'pole' AND a.link LIKE 'suivi-budgetaire%'
+           GROUP BY ALL ORDER BY n DESC, unit_code LIMIT 1""").iloc[0]
+
+
+def test_dashboard_alert_link_and_explorer(page, sandbox_url):
+    base, warehouse = sandbox_url
+    pole = busiest_pole(warehouse)
+    unit = pole["unit_code"]
+    as_of_year = warehouse.query("SELECT year(value::DATE) AS y FROM ref.settings WHERE key = 'as_of'").iloc[0]["y"]
+    period = str(as_of_year)
+
+    # -- Tableau de bord of a pôle ---------------------------------------------------------------
+    page.goto(f"{base}/tableau-de-bord?periode={period}&unite={unit}")
+    page.locator('[data-kpi="depenses_reel"]').wait_for(timeout=30000)
+    spent = warehouse.query(
+        """SELECT coalesce(sum(reel) FILTER (WHERE direction = 'depense'), 0)::DOUBLE AS s
+           FROM marts.budget_vs_actual
+           WHERE unit_code IN (SELECT unit_code FROM marts.org_rollup WHERE ancestor_code = ?)
+             AND year(month) = ?""", [unit, int(as_of_year)]).iloc[0]["s"]
+    wait_until(lambda: page.locator('[data-kpi="depenses_reel"] .kpi-value').inner_text()
+               == formatting.money(round(spent, 2)), "the spent KPI", page=page)
+    alerts = warehouse.query(
+        """SELECT a.label, a.link FROM marts.unit_alerts a JOIN marts.org_rollup r USING (unit_code)
+           WHERE r.ancestor_code = ?""", [unit])
+    page.locator(".alert-item").first.wait_for(timeout=20000)
+    assert page.locator(".alert-item").count() == pole["n"] == len(alerts)
+    body = page_text(page)
+    for label in ("Tableau de bord", "Budget consommé", "Trésorerie", "Solde actuel",
+                  "Solde prévisionnel le plus bas", "Subventions accordées", "Reste à percevoir", "Alertes",
+                  "Télécharger le classeur (XLSX)"):
+        assert label in body, label
+    for label in alerts["label"]:
+        assert label in body, label
+    for raw in (" nan ", "None", "NaT", "Timestamp(", "<NA>"):
+        assert raw not in body, raw
+    page.set_viewport_size({"width": 1400, "height": 2200})
+    page.wait_for_timeout(800)
+    page.screenshot(path=SHOTS["dashboard"], full_page=True)
+
+    # -- follow the first budget alert to its detail ----------------------------------------------
+    first = alerts[alerts["link"].str.startswith("suivi-budgetaire")].iloc[0]
+    link = page.locator(".alert-item a", has_text=first["label"]).first
+    href = link.get_attribute("href")
+    assert href == "/" + first["link"]
+    link.click()
+    page.wait_for_url(re.compile(r"/suivi-budgetaire\?"), timeout=20000)
+    target_unit = re.search(r"unite=([^&]+)", first["link"])[1]
+    assert f"unite={target_unit}" in page.url and f"periode={period}" in page.url
+    page.locator('[data-kpi="depenses_reel"]').wait_for(timeout=30000)
+    wait_until(lambda: "Suivi budgétaire" in page_text(page), "the budget page", page=page)
+    page.wait_for_timeout(800)
+    page.screenshot(path=SHOTS["detail"], full_page=True)
+
+    # -- Explorateur: a figure, then the lines behind a cell --------------------------------------
+    page.goto(f"{base}/explorateur?periode={period}&unite=R")
+    page.locator(".pivot-table").first.wait_for(timeout=30000)
+    total = warehouse.query(
+        "SELECT sum(amount)::DOUBLE AS t FROM marts.budget_lines WHERE year(line_date) = ?",
+        [int(as_of_year)]).iloc[0]["t"]
+    expected_total = formatting.money(round(total, 2))
+    wait_until(lambda: expected_total in page_text(page), f"the pivot's grand total {expected_total}", page=page)
+    by_category = warehouse.query(
+        """SELECT c.label, sum(l.amount)::DOUBLE AS t FROM marts.budget_lines l JOIN ref.categories c USING (category_code)
+           WHERE year(l.line_date) = ? GROUP BY ALL ORDER BY min(c.sort) LIMIT 1""", [int(as_of_year)]).iloc[0]
+    cell = page.locator(".pivot-table .tabulator-row").first.locator('.tabulator-cell[tabulator-field="Total"]')
+    assert cell.inner_text().strip() == formatting.money(round(by_category["t"], 2))
+    cell.click()
+    count = warehouse.query(
+        """SELECT count(*) AS n FROM marts.budget_lines l JOIN ref.categories c USING (category_code)
+           WHERE year(l.line_date) = ? AND c.label = ?""", [int(as_of_year), by_category["label"]]).iloc[0]["n"]
+    summary = f"{count} lignes — Catégorie : {by_category['label']}"
+    wait_until(lambda: summary in page_text(page), f"the drill-down summary « {summary} »", page=page)
+    body = page_text(page)
+    for label in ("Explorateur", "Lignes derrière le chiffre", "Télécharger le tableau (CSV)",
+                  "Télécharger le tableau (XLSX)", "Agrégat", "Colonnes", "Montant (somme)"):
+        assert label in body, label
+    page.set_viewport_size({"width": 1400, "height": 2400})
+    page.wait_for_timeout(800)
+    page.screenshot(path=SHOTS["explorer"], full_page=True)
+
+    # -- the root URL is the Tableau de bord ------------------------------------------------------
+    page.goto(f"{base}/?unite={unit}&periode={period}")
+    page.locator(".alert-item").first.wait_for(timeout=30000)
+    page.screenshot(path=SHOTS["root"], full_page=False)
+
+    # -- a unit without any alert says so ---------------------------------------------------------
+    quiet = warehouse.query(
+        """SELECT t.unit_code FROM marts.org_tree t
+           WHERE t.level = 'pole' AND NOT EXISTS (
+               SELECT 1 FROM marts.org_rollup r JOIN marts.unit_alerts a USING (unit_code)
+               WHERE r.ancestor_code = t.unit_code) ORDER BY t.sort LIMIT 1""")
+    if len(quiet):
+        page.goto(f"{base}/tableau-de-bord?periode={period}&unite={quiet.iloc[0]['unit_code']}")
+        page.locator(".no-alert").first.wait_for(timeout=30000)
+        assert "Aucune alerte" in page_text(page)
+        assert page.locator(".alert-item").count() == 0
+
+    assert external_requests(page.requests) == []
+    assert all(url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:"))
+               for url in page.requests)
