@@ -171,9 +171,9 @@ class RecordForm(param.Parameterized):
             f"<td>{html.escape(shown((conflict.yours or {}).get(n)))}</td></tr>"
             for n in names
         )
+        theirs, yours = html.escape(_("Their version")), html.escape(_("Your version"))
         self.comparison.object = (
-            f"<table class='conflict'><tr><th></th><th>{html.escape(_("Their version"))}</th>"
-            f"<th>{html.escape(_("Your version"))}</th></tr>{rows}</table>"
+            f"<table class='conflict'><tr><th></th><th>{theirs}</th><th>{yours}</th></tr>{rows}</table>"
         )
         self.comparison.visible = True
         self.keep_theirs.visible = conflict.theirs is not None
