@@ -18,7 +18,9 @@ from dashboards import formatting
 from dashboards.components import (
     Column, FilterBar, Filters, csv_download, french_table, kpi_card,
 )
+from dashboards.budget_entries import BudgetEntries
 from dashboards.queries import run_query
+from dashboards.workbook import budget_tracking_workbook
 
 DIRECTIONS = ("depense", "recette")
 EXPENSE, INCOME = DIRECTIONS
@@ -226,6 +228,7 @@ class BudgetTracking(pn.viewable.Viewer):
     def __panel__(self):
         return pn.Column(
             FilterBar(filters=self.filters),
+            budget_tracking_workbook(self),
             self.kpis,
             self.expenses_recap,
             self.income_recap,
@@ -233,5 +236,6 @@ class BudgetTracking(pn.viewable.Viewer):
                       self._chart_switch, self.chart, sizing_mode="stretch_width"),
             pn.Column(pn.pane.Markdown("### " + _("Detail of the lines")), self._category_select,
                       self.lines, sizing_mode="stretch_width"),
+            BudgetEntries(self.warehouse, self.filters, self.context.config),
             sizing_mode="stretch_width",
         )
