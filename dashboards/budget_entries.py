@@ -81,7 +81,7 @@ class BudgetEntries(param.Parameterized):
 
     def __panel__(self):
         return pn.Column(
-            pn.pane.Markdown(f"## {_('Entries')}"),
+            pn.pane.Markdown("## " + _("Entries")),
             self.forecast_lines,
             self.line_choice,
             self.forecast_form,

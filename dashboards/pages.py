@@ -37,22 +37,50 @@ def _budget(context):
     return BudgetTracking(context=context)
 
 
+def _treasury(context):
+    from dashboards.plan_de_tresorerie import TreasuryPlan
+
+    return TreasuryPlan(context=context)
+
+
+def _subsidies(context):
+    from dashboards.suivi_subventions import SubsidyTracking
+
+    return SubsidyTracking(context=context)
+
+
+def _dashboard(context):
+    from dashboards.tableau_de_bord import Dashboard
+
+    return Dashboard(context=context)
+
+
+def _explorer(context):
+    from dashboards.explorateur import Explorer
+
+    return Explorer(context=context)
+
+
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("tableau-de-bord", "Dashboard", "Dashboard",
              "The key figures of La Raffinerie at a glance: budget consumed, treasury, "
-             "subsidies to follow up and the next events."),
+             "subsidies to follow up and the next events.",
+             build=_dashboard, uses_filters=True),
     PageSpec("suivi-budgetaire", "Budget tracking", "Budget tracking",
              "Forecast against actual by budget category, for a unit and a period.",
              build=_budget, uses_filters=True),
     PageSpec("plan-de-tresorerie", "Treasury plan", "Budget tracking",
              "The monthly treasury plan: opening balance, receipts, payments and closing "
-             "balance, actual months then projected months."),
+             "balance, actual months then projected months.",
+             build=_treasury, uses_filters=True),
     PageSpec("suivi-subventions", "Subsidy tracking", "Budget tracking",
              "Each subsidy from request to report: requested, granted, paid, spent, and the "
-             "deadlines of the instalments and financial reports."),
+             "deadlines of the instalments and financial reports.",
+             build=_subsidies, uses_filters=True),
     PageSpec("explorateur", "Explorer", "Budget tracking",
              "A pivot table over the budget lines: by project, pole, category and month, "
-             "with export."),
+             "with export.",
+             build=_explorer, uses_filters=True),
     PageSpec("organigramme", "Roles chart", "Budget tracking",
              "The tree of groups, poles and projects with the roles each one needs, who holds "
              "them and which are vacant."),

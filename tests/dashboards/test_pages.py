@@ -23,7 +23,8 @@ def test_every_page_of_the_mission_is_listed_in_french():
     assert len({spec.slug for spec in PAGES}) == len(PAGES)
     assert [s for s, _ in sections()] == ["Dashboard", "Budget tracking", "Project tracking",
                                           "Raffineur·euses", "Toolbox"]
-    assert [spec.slug for spec in PAGES if spec.ready] == ["suivi-budgetaire"]
+    assert [spec.slug for spec in PAGES if spec.ready] == [
+        "tableau-de-bord", "suivi-budgetaire", "plan-de-tresorerie", "suivi-subventions", "explorateur"]
 
 
 def test_navigation_keeps_the_query_string():

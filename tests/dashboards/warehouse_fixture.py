@@ -21,6 +21,7 @@ import datetime as dt
 from pathlib import Path
 
 from warehouse.connection import Warehouse
+from warehouse.migrations import migrate
 
 AS_OF = "2025-11-27"
 
@@ -129,6 +130,7 @@ def _line_rows():
 def build_budget_warehouse(path: str | Path) -> Warehouse:
     """Create the warehouse file at `path` with the budget marts filled; returns it."""
     warehouse = Warehouse(path, lock_timeout=10)
+    migrate(warehouse)  # the schemas and the app.* tables the pages' forms write to
     with warehouse.write("fixture de test") as con:
         con.execute(DDL)
         con.executemany("INSERT INTO ref.categories VALUES (?, ?, ?, ?)", CATEGORIES)
