@@ -7,6 +7,7 @@ locked (no SET); a time limit interrupts a query that runs too long; a row cap b
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 
@@ -23,6 +24,10 @@ LOCKED_SETTINGS = {
     "lock_configuration": True,
 }
 DEFAULT_ROW_CAP = 10_000
+# Tables the console never reads: the accounts hold password hashes.
+PRIVATE_TABLES = {"app.users"}
+# Table functions that run a query given as a string, out of reach of the check on table names.
+QUERY_FUNCTIONS = re.compile(r"\bquery(_table)?\s*\(", re.IGNORECASE)
 DEFAULT_TIME_LIMIT = 30.0
 
 
@@ -44,6 +49,10 @@ def check_statement(con: duckdb.DuckDBPyConnection, sql: str) -> None:
     if len(statements) != 1:
         raise QueryRefused(f"Une seule requête à la fois, s'il vous plaît ({len(statements)} trouvées).")
     kind = statements[0].type
+    if kind == duckdb.StatementType.SELECT:
+        read = {name.split(" AS ")[0].lower() for name in duckdb.get_table_names(sql, qualified=True)}
+        if read & PRIVATE_TABLES or QUERY_FUNCTIONS.search(sql):
+            raise QueryRefused("Refusé : les comptes (app.users) ne se lisent pas depuis la console.")
     if kind != duckdb.StatementType.SELECT:
         raise QueryRefused(
             f"Seules les lectures (SELECT) sont permises ici ; refusé : {kind.name}. "

@@ -40,6 +40,11 @@ def test_rows_are_capped(ready):
         ("SELECT * FROM read_text('/etc/hostname')", "ni aux fichiers ni au réseau"),
         ("SELECT * FROM 'https://example.org/x.parquet'", "ni aux fichiers ni au réseau"),
         ("SELEC 1", "Requête illisible"),
+        ("SELECT * FROM app.users", "comptes"),
+        ('SELECT password_hash FROM app."users" u', "comptes"),
+        ("WITH x AS (FROM app.users) SELECT * FROM x", "comptes"),
+        ("SELECT * FROM query_table('app.users')", "comptes"),
+        ("SELECT * FROM query('SELECT * FROM app.users')", "comptes"),
         ("SELECT * FROM marts.absente", "Erreur SQL"),
     ],
 )
