@@ -148,7 +148,73 @@ def cmd_not_built(issue: str):
     return run
 
 
-SAFETY = "arrive avec les connexions et les droits"
+CLI_WHO = "cli"  # who the audit names for changes made with this command
+
+
+def _read_new_password(from_stdin: bool) -> str:
+    """The new password: one line of stdin, or typed twice without echo."""
+    import getpass
+
+    if from_stdin:
+        line = sys.stdin.readline()
+        return line.removesuffix("\n")
+    first = getpass.getpass("Mot de passe : ")
+    if getpass.getpass("Mot de passe (encore) : ") != first:
+        raise UsersCommandError("Les deux mots de passe ne sont pas identiques.")
+    return first
+
+
+class UsersCommandError(Exception):
+    """A French message for the person running `alambic users`."""
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    from alambic.auth import AccountError, AccountStore, WeakPassword
+    from warehouse.connection import Warehouse
+    from warehouse.migrations import migrate
+
+    config = load_config(args.config)
+    warehouse = Warehouse.from_config(config)
+    store = AccountStore(warehouse)
+    try:
+        migrate(warehouse)
+        if args.action == "list":
+            _print_accounts(store.all())
+        elif args.action == "add":
+            password = None if args.no_password else _read_new_password(args.password_stdin)
+            account = store.add(args.login, args.email, args.role, password, display_name=args.name, who=CLI_WHO)
+            print(f"Compte « {account.login} » créé ({account.role}, {account.email}).")
+        elif args.action == "passwd":
+            if store.get(args.login) is None:
+                raise AccountError(f"Aucun compte « {args.login.strip().lower()} ».")
+            account = store.set_password(args.login, _read_new_password(args.password_stdin), who=CLI_WHO)
+            print(f"Mot de passe de « {account.login} » changé.")
+        elif args.action == "disable":
+            account = store.disable(args.login, who=CLI_WHO)
+            print(f"Compte « {account.login} » désactivé : il ne peut plus se connecter "
+                  "(les pages ouvertes se ferment dans la minute).")
+        elif args.action == "enable":
+            account = store.enable(args.login, who=CLI_WHO)
+            print(f"Compte « {account.login} » réactivé.")
+    except (AccountError, WeakPassword, UsersCommandError) as exc:
+        print(f"Erreur : {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def _print_accounts(accounts) -> None:
+    if not accounts:
+        print("Aucun compte. Créez-en un : alambic users add LOGIN --email … --role admin")
+        return
+    header = ("identifiant", "nom", "e-mail", "rôle", "état", "mot de passe changé le")
+    rows = [header] + [
+        (a.login, a.display_name, a.email, a.role, "actif" if a.active else "désactivé",
+         a.password_changed_at.strftime("%d/%m/%Y") if a.password_changed_at else "—")
+        for a in accounts
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    for row in rows:
+        print("  ".join(value.ljust(width) for value, width in zip(row, widths)).rstrip())
 
 
 def parser() -> argparse.ArgumentParser:
@@ -215,9 +281,28 @@ def parser() -> argparse.ArgumentParser:
                          help="ne remplacer que les saisies des membres (app.*) de l'entrepôt actuel")
     restore.set_defaults(run=cmd_restore)
 
-    users = command("users", help="gère les comptes (add, passwd, disable)")
-    users.add_argument("args", nargs="*")
-    users.set_defaults(run=cmd_not_built(SAFETY))
+    users = command("users", help="gère les comptes de connexion (add, passwd, disable, enable, list)")
+    users_sub = users.add_subparsers(dest="action", required=True)
+    stdin_help = "lire le mot de passe sur l'entrée standard (une ligne), pour les scripts"
+    add = users_sub.add_parser("add", parents=[common], help="crée un compte")
+    add.add_argument("login", help="identifiant (minuscules, chiffres, . _ -)")
+    add.add_argument("--email", required=True, help="adresse e-mail de la personne (lien avec les rôles)")
+    add.add_argument("--role", required=True, choices=["admin", "finance", "member"],
+                     help="admin, finance ou member (membre)")
+    add.add_argument("--name", default="", help="nom affiché")
+    add.add_argument("--password-stdin", action="store_true", help=stdin_help)
+    add.add_argument("--no-password", action="store_true",
+                     help="sans mot de passe (connexion par OAuth / OpenID Connect seulement)")
+    passwd = users_sub.add_parser("passwd", parents=[common], help="change le mot de passe d'un compte")
+    passwd.add_argument("login")
+    passwd.add_argument("--password-stdin", action="store_true", help=stdin_help)
+    disable = users_sub.add_parser("disable", parents=[common],
+                                   help="désactive un compte (il ne peut plus se connecter)")
+    disable.add_argument("login")
+    enable = users_sub.add_parser("enable", parents=[common], help="réactive un compte désactivé")
+    enable.add_argument("login")
+    users_sub.add_parser("list", parents=[common], help="liste les comptes")
+    users.set_defaults(run=cmd_users)
     return top
 
 

@@ -60,6 +60,8 @@ class Config:
     alerts: dict = field(default_factory=dict)
     sources: dict = field(default_factory=dict)
     schedules: dict = field(default_factory=dict)
+    server: dict = field(default_factory=dict)  # [server]: allowed_hosts, https (alambic.auth.settings)
+    auth: dict = field(default_factory=dict)  # [auth]: session expiry, login limits, OAuth
     as_of: str | None = None  # fixed "today" for reproducible builds (tests); None = real today
 
     @property
@@ -125,6 +127,8 @@ def parse_config(data: dict, path: Path) -> Config:
         alerts=data.get("alerts", {}),
         sources=data.get("sources", {}),
         schedules=data.get("schedules", {}),
+        server=data.get("server", {}),
+        auth=data.get("auth", {}),
         as_of=org.get("as_of"),
     )
 

@@ -39,6 +39,7 @@ class AppContext:
 pn.extension("tabulator", design="bootstrap", notifications=False, sizing_mode="stretch_width",
              loading_indicator=True)
 
+LOGIN_URL, LOGOUT_URL = "/login", "/logout"  # served by alambic.auth.web
 SOON = _("soon")
 APP_CSS = f"""
 :root, :host {{ --body-font: {SYSTEM_FONT}; --font-family: {SYSTEM_FONT}; }}
@@ -54,6 +55,8 @@ body {{ font-family: {SYSTEM_FONT}; }}
 .alambic-nav a.current.soon {{ color: #fff; }}
 .alambic-nav a.soon::after {{ content: " · {SOON}"; font-size: 0.8em; }}
 .alambic-user {{ margin-top: 18px; font-size: 0.8em; color: #6b7680; }}
+.alambic-nav .alambic-user a.alambic-logout {{ display: inline; padding: 0; color: {ACCENT};
+                                             text-decoration: underline; }}
 """
 
 
@@ -80,12 +83,26 @@ def nav_html(current: str, query: str, page_url: Callable[[str], str]) -> str:
                 attrs += ' aria-current="page"'
             href = html.escape(with_query(page_url(spec.slug), query))
             parts.append(f'<a href="{href}"{attrs} data-page="{spec.slug}">{html.escape(spec.label)}</a>')
-    user = current_user()
-    who = _("Demo user") if user.is_demo else user.login
-    signed_in = _("Signed in as {who}", who=who)
-    parts.append(f'<div class="alambic-user">{html.escape(signed_in)}</div>')
+    parts.append(user_html())
     parts.append("</nav>")
     return "".join(parts)
+
+
+def user_html() -> str:
+    """Who is connected, and the way out. The name is user text: always escaped."""
+    user = current_user()
+    who = _("Demo user") if user.is_demo else user.name
+    signed_in = _("Signed in as {who}", who=who)
+    sign_out = html.escape(_("Sign out"))  # outside the f-string: Babel's extractor skips f-strings
+    logout = "" if user.is_demo else f' · <a class="alambic-logout" href="{LOGOUT_URL}">{sign_out}</a>'
+    return f'<div class="alambic-user">{html.escape(signed_in)}{logout}</div>'
+
+
+def session_ended() -> pn.pane.HTML:
+    """Shown instead of a page when the login session ended while the page was being opened."""
+    text = html.escape(_("Your session has ended: please log in again."))
+    log_in = html.escape(_("Log in"))
+    return pn.pane.HTML(f'<p>{text} <a href="{LOGIN_URL}">{log_in}</a></p>')
 
 
 def error_view(message: str) -> pn.pane.Alert:

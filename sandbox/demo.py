@@ -31,6 +31,13 @@ from warehouse.migrations import migrate
 
 DEMO_ODOO_VERSION = "17"
 DEMO_TIMEZONE = "Indian/Reunion"
+# The demo's login accounts: fixed, public passwords (printed at start and in the README). They
+# exist only in the demo's own warehouse; a real installation creates its own with `alambic users`.
+DEMO_ACCOUNTS = (  # (login, role, password)
+    ("admin", "admin", "demo-admin"),
+    ("finance", "finance", "demo-finance"),
+    ("membre", "member", "demo-membre"),
+)
 
 
 def build_demo(
@@ -50,6 +57,7 @@ def build_demo(
         config = load_config(config_file)
         if config.warehouse_path.exists():
             log(f"Entrepôt de démo déjà construit : {config.warehouse_path} (--reset pour le refaire)")
+            ensure_demo_accounts(Warehouse.from_config(config))
             return config
     for stale in directory.glob("alambic.duckdb*"):
         stale.unlink()
@@ -75,6 +83,7 @@ def build_demo(
         step = time.perf_counter()
         refresh(str(config_path))  # the real flows: connectors → raw → staging → marts
         log(f"Synchronisation des trois sources et construction des marts en {time.perf_counter() - step:.1f} s")
+        ensure_demo_accounts(warehouse)
     marker.write_text(json.dumps(wanted))
     return config
 
@@ -107,11 +116,60 @@ def seed_app_rows(warehouse: Warehouse, rows_by_table: dict[str, list[dict]]) ->
         advance_id_sequence(con)
 
 
+def demo_people(warehouse: Warehouse) -> dict[str, tuple[str, str]]:
+    """login → (e-mail, name) of sandbox people for the demo accounts, chosen from app.role_assignments:
+    the member holds a current `referent_budget_subvention` role on a pôle (so that pôle-scoped
+    rights can be shown), the admin a `garant_cadre` role, finance another budget référent·e."""
+    with warehouse.read("comptes de démonstration") as con:
+        holders = con.execute(
+            """SELECT role_code, person_email FROM app.role_assignments
+               WHERE ended_on IS NULL AND role_code IN ('referent_budget_subvention', 'garant_cadre')
+               ORDER BY unit_code, role_code, person_email"""
+        ).fetchall()
+        has_partners = con.execute(
+            """SELECT count(*) FROM duckdb_views()
+               WHERE schema_name = 'staging' AND view_name = 'stg_odoo__partners'"""
+        ).fetchall()[0][0]
+        names = dict(con.execute(
+            "SELECT email, min(partner_name) FROM staging.stg_odoo__partners WHERE email IS NOT NULL GROUP BY 1"
+        ).fetchall()) if has_partners else {}
+    budget = [email for role, email in holders if role == "referent_budget_subvention"]
+    frames = [email for role, email in holders if role == "garant_cadre"]
+    member = budget[0]
+    admin = next(e for e in frames + budget if e != member)
+    finance = next(e for e in budget + frames if e not in (member, admin))
+    chosen = {"admin": admin, "finance": finance, "membre": member}
+    return {login: (email, names.get(email.lower()) or email.split("@")[0]) for login, email in chosen.items()}
+
+
+def ensure_demo_accounts(warehouse: Warehouse) -> None:
+    """Create the three demo accounts if missing (an older demo warehouse gets them too)."""
+    from alambic.auth import AccountStore
+
+    migrate(warehouse)
+    store = AccountStore(warehouse)
+    people = demo_people(warehouse)
+    for login, role, password in DEMO_ACCOUNTS:
+        if store.get(login) is None:
+            email, name = people[login]
+            store.add(login, email, role, password, display_name=name, who="démo")
+
+
 def print_welcome(config: Config, port: int) -> None:
+    from alambic.auth import AccountStore
+    from alambic.auth.accounts import ROLE_LABELS
+
+    store = AccountStore(Warehouse.from_config(config))
+    lines = []
+    for login, role, password in DEMO_ACCOUNTS:
+        account = store.get(login)
+        who = f"{account.display_name} <{account.email}>" if account else ""
+        lines.append(f"    {login:<8} / {password:<13} {ROLE_LABELS[role]:<15} {who}")
     print(
         f"\nAlambic — démonstration prête.\n"
         f"  Tableaux de bord : http://localhost:{port}/\n"
         f"  Entrepôt de démo : {config.warehouse_path}\n"
-        "  (Les comptes de connexion arriveront avec la gestion des droits ; la démo est ouverte.)\n"
+        "  Comptes de démonstration (identifiant / mot de passe, rôle, personne fictive) :\n"
+        + "\n".join(lines) + "\n"
         "  Ctrl+C pour arrêter.\n"
     )

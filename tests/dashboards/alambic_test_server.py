@@ -39,14 +39,18 @@ def wait_for_server(port: int, timeout: float = 30.0) -> None:
 
 
 @contextmanager
-def serving(warehouse):
-    """Yield the base URL (http://127.0.0.1:PORT) of the dashboards served over `warehouse`."""
+def serving(warehouse, *, auth: bool = False, config=None):
+    """Yield the base URL (http://127.0.0.1:PORT) of the dashboards served over `warehouse`.
+
+    auth=False (the page tests) serves without a login; the login tests pass auth=True.
+    """
     import panel as pn
 
     from panel_serve import serve
 
     port = free_port()
-    server = serve(warehouse=warehouse, port=port, show=False, threaded=True, address="127.0.0.1")
+    server = serve(config, warehouse=warehouse, port=port, show=False, threaded=True, address="127.0.0.1",
+                   auth=auth)
     try:
         wait_for_server(port)
         yield f"http://127.0.0.1:{port}"
