@@ -65,7 +65,7 @@ def page_query_times(warehouse: Warehouse) -> list[tuple[str, str, float, int]]:
         f"pôle {pole}, T3 2025": {"unit": pole, "date_from": "2025-07-01", "date_to": "2025-10-01"},
     }
     rows = []
-    for path in sorted(QUERIES_DIR.rglob("*.sql")):
+    for path in sorted(p for p in QUERIES_DIR.rglob("*.sql") if not p.name.startswith("_")):
         name = str(path.relative_to(QUERIES_DIR).with_suffix(""))
         sql = query_sql(name)
         wanted = set(re.findall(r"\$(\w+)", sql))

@@ -6,6 +6,7 @@ code only chooses the parameters ($unit, $date_from, $date_to …) and formats t
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,9 +23,15 @@ def query_path(name: str) -> Path:
     return QUERIES_DIR / f"{name}.sql"
 
 
+INCLUDE = re.compile(r"^-- include: (\S+\.sql)$", re.MULTILINE)
+
+
 @lru_cache(maxsize=None)
 def query_sql(name: str) -> str:
-    return query_path(name).read_text(encoding="utf-8")
+    """The query's text, with each `-- include: <page>/<fragment>.sql` line replaced by that file
+    (CTEs several queries of a page share; fragment files start with `_`)."""
+    text = query_path(name).read_text(encoding="utf-8")
+    return INCLUDE.sub(lambda match: (QUERIES_DIR / match.group(1)).read_text(encoding="utf-8").rstrip(), text)
 
 
 def run_query(warehouse: Warehouse, name: str, **params) -> pd.DataFrame:
