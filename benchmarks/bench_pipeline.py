@@ -34,7 +34,16 @@ from warehouse.connection import Warehouse
 RESULTS_DIR = Path(__file__).parent / "results"
 QUERY_RUNS = 7
 # Values for the page queries' other parameters (the filters are set per case below).
-OTHER_PARAMS = {"category": "bienveillance", "direction": "depense"}
+OTHER_PARAMS = {
+    "category": "", "direction": "depense", "month": None,
+    # Plan de trésorerie: no simulation.
+    "moved_instalment": None, "moved_to": None, "oneoff_amount": None, "oneoff_month": None,
+    "oneoff_direction": "encaissement", "oneoff_label": "",
+    # Explorateur: categories by month, all lines.
+    "row1": "categorie", "row2": "", "col": "mois", "measure": "montant",
+    "categories": "", "directions": "", "statuses": "", "sources": "",
+    "row1_value": "bienveillance", "row2_value": "", "col_value": "", "col_values": "",
+}
 TODAY = date(2026, 11, 27)
 
 
