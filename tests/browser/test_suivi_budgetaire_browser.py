@@ -74,7 +74,7 @@ def test_budget_page_in_the_browser(page, app_url, browser_warehouse):
     wait_for_text(page, "reste_a_encaisser", to_collect)
 
     # change the unit: Jardin (groupe)
-    unit_select = page.locator("select").filter(has_text="Jardin (groupe)")
+    unit_select = page.get_by_label("Unité", exact=True).first  # the filter bar's, not the forms' unit lists
     unit_select.select_option(value="30") if unit_select.locator("option[value='30']").count() else \
         unit_select.select_option(label=unit_select.locator("option", has_text="Jardin (groupe)").inner_text())
     spent, to_collect = mart_kpis(browser_warehouse, "30", "2025-01-01", "2026-01-01")
