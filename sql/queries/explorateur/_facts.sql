@@ -1,0 +1,50 @@
+-- Explorateur — the budget lines with the pivot's dimensions (`units`, …, `facts`), shared by
+-- pivot_lignes.sql and lignes.sql, which include it (a line `-- include: explorateur/_facts.sql`):
+-- the cells of the pivot and the lines behind a cell come from the same rows. Ends with a comma.
+-- Parameters: $unit, $date_from, $date_to, $categories, $directions, $statuses, $sources (see
+-- pivot_lignes.sql).
+WITH units AS (
+    SELECT t.unit_code,
+           t.name,
+           t.sort,
+           max(a.unit_code) FILTER (WHERE a.level = 'groupe') AS groupe_code,
+           max(a.name) FILTER (WHERE a.level = 'groupe') AS groupe_name,
+           max(a.sort) FILTER (WHERE a.level = 'groupe') AS groupe_sort,
+           max(a.unit_code) FILTER (WHERE a.level = 'pole') AS pole_code,
+           max(a.name) FILTER (WHERE a.level = 'pole') AS pole_name,
+           max(a.sort) FILTER (WHERE a.level = 'pole') AS pole_sort,
+           max(a.unit_code) FILTER (WHERE a.level = 'projet') AS projet_code,
+           max(a.name) FILTER (WHERE a.level = 'projet') AS projet_name,
+           max(a.sort) FILTER (WHERE a.level = 'projet') AS projet_sort
+    FROM marts.org_tree AS t
+    JOIN marts.org_rollup AS r ON r.unit_code = t.unit_code
+    JOIN marts.org_tree AS a ON a.unit_code = r.ancestor_code
+    GROUP BY t.unit_code, t.name, t.sort
+),
+facts AS (
+    SELECT l.line_key,
+           l.amount,
+           MAP {
+               'unite': {'key': l.unit_code, 'label': coalesce(u.name, l.unit_code), 'sort': lpad(coalesce(u.sort, 0)::VARCHAR, 8, '0')},
+               'groupe': {'key': coalesce(u.groupe_code, ''), 'label': u.groupe_name, 'sort': lpad(coalesce(u.groupe_sort, -1)::VARCHAR, 8, '0')},
+               'pole': {'key': coalesce(u.pole_code, ''), 'label': u.pole_name, 'sort': lpad(coalesce(u.pole_sort, -1)::VARCHAR, 8, '0')},
+               'projet': {'key': coalesce(u.projet_code, ''), 'label': u.projet_name, 'sort': lpad(coalesce(u.projet_sort, -1)::VARCHAR, 8, '0')},
+               'categorie': {'key': l.category_code, 'label': coalesce(c.label, l.category_code), 'sort': lpad(coalesce(c.sort, 0)::VARCHAR, 8, '0')},
+               'direction': {'key': l.direction, 'label': l.direction, 'sort': CASE l.direction WHEN 'depense' THEN '0' ELSE '1' END},
+               'mois': {'key': strftime(l.line_date, '%Y-%m'), 'label': strftime(l.line_date, '%Y-%m'), 'sort': strftime(l.line_date, '%Y-%m')},
+               'trimestre': {'key': year(l.line_date) || '-T' || quarter(l.line_date), 'label': year(l.line_date) || '-T' || quarter(l.line_date), 'sort': year(l.line_date) || '-T' || quarter(l.line_date)},
+               'annee': {'key': year(l.line_date)::VARCHAR, 'label': year(l.line_date)::VARCHAR, 'sort': year(l.line_date)::VARCHAR},
+               'statut': {'key': l.status, 'label': l.status, 'sort': l.status},
+               'source': {'key': l.source, 'label': l.source, 'sort': l.source}
+           } AS dims
+    FROM marts.budget_lines AS l
+    LEFT JOIN units AS u USING (unit_code)
+    LEFT JOIN ref.categories AS c USING (category_code)
+    WHERE l.unit_code IN (SELECT unit_code FROM marts.org_rollup WHERE ancestor_code = $unit)
+      AND l.line_date >= CAST($date_from AS DATE)
+      AND l.line_date < CAST($date_to AS DATE)
+      AND ($categories = '' OR list_contains(string_split($categories, ','), l.category_code))
+      AND ($directions = '' OR list_contains(string_split($directions, ','), l.direction))
+      AND ($statuses = '' OR list_contains(string_split($statuses, ','), l.status))
+      AND ($sources = '' OR list_contains(string_split($sources, ','), l.source))
+),
