@@ -36,8 +36,8 @@ class BudgetEntries(param.Parameterized):
     def __init__(self, warehouse: Warehouse, filters: Filters, config=None, **params):
         super().__init__(**params)
         self.warehouse, self.filters, self.config = warehouse, filters, config
-        allowed = editable_units(warehouse, current_user())
-        units = unit_choices(filters, allowed)
+        self.allowed = editable_units(warehouse, current_user())  # None: every unit
+        units = unit_choices(filters, self.allowed)
         self.forecast_form = RecordForm(
             Forecast, warehouse, title=_("Forecast line"),
             choices={"unit_code": units, "category_code": category_choices(warehouse)},
@@ -80,11 +80,14 @@ class BudgetEntries(param.Parameterized):
         ], pagination="local", page_size=10)
 
     def __panel__(self):
+        if self.allowed is not None and not self.allowed:
+            forms = [pn.pane.Alert(_("You cannot enter forecasts or transfers: only the budget and subsidy "
+                                     "referents of a unit, and the finance group, can."), alert_type="info")]
+        else:
+            forms = [self.line_choice, self.forecast_form, self.transfer_form]
         return pn.Column(
             pn.pane.Markdown("## " + _("Entries")),
             self.forecast_lines,
-            self.line_choice,
-            self.forecast_form,
-            self.transfer_form,
+            *forms,
             sizing_mode="stretch_width",
         )
