@@ -126,7 +126,7 @@ class Dashboard(pn.viewable.Viewer):
     # -- data (each from one SQL file) ---------------------------------------------------------
 
     def budget_data(self) -> pd.Series:
-        return run_query(self.warehouse, "tableau_de_bord/budget", **self.filters.params()).iloc[0]
+        return run_query(self.warehouse, "suivi_budgetaire/kpis", **self.filters.params()).iloc[0]
 
     def treasury_data(self) -> pd.Series:
         return run_query(self.warehouse, "tableau_de_bord/tresorerie").iloc[0]

@@ -4,9 +4,12 @@
 -- Columns (same definitions as recap.sql):
 --   depenses_previsionnel, depenses_engage, depenses_reel (dépensé),
 --   reste_a_depenser = depenses_previsionnel - depenses_reel - depenses_engage,
---   depenses_pct_consomme, depenses_depassement,
+--   depenses_pct_consomme = (depenses_reel + depenses_engage) / depenses_previsionnel (a ratio;
+--     NULL without forecast), depenses_depassement, depenses_ecart = depenses_reel - depenses_previsionnel,
 --   recettes_previsionnel, recettes_engage, recettes_reel (encaissé),
 --   reste_a_encaisser = recettes_previsionnel - recettes_reel,
+--   recettes_pct_realise = recettes_reel / recettes_previsionnel (a ratio; NULL without forecast),
+--   recettes_ecart = recettes_reel - recettes_previsionnel,
 --   solde_reel = recettes_reel - depenses_reel
 WITH figures AS (
     SELECT
@@ -29,9 +32,13 @@ SELECT depenses_previsionnel,
             THEN CAST((depenses_reel + depenses_engage) / depenses_previsionnel AS DOUBLE) END
            AS depenses_pct_consomme,
        (depenses_reel + depenses_engage) > depenses_previsionnel AS depenses_depassement,
+       depenses_reel - depenses_previsionnel AS depenses_ecart,
        recettes_previsionnel,
        recettes_engage,
        recettes_reel,
        recettes_previsionnel - recettes_reel AS reste_a_encaisser,
+       CASE WHEN recettes_previsionnel <> 0
+            THEN CAST(recettes_reel / recettes_previsionnel AS DOUBLE) END AS recettes_pct_realise,
+       recettes_reel - recettes_previsionnel AS recettes_ecart,
        recettes_reel - depenses_reel AS solde_reel
 FROM figures
