@@ -47,6 +47,27 @@ class Category:
 
 
 @dataclass(frozen=True)
+class Role:
+    """A role a unit needs someone to hold (e.g. référent·e budget / subvention), at given levels."""
+
+    code: str
+    label: str
+    levels: tuple[str, ...] = ("pole",)
+    sort: int = 0
+
+
+# The roles of La Raffinerie's wiki and prior org chart (domain.md §1.3, §1.5), used when the
+# configuration lists none.
+DEFAULT_ROLES = (
+    Role("garant_cadre", "Garant·e du cadre", ("pole",), 0),
+    Role("referent_budget_subvention", "Référent·e budget / subvention", ("pole",), 1),
+    Role("referent_taches_planning", "Référent·e tâches / planning", ("pole",), 2),
+    Role("prestation_interne", "Prestation interne", ("pole",), 3),
+    Role("bienveillant", "Bienveillant·e", ("pole",), 4),
+)
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     organisation_name: str
@@ -63,6 +84,9 @@ class Config:
     server: dict = field(default_factory=dict)  # [server]: allowed_hosts, https (alambic.auth.settings)
     auth: dict = field(default_factory=dict)  # [auth]: session expiry, login limits, OAuth
     as_of: str | None = None  # fixed "today" for reproducible builds (tests); None = real today
+    roles: tuple[Role, ...] = DEFAULT_ROLES
+    volunteering: dict = field(default_factory=dict)  # [volunteering]: hourly_rate (valuation 864/875)
+    documentation: dict = field(default_factory=dict)  # [documentation]: wiki_url, links
 
     @property
     def root(self) -> Unit:
@@ -130,7 +154,28 @@ def parse_config(data: dict, path: Path) -> Config:
         server=data.get("server", {}),
         auth=data.get("auth", {}),
         as_of=org.get("as_of"),
+        roles=_parse_roles(data.get("roles"), path),
+        volunteering=data.get("volunteering", {}),
+        documentation=data.get("documentation", {}),
     )
+
+
+def _parse_roles(raw: list | None, path: Path) -> tuple[Role, ...]:
+    if not raw:
+        return DEFAULT_ROLES
+    roles = []
+    for index, entry in enumerate(raw):
+        if "code" not in entry:
+            raise ConfigError(f"{path} : un rôle n'a pas de champ 'code' ({entry})")
+        levels = tuple(entry.get("levels", ["pole"]))
+        unknown = [level for level in levels if level not in LEVELS]
+        if unknown:
+            raise ConfigError(f"{path} : rôle {entry['code']} : niveau(x) inconnu(s) {unknown} (attendu : {LEVELS})")
+        roles.append(Role(str(entry["code"]), entry.get("label", entry["code"]), levels, int(entry.get("sort", index))))
+    codes = [r.code for r in roles]
+    if len(set(codes)) != len(codes):
+        raise ConfigError(f"{path} : codes de rôle en double : {sorted({c for c in codes if codes.count(c) > 1})}")
+    return tuple(roles)
 
 
 def _parse_unit(raw: dict, path: Path) -> Unit:

@@ -70,7 +70,11 @@ def with_query(url: str, query: str) -> str:
 def nav_html(current: str, query: str, page_url: Callable[[str], str]) -> str:
     """The side menu: every page by section, links keeping the filters' query string."""
     parts = ['<nav class="alambic-nav">']
+    role = current_user().role
     for section, specs in sections():
+        specs = [spec for spec in specs if spec.allows(role)]
+        if not specs:
+            continue
         parts.append(f"<h4>{html.escape(_(section))}</h4>")
         for spec in specs:
             classes = []
@@ -110,6 +114,8 @@ def error_view(message: str) -> pn.pane.Alert:
 
 
 def page_body(spec: PageSpec, context: AppContext):
+    if not spec.allows(current_user().role):  # checked on the server: the link is hidden too
+        return error_view(_("This page is reserved for the finance group and the administrators."))
     if not spec.ready:
         return coming_soon(_(spec.description))
     return spec.build(context)

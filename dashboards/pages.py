@@ -21,6 +21,10 @@ class PageSpec:
     description: str  # msgid: what the page holds (or will hold)
     build: Callable | None = None  # build(context) -> Panel object; None: coming soon
     uses_filters: bool = False
+    roles: tuple[str, ...] = ()  # the account roles that may open it; () = everybody
+
+    def allows(self, role: str) -> bool:
+        return not self.roles or role in self.roles
 
     @property
     def label(self) -> str:
@@ -31,56 +35,38 @@ class PageSpec:
         return self.build is not None
 
 
-def _budget(context):
-    from dashboards.suivi_budgetaire import BudgetTracking
+def built_by(module: str, name: str) -> Callable:
+    """`build` for a page whose Parameterized class `name` lives in `module` (imported when opened)."""
 
-    return BudgetTracking(context=context)
+    def build(context):
+        from importlib import import_module
 
+        return getattr(import_module(module), name)(context=context)
 
-def _treasury(context):
-    from dashboards.plan_de_tresorerie import TreasuryPlan
-
-    return TreasuryPlan(context=context)
-
-
-def _subsidies(context):
-    from dashboards.suivi_subventions import SubsidyTracking
-
-    return SubsidyTracking(context=context)
-
-
-def _dashboard(context):
-    from dashboards.tableau_de_bord import Dashboard
-
-    return Dashboard(context=context)
-
-
-def _explorer(context):
-    from dashboards.explorateur import Explorer
-
-    return Explorer(context=context)
+    build.__qualname__ = f"{module}.{name}"
+    return build
 
 
 PAGES: tuple[PageSpec, ...] = (
     PageSpec("tableau-de-bord", "Dashboard", "Dashboard",
              "The key figures of La Raffinerie at a glance: budget consumed, treasury, "
              "subsidies to follow up and the next events.",
-             build=_dashboard, uses_filters=True),
+             build=built_by("dashboards.tableau_de_bord", "Dashboard"), uses_filters=True),
     PageSpec("suivi-budgetaire", "Budget tracking", "Budget tracking",
              "Forecast against actual by budget category, for a unit and a period.",
-             build=_budget, uses_filters=True),
+             build=built_by("dashboards.suivi_budgetaire", "BudgetTracking"), uses_filters=True),
     PageSpec("plan-de-tresorerie", "Treasury plan", "Budget tracking",
              "The monthly treasury plan: opening balance, receipts, payments and closing "
              "balance, actual months then projected months.",
-             build=_treasury, uses_filters=True),
+             build=built_by("dashboards.plan_de_tresorerie", "TreasuryPlan"), uses_filters=True),
     PageSpec("suivi-subventions", "Subsidy tracking", "Budget tracking",
              "Each subsidy from request to report: requested, granted, paid, spent, and the "
              "deadlines of the instalments and financial reports.",
-             build=_subsidies, uses_filters=True),
+             build=built_by("dashboards.suivi_subventions", "SubsidyTracking"), uses_filters=True),
     PageSpec("explorateur", "Explorer", "Budget tracking",
              "A pivot table over the budget lines: by project, pole, category and month, "
              "with export.",
-             build=_explorer, uses_filters=True),
+             build=built_by("dashboards.explorateur", "Explorer"), uses_filters=True),
     PageSpec("organigramme", "Roles chart", "Budget tracking",
              "The tree of groups, poles and projects with the roles each one needs, who holds "
              "them and which are vacant."),
@@ -98,7 +84,14 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("documentation", "Documentation", "Toolbox",
              "How Alambic works and how to change it: figures, SQL files, pages."),
     PageSpec("console-sql", "SQL console", "Toolbox",
-             "Read-only SQL queries on the warehouse, for analysts, with CSV export."),
+             "Read-only SQL queries on the warehouse, for analysts, with CSV export.",
+             roles=("admin", "finance")),
+    PageSpec("reference-donnees", "Data reference", "Toolbox",
+             "Every table of the warehouse that the pages and the SQL console read, with its columns "
+             "and what they mean."),
+    PageSpec("journal", "Change log", "Toolbox",
+             "Every change entered in Alambic: who, when, before and after; an edit can be undone.",
+             roles=("admin", "finance")),
 )
 
 HOME = PAGES[0]

@@ -124,11 +124,18 @@ def reference_frames(config: Config) -> dict[str, pd.DataFrame]:
             ("report_due_days", str(config.alerts.get("report_due_days", 60))),
             # A soirée's day runs from this local time to the same time the next day (TiBillet's rule).
             ("day_pivot", str(config.sources.get("tibillet", {}).get("day_pivot", "04:00"))),
+            # Valorisation du bénévolat (864 / 875): an hour of volunteering is worth this (euros).
+            ("volunteer_hourly_rate", str(config.volunteering.get("hourly_rate", 11.88))),
         ],
         columns=["key", "value"],
     )
+    roles = pd.DataFrame(
+        [(r.code, r.label, level, r.sort) for r in config.roles for level in r.levels],
+        columns=["role_code", "label", "level", "sort"],
+    )
     return {
         "units": units,
+        "roles": roles,
         "unit_analytic_accounts": analytic,
         "categories": categories,
         "category_accounts": category_accounts,

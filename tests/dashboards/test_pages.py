@@ -10,11 +10,13 @@ from tests.dashboards.alambic_test_server import serving
 
 from dashboards.app import AppContext, nav_html, page_app, with_query
 from dashboards.pages import PAGES, sections
+from dashboards.session import User, acting_as
 
 EXPECTED_TITLES = [
     "Tableau de bord", "Suivi budgétaire", "Plan de trésorerie", "Suivi subventions", "Explorateur",
     "Organigramme des rôles", "Suivi évènements", "Suivi volontariat", "Répertoire", "Co-rémunération",
-    "Mon tableau de bord", "Documentation", "Console SQL",
+    "Mon tableau de bord", "Documentation", "Console SQL", "Référence des données",
+    "Journal des modifications",
 ]
 
 
@@ -23,12 +25,11 @@ def test_every_page_of_the_mission_is_listed_in_french():
     assert len({spec.slug for spec in PAGES}) == len(PAGES)
     assert [s for s, _ in sections()] == ["Dashboard", "Budget tracking", "Project tracking",
                                           "Raffineur·euses", "Toolbox"]
-    assert [spec.slug for spec in PAGES if spec.ready] == [
-        "tableau-de-bord", "suivi-budgetaire", "plan-de-tresorerie", "suivi-subventions", "explorateur"]
 
 
 def test_navigation_keeps_the_query_string():
-    html = nav_html("suivi-budgetaire", "?periode=2025-Q3&unite=303", lambda slug: f"/{slug}")
+    with acting_as(User("compta", role="finance")):
+        html = nav_html("suivi-budgetaire", "?periode=2025-Q3&unite=303", lambda slug: f"/{slug}")
     for spec in PAGES:
         assert f'href="/{spec.slug}?periode=2025-Q3&amp;unite=303"' in html
         assert f">{spec.label}</a>" in html
@@ -37,13 +38,25 @@ def test_navigation_keeps_the_query_string():
     assert with_query("/explorateur", "") == "/explorateur"
 
 
+def test_reserved_pages_are_neither_linked_nor_served_to_a_member(budget_warehouse):
+    reserved = [spec for spec in PAGES if not spec.allows("member")]
+    assert {spec.slug for spec in reserved} >= {"console-sql", "journal"}
+    with acting_as(User("membre", role="member")):
+        html = nav_html("tableau-de-bord", "", lambda slug: f"/{slug}")
+        for spec in reserved:
+            assert f'data-page="{spec.slug}"' not in html
+            template = page_app(spec.slug, AppContext(warehouse=budget_warehouse))
+            assert any("réservée" in str(a.object) for a in alerts(template))
+
+
 def alerts(template):
     return [alert for obj in template.main for alert in obj.select(pn.pane.Alert)]
 
 
 @pytest.mark.parametrize("spec", PAGES, ids=[s.slug for s in PAGES])
 def test_every_page_builds(budget_warehouse, spec):
-    template = page_app(spec.slug, AppContext(warehouse=budget_warehouse))
+    with acting_as(User("admin", role="admin")):
+        template = page_app(spec.slug, AppContext(warehouse=budget_warehouse))
     assert isinstance(template, pn.template.BaseTemplate)
     assert template.title == "Alambic"
     if not spec.ready:
