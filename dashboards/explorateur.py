@@ -30,6 +30,7 @@ from dashboards.components import (
     Column, FilterBar, Filters, csv_download, french_table, status_label,
 )
 from dashboards.queries import run_query
+from dashboards.suivi_budgetaire import line_columns as budget_line_columns
 from dashboards.workbook import filters_workbook
 
 LINES, BUDGET = "lignes", "budget"
@@ -338,17 +339,8 @@ class Explorer(pn.viewable.Viewer):
 
     @staticmethod
     def line_columns() -> list[Column]:
-        return [
-            Column("line_date", _("Date"), "date"),
-            Column("label", _("Label")),
-            Column("amount", _("Amount"), "money"),
-            Column("status", _("Status"), "status"),
-            Column("category_label", _("Category")),
-            Column("unit_name", _("Unit")),
-            Column("partner", _("Partner")),
-            Column("reference", _("Reference")),
-            Column("source_label", _("Source")),
-        ]
+        """Suivi budgétaire's line columns, and where each line comes from."""
+        return [*budget_line_columns(), Column("source_label", _("Source"))]
 
     @param.depends("filters.current", "filters.unit", "dataset", "row1", "row2", "col", "measure",
                    "categories", "directions", "statuses", "sources")

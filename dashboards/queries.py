@@ -29,9 +29,18 @@ INCLUDE = re.compile(r"^-- include: (\S+\.sql)$", re.MULTILINE)
 @lru_cache(maxsize=None)
 def query_sql(name: str) -> str:
     """The query's text, with each `-- include: <page>/<fragment>.sql` line replaced by that file
-    (CTEs several queries of a page share; fragment files start with `_`)."""
-    text = query_path(name).read_text(encoding="utf-8")
-    return INCLUDE.sub(lambda match: (QUERIES_DIR / match.group(1)).read_text(encoding="utf-8").rstrip(), text)
+    (CTEs several queries of a page share; fragment files start with `_` and may include others)."""
+    return _expanded(query_path(name).read_text(encoding="utf-8"), seen=(name,))
+
+
+def _expanded(text: str, seen: tuple[str, ...]) -> str:
+    def fragment(match: re.Match) -> str:
+        name = match.group(1).removesuffix(".sql")
+        if name in seen:
+            raise ValueError(f"sql/queries: inclusion circulaire de {match.group(1)} ({' → '.join(seen)})")
+        return _expanded(query_path(name).read_text(encoding="utf-8").rstrip(), seen=(*seen, name))
+
+    return INCLUDE.sub(fragment, text)
 
 
 def run_query(warehouse: Warehouse, name: str, **params) -> pd.DataFrame:
