@@ -106,7 +106,7 @@ class Filters(param.Parameterized):
         """code → label shown in the « Unité » list."""
         return {code: label for label, code in (self.param.unit.names or {}).items()}
 
-    def sync_url(self) -> "Filters":
+    def sync_url(self) -> Filters:
         if pn.state.location is not None:
             pn.state.location.sync(self, URL_KEYS, on_error=self._on_url_error)
         return self
@@ -122,7 +122,7 @@ class Filters(param.Parameterized):
         return {"unit": self.unit, **self.current.params()}
 
     @classmethod
-    def from_warehouse(cls, warehouse: Warehouse, **params) -> "Filters":
+    def from_warehouse(cls, warehouse: Warehouse, **params) -> Filters:
         """Units and default period (the fiscal year of the build's date) read from the marts."""
         settings = run_query(warehouse, "filters/settings").iloc[0]
         fy_month = int(settings["fiscal_year_start_month"])
@@ -174,17 +174,23 @@ class FilterBar(pn.viewable.Viewer):
 # -- KPI cards ---------------------------------------------------------------------------------
 
 
-def kpi_card(key: str, title: str, value, note: str = "", alert: bool = False) -> pn.pane.HTML:
-    """A figure with its title, money formatted in French; red when `alert` (e.g. overrun)."""
+def figure_card(key: str, title: str, text: str, note: str = "", alert: bool = False) -> pn.pane.HTML:
+    """A figure with its title, its value already French text (a count, hours, a month…); red
+    when `alert` (e.g. overrun). Every text is escaped."""
     classes = "kpi-card kpi-alert" if alert else "kpi-card"
     body = (
         f'<div class="{classes}" data-kpi="{html.escape(key)}">'
         f'<div class="kpi-title">{html.escape(title)}</div>'
-        f'<div class="kpi-value">{html.escape(formatting.money(value))}</div>'
+        f'<div class="kpi-value">{html.escape(text)}</div>'
         + (f'<div class="kpi-note">{html.escape(note)}</div>' if note else "")
         + "</div>"
     )
     return pn.pane.HTML(body, stylesheets=[KPI_CSS], margin=(5, 10), min_width=190)
+
+
+def kpi_card(key: str, title: str, value, note: str = "", alert: bool = False) -> pn.pane.HTML:
+    """An amount of money with its title, formatted in French."""
+    return figure_card(key, title, formatting.money(value), note, alert)
 
 
 KPI_CSS = """
@@ -205,7 +211,9 @@ KPI_CSS = """
 class Column:
     """How one column of a page query is shown: its French title and its kind.
 
-    kind: 'text', 'money', 'percent', 'date', 'month', 'status', 'flag' (true → `flag_text`).
+    kind: 'text', 'money', 'percent', 'count' (a whole number), 'hours' (« 12,5 h »), 'date',
+    'month', 'status', 'flag' (true → `flag_text`). Numeric kinds stay numbers in the table (they
+    sort as numbers; Tabulator formats them) and in the CSV.
     """
 
     name: str
@@ -223,6 +231,14 @@ PERCENT_FORMATTER = {
     "type": "money", "decimal": ",", "thousand": formatting.NNBSP,
     "symbol": formatting.NBSP + "%", "symbolAfter": True, "precision": 1,
 }
+COUNT_FORMATTER = {"type": "money", "decimal": ",", "thousand": formatting.NNBSP, "symbol": "", "precision": 0}
+HOURS_FORMATTER = {
+    "type": "money", "decimal": ",", "thousand": formatting.NNBSP,
+    "symbol": formatting.NBSP + "h", "symbolAfter": True, "precision": 1,
+}
+FORMATTERS = {"money": MONEY_FORMATTER, "percent": PERCENT_FORMATTER, "count": COUNT_FORMATTER,
+              "hours": HOURS_FORMATTER}
+NUMERIC_KINDS = ("money", "count", "hours")
 
 
 TABLE_CSS = """
@@ -262,7 +278,7 @@ def display_frame(data: pd.DataFrame, columns: list[Column]) -> pd.DataFrame:
             shown[col.title] = values.map(status_label)
         elif col.kind == "flag":
             shown[col.title] = values.map(lambda v: col.flag_text if v is True or v == 1 else "")
-        elif col.kind == "money":
+        elif col.kind in NUMERIC_KINDS:
             shown[col.title] = values.astype("float64")
         else:
             shown[col.title] = values.map(lambda v: "" if formatting.is_missing(v) else str(v))
@@ -274,13 +290,8 @@ def french_table(data: pd.DataFrame, columns: list[Column], highlight: str | Non
     """A read-only Tabulator in French. `highlight`: a boolean column of `data` whose true rows are
     shown in red (e.g. overruns); `bold`: a boolean column whose true rows are bold (totals)."""
     shown = display_frame(data, columns)
-    formatters = {}
-    for col in columns:
-        if col.kind == "money":
-            formatters[col.title] = MONEY_FORMATTER
-        elif col.kind == "percent":
-            formatters[col.title] = PERCENT_FORMATTER
-    aligns = {c.title: "right" for c in columns if c.kind in ("money", "percent", "date", "month")}
+    formatters = {c.title: FORMATTERS[c.kind] for c in columns if c.kind in FORMATTERS}
+    aligns = {c.title: "right" for c in columns if c.kind in (*FORMATTERS, "date", "month")}
     options = dict(
         configuration=tabulator_locale(),
         widths={c.title: c.width for c in columns if c.width},
@@ -317,7 +328,7 @@ def csv_bytes(data: pd.DataFrame, columns: list[Column]) -> bytes:
     out = {}
     for col in columns:
         values = data[col.name]
-        if col.kind in ("money", "percent"):
+        if col.kind in (*NUMERIC_KINDS, "percent"):
             out[col.title] = values.astype("float64")
         elif col.kind == "date":
             out[col.title] = values.map(formatting.date)

@@ -54,6 +54,14 @@ def number(value, decimals: int = 0) -> str:
     return format_decimal(value, format=pattern, locale=LOCALE)
 
 
+def hours(value) -> str:
+    """« 1 234,5 h »: one decimal only when the hours are not whole."""
+    if is_missing(value):
+        return EMPTY
+    whole = float(value).is_integer()
+    return number(value, 0 if whole else 1) + NBSP + "h"
+
+
 def percent(ratio, decimals: int = 1) -> str:
     """A ratio as a percentage: 0.125 → ``12,5 %``."""
     if is_missing(ratio):

@@ -18,9 +18,17 @@ import param
 from alambic.i18n import _
 from dashboards import formatting
 from dashboards.app import with_query
-from dashboards.components import KPI_CSS, Column, FilterBar, Filters, ROOT_UNIT
+from dashboards.components import (
+    ROOT_UNIT,
+    Column,
+    FilterBar,
+    Filters,
+    figure_card,
+    kpi_card,
+)
 from dashboards.queries import run_query
 from dashboards.workbook import filters_workbook
+
 
 def N_(message: str) -> str:
     """Marks a msgid for the catalogue (tests/dashboards/test_i18n.py); translated at display."""
@@ -65,24 +73,6 @@ def alert_columns() -> list[Column]:
         Column("amount", _("Amount"), "money"),
         Column("alert_date", _("Date"), "date"),
     ]
-
-
-def figure_card(key: str, title: str, text: str, note: str = "", alert: bool = False) -> pn.pane.HTML:
-    """A KPI card (the same look as `components.kpi_card`) whose value is already French text
-    (a percentage, a month …)."""
-    classes = "kpi-card kpi-alert" if alert else "kpi-card"
-    body = (
-        f'<div class="{classes}" data-kpi="{html.escape(key)}">'
-        f'<div class="kpi-title">{html.escape(title)}</div>'
-        f'<div class="kpi-value">{html.escape(text)}</div>'
-        + (f'<div class="kpi-note">{html.escape(note)}</div>' if note else "")
-        + "</div>"
-    )
-    return pn.pane.HTML(body, stylesheets=[KPI_CSS], margin=(5, 10), min_width=190)
-
-
-def money_card(key: str, title: str, value, note: str = "", alert: bool = False) -> pn.pane.HTML:
-    return figure_card(key, title, formatting.money(value), note, alert)
 
 
 ALERTS_CSS = """
@@ -187,11 +177,11 @@ class Dashboard(pn.viewable.Viewer):
         return pn.Row(
             figure_card("budget_consomme", _("Budget consumed"), pct_text,
                         _("spent and committed, of the forecast expenses"), alert=overrun),
-            money_card("depenses_reel", _("Spent (actual)"), b["depenses_reel"],
+            kpi_card("depenses_reel", _("Spent (actual)"), b["depenses_reel"],
                        _("forecast: {amount}", amount=formatting.money(b["depenses_previsionnel"]))),
-            money_card("depenses_ecart", _("Actual − forecast (expenses)"), b["depenses_ecart"],
+            kpi_card("depenses_ecart", _("Actual − forecast (expenses)"), b["depenses_ecart"],
                        _("Budget overrun") if overrun else "", alert=overrun),
-            money_card("recettes_reel", _("Collected (actual)"), b["recettes_reel"],
+            kpi_card("recettes_reel", _("Collected (actual)"), b["recettes_reel"],
                        _("forecast: {amount}", amount=formatting.money(b["recettes_previsionnel"]))
                        + ("" if formatting.is_missing(realised) else f" ({formatting.percent(realised)})")),
             sizing_mode="stretch_width",
@@ -204,11 +194,11 @@ class Dashboard(pn.viewable.Viewer):
             return pn.pane.Markdown(_("No treasury plan yet."), css_classes=["hint"])
         low = bool(t["lowest_below_threshold"])
         return pn.Row(
-            money_card("tresorerie_solde", _("Current balance"), t["current_balance"],
+            kpi_card("tresorerie_solde", _("Current balance"), t["current_balance"],
                        " · ".join(p for p in (_("at the start of {month}", month=formatting.month(t["current_month"])),
                                               whole) if p),
                        alert=float(t["current_balance"]) < float(t["threshold"])),
-            money_card("tresorerie_min", _("Lowest forecast closing balance"), t["lowest_closing"],
+            kpi_card("tresorerie_min", _("Lowest forecast closing balance"), t["lowest_closing"],
                        " · ".join(p for p in (_("end of {month}", month=formatting.month(t["lowest_month"])),
                                               _("threshold: {amount}", amount=formatting.money(t["threshold"])))
                                   if p),
@@ -225,9 +215,9 @@ class Dashboard(pn.viewable.Viewer):
         late = int(s["en_retard"])
         note = _("{count} subsidies over the period", count=count)
         return pn.Row(
-            money_card("subventions_accorde", _("Subsidies granted"), s["accorde"], note),
-            money_card("subventions_verse", _("Received"), s["verse"]),
-            money_card("subventions_reste", _("Still to receive"), s["reste_a_percevoir"],
+            kpi_card("subventions_accorde", _("Subsidies granted"), s["accorde"], note),
+            kpi_card("subventions_verse", _("Received"), s["verse"]),
+            kpi_card("subventions_reste", _("Still to receive"), s["reste_a_percevoir"],
                        _("{count} with a late instalment", count=late) if late else "", alert=late > 0),
             sizing_mode="stretch_width",
         )

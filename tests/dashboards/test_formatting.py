@@ -56,3 +56,9 @@ def test_dates_months_quarters():
 
 def test_number():
     assert f.number(12345.5, 1) == f"12{NNBSP}345,5"
+
+
+def test_hours_show_a_decimal_only_when_needed():
+    assert formatting.hours(12) == "12\u00a0h"
+    assert formatting.hours(1234.5) == "1\u202f234,5\u00a0h"
+    assert formatting.hours(None) == ""
