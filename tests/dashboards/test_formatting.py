@@ -59,6 +59,6 @@ def test_number():
 
 
 def test_hours_show_a_decimal_only_when_needed():
-    assert formatting.hours(12) == "12\u00a0h"
-    assert formatting.hours(1234.5) == "1\u202f234,5\u00a0h"
-    assert formatting.hours(None) == ""
+    assert f.hours(12) == "12\u00a0h"
+    assert f.hours(1234.5) == "1\u202f234,5\u00a0h"
+    assert f.hours(None) == ""
