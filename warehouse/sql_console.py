@@ -50,14 +50,25 @@ def check_statement(con: duckdb.DuckDBPyConnection, sql: str) -> None:
         raise QueryRefused(f"Une seule requête à la fois, s'il vous plaît ({len(statements)} trouvées).")
     kind = statements[0].type
     if kind == duckdb.StatementType.SELECT:
-        read = {name.split(" AS ")[0].lower() for name in duckdb.get_table_names(sql, qualified=True)}
-        if read & PRIVATE_TABLES or QUERY_FUNCTIONS.search(sql):
+        if reads_private_table(sql) or QUERY_FUNCTIONS.search(sql):
             raise QueryRefused("Refusé : les comptes (app.users) ne se lisent pas depuis la console.")
     if kind != duckdb.StatementType.SELECT:
         raise QueryRefused(
             f"Seules les lectures (SELECT) sont permises ici ; refusé : {kind.name}. "
             "L'entrepôt se modifie par les formulaires et les flux, pas par la console."
         )
+
+
+def reads_private_table(sql: str) -> bool:
+    """Whether the SELECT names a private table. DuckDB's table-name reader binds joins without
+    the catalogue and fails on some valid queries (`JOIN … USING (col)`): then any mention of a
+    private table's name, in any case or quoting, counts — refusing too much rather than too little."""
+    try:
+        read = {name.split(" AS ")[0].lower() for name in duckdb.get_table_names(sql, qualified=True)}
+    except duckdb.Error:
+        names = {table.split(".")[-1] for table in PRIVATE_TABLES}
+        return any(re.search(rf"\b{re.escape(name)}\b", sql, re.IGNORECASE) for name in names)
+    return bool(read & PRIVATE_TABLES)
 
 
 def run_readonly(

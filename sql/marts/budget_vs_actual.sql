@@ -3,7 +3,8 @@
 -- Grain: one row per unit × budget category × month where any amount is non-zero. The unit is
 -- the one the amount is booked on: no roll-up here (roll up with org_rollup).
 -- Columns:
---   unit_code, category_code, direction ('depense' | 'recette'), month (first day of the month)
+--   unit_code (the unit), category_code (the budget category), direction ('depense' | 'recette'),
+--   month (first day of the month)
 --   previsionnel  the forecasts (app.forecasts) of the month: a forecast is spread evenly over
 --                 the months its period covers, amount / number of months rounded to the cent,
 --                 the last month taking the remainder so that the total is exact

@@ -2,7 +2,7 @@
 --
 -- Grain: one row per instalment (app.subsidy_instalments).
 -- Columns:
---   instalment_id, subsidy_id
+--   instalment_id, subsidy_id   the instalment and its subsidy (app.subsidy_instalments)
 --   funder, scheme, unit_code, nature   the subsidy's (app.subsidies)
 --   kind          'avance' | 'acompte' | 'solde'
 --   amount        DECIMAL(14,2)

@@ -6,7 +6,7 @@
 -- the subsidy as a whole, at as_of — while verse_exercice and depense_exercice are that
 -- exercice's share. Add up demande, accorde, verse … within one exercice, not across them.
 -- Columns:
---   subsidy_id
+--   subsidy_id        the subsidy (app.subsidies)
 --   exercice          the year the exercice starts in (fiscal_year_start_month of ref.settings)
 --   exercice_label    '2025' when the exercice is the calendar year, else '2025-2026'
 --   exercice_start, exercice_end   its first and last day
