@@ -54,6 +54,7 @@ class Role:
     label: str
     levels: tuple[str, ...] = ("pole",)
     sort: int = 0
+    several: bool = False  # several people may hold it at once on one unit (bienveillant·es)
 
 
 # The roles of La Raffinerie's wiki and prior org chart (domain.md §1.3, §1.5), used when the
@@ -63,7 +64,7 @@ DEFAULT_ROLES = (
     Role("referent_budget_subvention", "Référent·e budget / subvention", ("pole",), 1),
     Role("referent_taches_planning", "Référent·e tâches / planning", ("pole",), 2),
     Role("prestation_interne", "Prestation interne", ("pole",), 3),
-    Role("bienveillant", "Bienveillant·e", ("pole",), 4),
+    Role("bienveillant", "Bienveillant·e", ("pole",), 4, several=True),
 )
 
 
@@ -171,7 +172,8 @@ def _parse_roles(raw: list | None, path: Path) -> tuple[Role, ...]:
         unknown = [level for level in levels if level not in LEVELS]
         if unknown:
             raise ConfigError(f"{path} : rôle {entry['code']} : niveau(x) inconnu(s) {unknown} (attendu : {LEVELS})")
-        roles.append(Role(str(entry["code"]), entry.get("label", entry["code"]), levels, int(entry.get("sort", index))))
+        roles.append(Role(str(entry["code"]), entry.get("label", entry["code"]), levels,
+                          int(entry.get("sort", index)), bool(entry.get("several", False))))
     codes = [r.code for r in roles]
     if len(set(codes)) != len(codes):
         raise ConfigError(f"{path} : codes de rôle en double : {sorted({c for c in codes if codes.count(c) > 1})}")

@@ -96,6 +96,7 @@ class Reference(Text):
 REFERENCES = {
     "units": ("ref.units", "unit_code", "name", "« {code} » n'est pas une unité de l'organisation"),
     "categories": ("ref.categories", "category_code", "label", "« {code} » n'est pas une catégorie budgétaire connue"),
+    "roles": ("ref.roles", "role_code", "label", "« {code} » n'est pas un rôle de la configuration"),
 }
 
 

@@ -130,8 +130,8 @@ def reference_frames(config: Config) -> dict[str, pd.DataFrame]:
         columns=["key", "value"],
     )
     roles = pd.DataFrame(
-        [(r.code, r.label, level, r.sort) for r in config.roles for level in r.levels],
-        columns=["role_code", "label", "level", "sort"],
+        [(r.code, r.label, level, r.sort, r.several) for r in config.roles for level in r.levels],
+        columns=["role_code", "label", "level", "sort", "several"],
     )
     return {
         "units": units,
