@@ -211,7 +211,7 @@ KPI_CSS = """
 class Column:
     """How one column of a page query is shown: its French title and its kind.
 
-    kind: 'text', 'money', 'percent', 'count' (a whole number), 'hours' (« 12,5 h »), 'date',
+    kind: 'text', 'money', 'percent', 'number' (a whole number), 'hours' (« 12,5 h »), 'date',
     'month', 'status', 'flag' (true → `flag_text`). Numeric kinds stay numbers in the table (they
     sort as numbers; Tabulator formats them) and in the CSV.
     """
@@ -231,14 +231,14 @@ PERCENT_FORMATTER = {
     "type": "money", "decimal": ",", "thousand": formatting.NNBSP,
     "symbol": formatting.NBSP + "%", "symbolAfter": True, "precision": 1,
 }
-COUNT_FORMATTER = {"type": "money", "decimal": ",", "thousand": formatting.NNBSP, "symbol": "", "precision": 0}
+NUMBER_FORMATTER = {"type": "money", "decimal": ",", "thousand": formatting.NNBSP, "symbol": "", "precision": 0}
 HOURS_FORMATTER = {
     "type": "money", "decimal": ",", "thousand": formatting.NNBSP,
     "symbol": formatting.NBSP + "h", "symbolAfter": True, "precision": 1,
 }
-FORMATTERS = {"money": MONEY_FORMATTER, "percent": PERCENT_FORMATTER, "count": COUNT_FORMATTER,
+FORMATTERS = {"money": MONEY_FORMATTER, "percent": PERCENT_FORMATTER, "number": NUMBER_FORMATTER,
               "hours": HOURS_FORMATTER}
-NUMERIC_KINDS = ("money", "count", "hours")
+NUMERIC_KINDS = ("money", "number", "hours")
 
 
 TABLE_CSS = """

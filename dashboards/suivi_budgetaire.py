@@ -6,6 +6,8 @@ and shows the answers in French.
 
 from __future__ import annotations
 
+import html
+
 import holoviews as hv
 import hvplot.pandas  # noqa: F401  (registers .hvplot)
 import pandas as pd
@@ -18,7 +20,9 @@ from dashboards import formatting
 from dashboards.components import (
     Column, FilterBar, Filters, csv_download, french_table, kpi_card,
 )
+from dashboards.app import with_query
 from dashboards.budget_entries import BudgetEntries
+from dashboards.co_remuneration import proposals_by_state, proposals_ready, state_columns
 from dashboards.queries import run_query
 from dashboards.workbook import budget_tracking_workbook
 
@@ -110,6 +114,9 @@ class BudgetTracking(pn.viewable.Viewer):
         return run_query(self.warehouse, "suivi_budgetaire/lines", category=self.category or "",
                          **self.filters.params())
 
+    def proposals_data(self) -> pd.DataFrame:
+        return proposals_by_state(self.warehouse, self.filters)
+
     def _filename(self, what: str) -> str:
         period = self.filters.current.text.replace("..", "_")
         return f"suivi-budgetaire_{what}_{self.filters.unit}_{period}.csv"
@@ -177,6 +184,22 @@ class BudgetTracking(pn.viewable.Viewer):
     def income_recap(self):
         return self._recap(INCOME, _("Income recap"), "recettes")
 
+    @param.depends("filters.current", "filters.unit")
+    def proposals(self):
+        """Co-remuneration proposals of the unit by status: validated ones count as committed,
+        invoiced and paid ones through their Odoo bill."""
+        if not proposals_ready(self.warehouse):
+            return pn.Spacer(height=0)
+        link = html.escape(with_query(self.context.page_url("co-remuneration"), self.filters.query_string()))
+        more = html.escape(_("Propose, validate and follow them on the Co-remuneration page."))
+        return pn.Column(
+            pn.pane.Markdown("### " + _("Remuneration proposals by status")),
+            french_table(self.proposals_data(), state_columns(), bold="is_total", selectable=False,
+                         css_classes=["proposals-by-state"]),
+            pn.pane.HTML(f'<p class="hint"><a href="{link}">{more}</a></p>'),
+            sizing_mode="stretch_width",
+        )
+
     def chart_object(self, direction: str):
         data = self.monthly_data(direction)
         months = data["month"].map(formatting.month)
@@ -232,6 +255,7 @@ class BudgetTracking(pn.viewable.Viewer):
             self.kpis,
             self.expenses_recap,
             self.income_recap,
+            self.proposals,
             pn.Column(pn.pane.Markdown("### " + _("Month by month: forecast and actual")),
                       self._chart_switch, self.chart, sizing_mode="stretch_width"),
             pn.Column(pn.pane.Markdown("### " + _("Detail of the lines")), self._category_select,

@@ -35,6 +35,7 @@ from dashboards.components import Column, status_label
 MONEY_FORMAT = '#,##0.00 "€"'
 PERCENT_FORMAT = "0.0 %"
 NUMBER_FORMAT = "#,##0"
+HOURS_FORMAT = '#,##0.0 "h"'
 DATE_FORMAT = "dd/mm/yyyy"
 MONTH_FORMAT = "mmm yyyy"
 
@@ -75,12 +76,11 @@ def _as_date(value):
 def cell_value(value, column: Column):
     """What goes in the cell (a number, a date or text) and its number format (or None)."""
     kind = column.kind
-    if kind in ("money", "percent", "number"):
+    formats = {"money": MONEY_FORMAT, "percent": PERCENT_FORMAT, "number": NUMBER_FORMAT, "hours": HOURS_FORMAT}
+    if kind in formats:
         if formatting.is_missing(value):
             return None, None
-        number = float(value)
-        fmt = {"money": MONEY_FORMAT, "percent": PERCENT_FORMAT, "number": NUMBER_FORMAT}[kind]
-        return number, fmt
+        return float(value), formats[kind]
     if kind == "date":
         return _as_date(value), DATE_FORMAT
     if kind == "month":
@@ -98,7 +98,7 @@ def cell_value(value, column: Column):
 def _width(column: Column, frame: pd.DataFrame) -> float:
     if column.kind in ("money",):
         return max(14, len(column.title) + 2)
-    if column.kind in ("date", "month", "percent", "number"):
+    if column.kind in ("date", "month", "percent", "number", "hours"):
         return max(12, len(column.title) + 2)
     longest = frame[column.name].map(lambda v: 0 if formatting.is_missing(v) else len(str(v))).max() \
         if len(frame) else 0
@@ -202,6 +202,7 @@ def filters_workbook(slug: str, page_title: str, filters, sheets: Callable[[], S
 
 def budget_tracking_workbook(page) -> pn.widgets.FileDownload:
     """The Suivi budgétaire page's workbook: both recaps, month by month, and the lines."""
+    from dashboards.co_remuneration import proposals_ready, state_columns
     from dashboards.suivi_budgetaire import EXPENSE, INCOME, line_columns, recap_columns
 
     def sheets():
@@ -219,6 +220,8 @@ def budget_tracking_workbook(page) -> pn.widgets.FileDownload:
             _("Income recap"): (page.recap_data(INCOME), recap_columns(INCOME), {"bold": "is_total"}),
             _("Month by month"): (monthly, month_columns),
             _("Lines"): (page.lines_data(), line_columns()),
+            **({_("Proposals by status"): (page.proposals_data(), state_columns(), {"bold": "is_total"})}
+               if proposals_ready(page.warehouse) else {}),
         }
 
     return filters_workbook("suivi-budgetaire", _("Budget tracking"), page.filters, sheets)

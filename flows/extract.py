@@ -16,6 +16,7 @@ from prefect.utilities.annotations import quote
 from alambic.config import Config, ConfigError, load_config
 from flows.connect import configured_sources, make_client
 from flows.sync import ResourceReport, fetch_batch, load_batch, source_resources
+from models.remuneration import record_invoices
 from warehouse.backup import backup
 from warehouse.build import build
 from warehouse.connection import Warehouse
@@ -78,10 +79,17 @@ def sync(source: str, config_path: str | None = None, reconcile: bool = False) -
 
 @flow(name="build")
 def build_marts(config_path: str | None = None) -> dict[str, int]:
-    """Rebuild staging and marts in one transaction, then the data tests."""
+    """Rebuild staging and marts in one transaction, then the data tests; then store what Odoo
+    says of the co-remuneration bills (« facturée », « payée »), audited, so that a match found
+    once never moves (models.remuneration.record_invoices)."""
     config = load_config(config_path)
-    result = build(Warehouse.from_config(config), config)
-    get_run_logger().info(f"{len(result.marts)} marts construits, {len(result.tests)} tests de données réussis")
+    warehouse = Warehouse.from_config(config)
+    result = build(warehouse, config)
+    logger = get_run_logger()
+    logger.info(f"{len(result.marts)} marts construits, {len(result.tests)} tests de données réussis")
+    invoices = record_invoices(warehouse)
+    if invoices.invoiced or invoices.paid:
+        logger.info(invoices.message)
     return result.marts
 
 

@@ -175,6 +175,109 @@ class OdooBooks:
             del self.models[model_name(resource)][record_id]
             self._fields.clear()
 
+    # -- bills and payments, as a member and the treasurer would enter them (tests, demo) --------
+
+    def _find(self, resource: str, **match: Any) -> dict:
+        for row in self.rows(resource):
+            if all(str(row.get(k) or "").lower() == str(v).lower() for k, v in match.items()):
+                return row
+        raise KeyError(f"{resource}: nothing with {match}")
+
+    def add_bill(self, partner_email: str, day: str, lines: list[tuple[str, float, str, str]], *,
+                 ref: str = "", state: str = "posted") -> dict:
+        """A supplier bill (in_invoice) of the partner with this e-mail, in this version's shape:
+        `lines` are (general account code, amount, label, analytic account code); a payable line
+        on 401* balances them. A posted bill gets its name and its analytic lines."""
+        partner = self._find("res_partner", email=partner_email)
+        payable = next(r for r in self.rows("account_account") if str(r["code"]).startswith("401"))
+        journal = next(r for r in self.rows("account_journal") if r.get("type") == "purchase")
+        total = round(sum(amount for _, amount, _, _ in lines), 2)
+        year = day[:4]
+        count = sum(1 for m in self.rows("account_move") if m.get("move_type") == "in_invoice"
+                    and str(m.get("date", "")).startswith(year))
+        name = f"{journal['code']}/{year}/{90000 + count:05d}" if state == "posted" else ("/" if self.major <= 15 else False)
+        partner_m2o, journal_m2o = [partner["id"], partner["name"]], [journal["id"], journal["name"]]
+        common = {"company_id": [1, "La Raffinerie"], "currency_id": [1, "EUR"], "partner_id": partner_m2o,
+                  "journal_id": journal_m2o}
+        move = self.add("account_move", {
+            **common, "name": name, "ref": ref or False, "move_type": "in_invoice", "state": state,
+            "payment_state": "not_paid", "date": day, "invoice_date": day, "invoice_date_due": day,
+            "amount_untaxed": total, "amount_tax": 0.0, "amount_total": total, "amount_residual": total,
+            "amount_total_signed": -total, "amount_residual_signed": -total, "payment_reference": False})
+        move_m2o = [move["id"], name or f"Brouillon ({move['id']})"]
+        for code, amount, label, analytic_code in lines:
+            account = self._find("account_account", code=code)
+            analytic = self._find("account_analytic_account", code=analytic_code)
+            item = self.add("account_move_line", {
+                **common, **self._item(move_m2o, name, day, state, account, amount, label),
+                **({"analytic_account_id": [analytic["id"], analytic["name"]], "analytic_tag_ids": []}
+                   if self.major <= 15 else {"display_type": "product",
+                                             "analytic_distribution": {str(analytic["id"]): 100.0}})})
+            if state == "posted":
+                self.add("account_analytic_line", {
+                    "date": day, "name": label, "ref": ref or False, "amount": -amount, "unit_amount": 1.0,
+                    "account_id": [analytic["id"], analytic["name"]],
+                    "general_account_id": [account["id"], f"{account['code']} {account['name']}"],
+                    "partner_id": partner_m2o, "product_id": False, "company_id": [1, "La Raffinerie"],
+                    "currency_id": [1, "EUR"], "category": "vendor_bill",
+                    **({"move_id": [item["id"], label]} if self.major <= 15
+                       else {"move_line_id": [item["id"], label], "journal_id": journal_m2o})})
+        self.add("account_move_line", {
+            **common, **self._item(move_m2o, name, day, state, payable, -total, ref or name or ""),
+            "date_maturity": day,
+            **({"analytic_account_id": False, "analytic_tag_ids": []} if self.major <= 15
+               else {"display_type": "payment_term", "analytic_distribution": False})})
+        with self.lock:
+            return dict(self.models["account.move"][move["id"]])
+
+    @staticmethod
+    def _item(move_m2o, name, day, state, account, balance, label) -> dict:
+        return {"move_id": move_m2o, "move_name": name, "date": day, "date_maturity": False,
+                "account_id": [account["id"], f"{account['code']} {account['name']}"], "name": label or False,
+                "ref": False, "debit": max(balance, 0.0), "credit": max(-balance, 0.0), "balance": balance,
+                "amount_currency": balance, "amount_residual": balance if account.get("reconcile") else 0.0,
+                "reconciled": False, "full_reconcile_id": False, "matching_number": False,
+                "parent_state": state, "quantity": 1.0}
+
+    def pay_bill(self, move_id: int, day: str, *, payment_state: str = "paid") -> dict:
+        """The treasurer pays a posted bill: a payment (its move in the bank journal) reconciled with
+        the bill's payable line; the bill becomes `payment_state` ('paid', or 'in_payment' 16+)."""
+        bill = dict(self.models["account.move"][move_id])
+        payable = next(l for l in self.rows("account_move_line")
+                       if l["move_id"][0] == move_id and l.get("amount_residual"))
+        bank = next(r for r in self.rows("account_journal") if r.get("type") == "bank")
+        outstanding = next((r for r in self.rows("account_account") if str(r["code"]).startswith("5122")), None) or \
+            next(r for r in self.rows("account_account") if str(r["code"]).startswith("512"))
+        number = 1 + max((int(str(l.get("full_reconcile_id") and l["full_reconcile_id"][0] or 0))
+                          for l in self.rows("account_move_line")), default=0)
+        matching = {"reconciled": True, "full_reconcile_id": [number, f"A{number}"], "matching_number": f"A{number}",
+                    "amount_residual": 0.0}
+        amount = -float(payable["balance"])
+        name = f"P{bank['code']}/{day[:4]}/{90000 + number:05d}"
+        common = {"company_id": [1, "La Raffinerie"], "currency_id": [1, "EUR"], "partner_id": bill["partner_id"],
+                  "journal_id": [bank["id"], bank["name"]]}
+        move = self.add("account_move", {
+            **common, "name": name, "ref": bill["name"], "move_type": "entry", "state": "posted",
+            "payment_state": "not_paid", "date": day, "invoice_date": False, "invoice_date_due": False,
+            "amount_untaxed": amount, "amount_tax": 0.0, "amount_total": amount, "amount_residual": 0.0,
+            "amount_total_signed": amount, "amount_residual_signed": 0.0, "payment_reference": False})
+        move_m2o = [move["id"], name]
+        no_analytic = ({"analytic_account_id": False, "analytic_tag_ids": []} if self.major <= 15
+                       else {"display_type": "product", "analytic_distribution": False})
+        account = self._find("account_account", id=payable["account_id"][0])
+        self.add("account_move_line", {**common, **self._item(move_m2o, name, day, "posted", account, amount,
+                                                              bill["name"]), **no_analytic, **matching})
+        self.add("account_move_line", {**common, **self._item(move_m2o, name, day, "posted", outstanding, -amount,
+                                                              bill["name"]), **no_analytic})
+        self.edit("account_move_line", payable["id"], **matching)
+        self.edit("account_move", move_id, payment_state=payment_state, amount_residual=0.0,
+                  amount_residual_signed=0.0)
+        return self.add("account_payment", {
+            "name": name, "date": day, "amount": amount, "payment_type": "outbound", "partner_type": "supplier",
+            "partner_id": bill["partner_id"], "journal_id": [bank["id"], bank["name"]], "state": "posted",
+            "currency_id": [1, "EUR"], "is_reconciled": True, "is_matched": True, "move_id": move_m2o,
+            "ref": bill["name"]})
+
     # -- fields_get ---------------------------------------------------------------------------
 
     def fields_of(self, model: str) -> dict[str, dict]:

@@ -35,9 +35,11 @@
 --   2. Engagé Odoo: lines of DRAFT moves (no analytic line exists yet) on a categorised account,
 --      split by stg_odoo__analytic_distribution: balance × pct / 100 (balance is positive for an
 --      expense), sign as in 1. Status brouillon.
---   3. Proposals (app.remuneration_proposals), category bienveillance or prestations_internes by
---      `kind`: proposee → a_valider / aucun; validee → a_facturer / engage. Refused ones are left
---      out, and so are invoiced and paid ones: their Odoo invoice is already in 1 or 2.
+--   3. Proposals, by their EFFECTIVE status (marts.remuneration_proposals: a validated proposal
+--      whose bill is in Odoo is facturee / payee even before anybody stores it), category
+--      bienveillance or prestations_internes by `kind`: proposee → a_valider / aucun; validee →
+--      a_facturer / engage. Refused ones are left out, and so are invoiced and paid ones: their
+--      Odoo bill is already in 1 or 2 (counting it twice is what the effective status avoids).
 --   4. Internal transfers (app.internal_transfers): a depenses_internes line on from_unit and a
 --      recettes_internes line on to_unit, both status interne, counts_as reel; they net to zero
 --      for the whole organisation.
@@ -148,7 +150,7 @@ odoo_lines as (
     )
 ),
 
--- 3. Remuneration proposals not invoiced yet
+-- 3. Remuneration proposals not invoiced yet (effective status: see remuneration_proposals)
 proposals as (
     select
         'alambic:proposal:' || proposals.proposal_id          as line_key,
@@ -161,7 +163,7 @@ proposals as (
         'depense'                                             as direction,
         proposals.end_date                                    as line_date,
         proposals.mission                                     as label,
-        coalesce(partners.partner_name, proposals.person_email) as partner,
+        proposals.person_name                                 as partner,
         'proposition n° ' || proposals.proposal_id            as reference,
         proposals.amount,
         case proposals.status
@@ -172,15 +174,7 @@ proposals as (
             when 'proposee' then 'aucun'
             when 'validee'  then 'engage'
         end                                                   as counts_as
-    from app.remuneration_proposals as proposals
-    left join (
-        -- the member's name in Odoo, by e-mail (one partner per e-mail)
-        select email, min(partner_name) as partner_name
-        from staging.stg_odoo__partners
-        where email is not null
-        group by email
-    ) as partners
-        on partners.email = lower(trim(proposals.person_email))
+    from marts.remuneration_proposals as proposals
     where proposals.status in ('proposee', 'validee')
 ),
 

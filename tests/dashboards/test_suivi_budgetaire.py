@@ -184,3 +184,26 @@ def test_display_frame_formats():
     shown = display_frame(data, [Column("d", "Date", "date"), Column("s", "Statut", "status"),
                                  Column("p", "%", "percent")])
     assert shown.iloc[0].tolist() == ["27/11/2026", "À payer", 12.5]
+
+
+@pytest.mark.parametrize("unit, period", [("R", "2025"), ("30", "2025")])
+def test_proposals_by_status_count_the_units_proposals(sandbox_warehouse, unit, period):
+    page = build_page(sandbox_warehouse, unit, period)
+    shown = page.proposals_data().set_index("status")
+    start, end = page.filters.current.start, page.filters.current.end
+    expected = sandbox_warehouse.query(
+        """SELECT status, count(*) AS n, sum(amount)::DOUBLE AS amount FROM marts.remuneration_proposals
+           WHERE unit_code IN (SELECT unit_code FROM marts.org_rollup WHERE ancestor_code = ?)
+             AND end_date >= ? AND end_date < ? GROUP BY status""", [unit, start, end]).set_index("status")
+    assert not expected.empty
+    for status in ("proposee", "validee", "refusee", "facturee", "payee"):
+        n = int(expected["n"].get(status, 0))
+        assert int(shown.loc[status, "proposals"]) == n
+        assert float(shown.loc[status, "amount"]) == pytest.approx(float(expected["amount"].get(status, 0) or 0))
+    assert int(shown.loc["total", "proposals"]) == int(expected["n"].sum())
+    assert shown.loc["validee", "status_label"] == "Validée, à facturer"
+
+
+def test_proposals_section_waits_for_the_mart(budget_warehouse):
+    page = build_page(budget_warehouse, "R", "2025")  # the hand-made warehouse has no proposals mart
+    assert page.proposals().height == 0

@@ -83,7 +83,14 @@ def test_budget_tracking_workbook_matches_the_page(sandbox_warehouse):
     button = budget_tracking_workbook(page)
     book = read(download_bytes(button))
     assert button.filename == "suivi-budgetaire_303_2026.xlsx"
-    assert book.sheetnames == ["Récap dépenses", "Récap recettes", "Mois par mois", "Lignes"]
+    assert book.sheetnames == ["Récap dépenses", "Récap recettes", "Mois par mois", "Lignes",
+                               "Propositions par état"]
+    proposals = book["Propositions par état"]
+    expected_states = page.proposals_data()
+    assert [proposals.cell(row=i, column=1).value for i in range(4, 4 + len(expected_states))] == \
+        expected_states["status_label"].tolist()
+    assert [proposals.cell(row=i, column=3).value for i in range(4, 4 + len(expected_states))] == \
+        pytest.approx(expected_states["amount"].astype(float).tolist())
     recap = book["Récap dépenses"]
     assert "Potager" in recap["A1"].value and "2026" in recap["A1"].value
     assert [c.value for c in recap[3]][:4] == ["Catégorie", "Prévisionnel", "Engagé", "Dépensé"]

@@ -1,0 +1,124 @@
+"""Co-rémunération in a real browser, with logins: a member proposes two missions; the référent·e
+budget of the groupe (another account) validates one and refuses the other — first without a
+comment (refused, French message), then with one, which the member then reads on their page."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.test_suivi_budgetaire_browser import DEEP_TEXT, page_text
+from tests.dashboards.alambic_test_server import external_requests, serving
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "motdepasse-solide"
+PAGE = "/co-remuneration?periode=2025&unite=30"
+MEMBER, REFERENT = "lea@exemple.re", "jardin@exemple.re"
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    from alambic.auth import AccountStore
+    from tests.conftest import small_config
+    from warehouse.build import build
+    from warehouse.connection import Warehouse
+
+    config = small_config(tmp_path_factory.mktemp("co-remuneration-navigateur"))  # as_of 2025-03-15
+    warehouse = Warehouse.from_config(config)
+    build(warehouse, config)
+    with warehouse.write("rôle de test") as con:
+        con.execute("INSERT INTO app.role_assignments (unit_code, role_code, person_email, started_on) "
+                    "VALUES ('30', 'referent_budget_subvention', ?, '2024-01-01')", [REFERENT])
+    store = AccountStore(warehouse)
+    store.add("lea", MEMBER, "member", PASSWORD, display_name="Léa Hoarau", who="test")
+    store.add("jardin", REFERENT, "member", PASSWORD, display_name="Jo Jardin", who="test")
+    with serving(warehouse, auth=True, config=config) as base:
+        yield base, warehouse
+
+
+def log_in(page, base: str, login: str) -> None:
+    page.goto(base + PAGE)
+    page.wait_for_url("**/login?next=*")
+    page.get_by_label("Identifiant").fill(login)
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(base + PAGE)
+    page.get_by_text("Mes propositions").first.wait_for(timeout=30000)
+
+
+def wait_text(page, text: str, timeout: float = 30000) -> None:
+    """Wait until `text` is readable on the page (Panel draws inside shadow roots)."""
+    try:
+        page.wait_for_function(f"(t) => ({DEEP_TEXT})().includes(t)", arg=text, timeout=timeout)
+    except Exception as exc:
+        raise AssertionError(f"« {text} » not shown; the page reads: {page_text(page)[-3000:]}") from exc
+
+
+def propose(page, mission: str, hours: str) -> None:
+    units = page.get_by_label("Unité", exact=True).nth(1)  # the form's, after the filter bar's
+    units.select_option(label=next(t for t in units.locator("option").all_inner_texts() if "Potager" in t))
+    page.get_by_label("Mission").fill(mission)
+    page.get_by_label("Heures").fill(hours)
+    page.get_by_label("Taux horaire").fill("25")
+    page.get_by_label("Début").fill("01/03/2025")
+    page.get_by_label("Fin", exact=True).fill("10/03/2025")
+    page.get_by_role("button", name="Enregistrer").click()
+
+
+def statuses(warehouse) -> dict[str, tuple]:
+    with warehouse.read() as con:
+        return {mission: (status, decided_by, comment) for mission, status, decided_by, comment in con.execute(
+            "SELECT mission, status, decided_by, decision_comment FROM app.remuneration_proposals").fetchall()}
+
+
+def test_a_member_proposes_the_referent_validates_and_refuses(browser, served):
+    base, warehouse = served
+    member_tab = browser.new_context(viewport={"width": 1400, "height": 2400}, locale="fr-FR").new_page()
+    referent_tab = browser.new_context(viewport={"width": 1400, "height": 2400}, locale="fr-FR").new_page()
+    requests = []
+    for tab in (member_tab, referent_tab):
+        tab.on("request", lambda request: requests.append(request.url))
+    try:
+        log_in(member_tab, base, "lea")
+        assert member_tab.get_by_label("Personne (e-mail)").input_value() == MEMBER
+        assert member_tab.get_by_label("Personne (e-mail)").is_disabled()
+        propose(member_tab, "Animation des ateliers semis", "8")
+        wait_text(member_tab, "Enregistré.")
+        member_tab.get_by_role("button", name="Nouvelle saisie").click()
+        propose(member_tab, "Doublon des ateliers", "2")
+        wait_text(member_tab, "Enregistré.")
+        assert statuses(warehouse) == {"Animation des ateliers semis": ("proposee", None, None),
+                                       "Doublon des ateliers": ("proposee", None, None)}
+        wait_text(member_tab, "200,00\u00a0€")  # 8 h × 25 €, in « Mes propositions »
+        # she holds no budget role: nothing to decide (and never on her own proposals)
+        assert "Seul·es les référent·es budget et subventions d'une unité" in page_text(member_tab)
+
+        log_in(referent_tab, base, "jardin")
+        choice = referent_tab.get_by_label("Proposition à décider")
+        labels = choice.locator("option").all_inner_texts()
+        first = next(label for label in labels if "Animation des ateliers semis" in label)
+        second = next(label for label in labels if "Doublon des ateliers" in label)
+        choice.select_option(label=first)
+        referent_tab.get_by_role("button", name="Valider", exact=True).click()
+        wait_text(referent_tab, "validée.")
+        referent_tab.get_by_label("Proposition à décider").select_option(label=second)
+        referent_tab.get_by_role("button", name="Refuser", exact=True).click()
+        wait_text(referent_tab, "dites pourquoi la proposition est refusée")
+        assert statuses(warehouse)["Doublon des ateliers"][0] == "proposee"
+        referent_tab.get_by_label("Commentaire (obligatoire pour refuser)").fill("Doublon : déjà compté.")
+        referent_tab.get_by_role("button", name="Refuser", exact=True).click()
+        wait_text(referent_tab, "refusée ; le commentaire est conservé.")
+        assert statuses(warehouse) == {
+            "Animation des ateliers semis": ("validee", "jardin", None),
+            "Doublon des ateliers": ("refusee", "jardin", "Doublon : déjà compté."),
+        }
+
+        member_tab.reload()
+        member_tab.get_by_text("Mes propositions").first.wait_for(timeout=30000)
+        wait_text(member_tab, "Doublon : déjà compté.")
+        text = page_text(member_tab)
+        assert "Validée, à facturer" in text and "Refusée" in text
+        assert external_requests(requests) == []
+    finally:
+        member_tab.context.close()
+        referent_tab.context.close()
