@@ -6,6 +6,10 @@ chantiers as events, actions whose integer `credits` are hours, each contributor
 `userWallet.{orgId}.userCredits` and the credit ledger `loguseractions`. About 3 000 validated
 hours a year at scale 1. Top-level ids are 24-hex strings, dates `{"$date": ms}`, Communecter's
 `created`/`updated` Unix seconds, ledger `createdAt` an ISO string in +04:00.
+
+Membership `roles` (links.memberOf.{orgId}.roles, Communecter's free labels) carry the badges the
+directory shows. One volunteer has a second, older Oceco account under the same e-mail: the
+directory must not merge the two on its own (marts.people_conflicts).
 """
 
 from __future__ import annotations
@@ -51,6 +55,12 @@ def build_oceco(
     return _Oceco(rng, people, units, today).build(soirees, scale)
 
 
+def _badges(person: dict) -> list[str]:
+    """The roles an admin gave the member in Oceco, shown as badges (research/domain.md §1.3)."""
+    badges = {"raffineur": ["Raffineur·euse"], "decouvreur": ["Parcours découverte"]}.get(person["kind"], [])
+    return badges + (["Bienveillant·e"] if person.get("bienveillant") else [])
+
+
 def _date(moment: datetime) -> dict:
     return {"$date": epoch_ms(moment)}
 
@@ -89,6 +99,7 @@ class _Oceco:
             "userWallet": {},
             "created": int(created.timestamp()),
             "_admin": person["kind"] == "raffineur",
+            "_roles": _badges(person),
         }
 
     def _project(self, pole: dict) -> dict:
@@ -350,16 +361,37 @@ class _Oceco:
                     "Ajustement : heures de réunion non saisies",
                 )
 
+    def _second_account(self) -> None:
+        """An older, forgotten account of the first volunteer, under the same e-mail (no credits)."""
+        first = next((c for c in self.citizens if c in self.volunteers and not c["links"]["memberOf"][self.org_id]
+                      .get("isAdmin")), None)
+        if first is None:
+            return
+        created = datetime.fromtimestamp(first["created"], REUNION) - timedelta(days=400)
+        twin = {
+            "_id": object_id(self.rng, created),
+            "name": first["name"],
+            "username": first["username"] + "2",
+            "email": first["email"],
+            "slug": first["slug"] + "2",
+            "links": {"memberOf": {self.org_id: {"type": "organizations"}}},
+            "userWallet": {self.org_id: {"userCredits": 0}},
+            "created": int(created.timestamp()),
+        }
+        self.citizens.append(twin)
+        self.org["links"]["members"][twin["_id"]] = {"type": "citoyens"}
+
     def _documents(self) -> dict[str, list[dict]]:
         counts = {"todo": 0, "done": 0, "disabled": 0}
         for action in self.actions:
             counts[action["status"]] += 1
         self.org["actionsCount"] = counts
         for citizen in self.citizens:
-            admin = citizen.pop("_admin")
+            admin, roles = citizen.pop("_admin"), citizen.pop("_roles")
             citizen["links"]["memberOf"][self.org_id] = {
                 "type": "organizations",
                 **({"isAdmin": True} if admin else {}),
+                **({"roles": roles} if roles else {}),
             }
             citizen["userWallet"].setdefault(self.org_id, {"userCredits": 0})
             self.org["links"]["members"][citizen["_id"]] = {"type": "citoyens", **({"isAdmin": True} if admin else {})}
@@ -367,6 +399,7 @@ class _Oceco:
             project["parent"] = {self.org_id: {"type": "organizations"}}
             for citizen in self.rng.sample(self.volunteers, min(3, len(self.volunteers))):
                 project["links"]["contributors"][citizen["_id"]] = {"type": "citoyens"}
+        self._second_account()
         return {
             "organizations": [self.org],
             "projects": list(self.projects.values()),

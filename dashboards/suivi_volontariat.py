@@ -1,0 +1,301 @@
+"""Suivi volontariat: the hours members give through Oceco, per member, per pôle and per month,
+what waits for an admin's validation, and the yearly valuation for the comptes 864 / 875.
+
+Every figure comes from `sql/queries/suivi_volontariat/*.sql` over marts.volunteer_hours,
+marts.volunteer_contributions and marts.volunteer_valuation; this module chooses the parameters
+(unit, period) and shows the answers in French.
+"""
+
+from __future__ import annotations
+
+import html
+
+import holoviews as hv
+import hvplot.pandas  # noqa: F401  (registers .hvplot, as the other pages)
+import pandas as pd
+import panel as pn
+import param
+from bokeh.models import HoverTool
+
+from alambic.i18n import _
+from dashboards import formatting
+from dashboards.components import (
+    KPI_CSS, MONEY_FORMATTER, TABLE_CSS, Column, FilterBar, Filters, csv_download, french_table, kpi_card,
+)
+from dashboards.queries import run_query
+
+HOURS_FORMATTER = {
+    "type": "money", "decimal": ",", "thousand": formatting.NNBSP,
+    "symbol": formatting.NBSP + "h", "symbolAfter": True, "precision": 1,
+}
+CREDITS_FORMATTER = {
+    "type": "money", "decimal": ",", "thousand": formatting.NNBSP, "symbol": "", "precision": 0,
+}
+
+
+def hours_text(value) -> str:
+    """« 1 234,5 h » (one decimal only when needed)."""
+    if formatting.is_missing(value):
+        return ""
+    number = float(value)
+    return formatting.number(number, 0 if number.is_integer() else 1) + formatting.NBSP + "h"
+
+
+def figure_card(key: str, title: str, text: str, note: str = "") -> pn.pane.HTML:
+    """A KPI card whose value is not money (hours, a count), in the look of `kpi_card`."""
+    body = (
+        f'<div class="kpi-card" data-kpi="{html.escape(key)}">'
+        f'<div class="kpi-title">{html.escape(title)}</div>'
+        f'<div class="kpi-value">{html.escape(text)}</div>'
+        + (f'<div class="kpi-note">{html.escape(note)}</div>' if note else "")
+        + "</div>"
+    )
+    return pn.pane.HTML(body, stylesheets=[KPI_CSS], margin=(5, 10), min_width=190)
+
+
+# Column kinds: hours and credits are kept as numbers ("money" kind: numeric in the table and the
+# CSV), then shown with their own Tabulator formatter (see `volunteer_table`).
+def member_columns() -> list[Column]:
+    return [
+        Column("person_name", _("Member"), width=190),
+        Column("match_text", _("Matching")),
+        Column("hours_validated", _("Validated hours"), "money"),
+        Column("hours_pending", _("Hours awaiting validation"), "money"),
+        Column("actions_validated", _("Validated actions"), "money"),
+        Column("credits", _("Credits (net)"), "money"),
+        Column("valuation", _("Valuation"), "money"),
+        Column("balance", _("Oceco balance today"), "money"),
+    ]
+
+
+def unit_columns() -> list[Column]:
+    return [
+        Column("unit_label", _("Pole"), width=210),
+        Column("month", _("Month"), "month"),
+        Column("members", _("Members"), "money"),
+        Column("hours_validated", _("Validated hours"), "money"),
+        Column("hours_pending", _("Hours awaiting validation"), "money"),
+        Column("credits", _("Credits (net)"), "money"),
+        Column("valuation", _("Valuation"), "money"),
+    ]
+
+
+def pending_columns() -> list[Column]:
+    return [
+        Column("day", _("Day"), "date"),
+        Column("action_name", _("Action"), width=240),
+        Column("person_name", _("Member"), width=190),
+        Column("unit_label", _("Pole"), width=210),
+        Column("hours", _("Hours"), "money"),
+    ]
+
+
+def yearly_columns() -> list[Column]:
+    return [
+        Column("exercice_label", _("Fiscal year")),
+        Column("hours_validated", _("Validated hours"), "money"),
+        Column("members", _("Members"), "money"),
+        Column("hourly_rate", _("Hourly rate"), "money"),
+        Column("valuation", _("Valuation (864 / 875)"), "money"),
+        Column("booked_in_odoo", _("Already booked on 864 in Odoo"), "money"),
+        Column("hours_pending", _("Hours awaiting validation"), "money"),
+    ]
+
+
+HOUR_COLUMNS = {"hours_validated", "hours_pending", "hours"}
+COUNT_COLUMNS = {"actions_validated", "members", "credits", "balance"}
+
+
+def volunteer_table(data: pd.DataFrame, columns: list[Column], **kwargs) -> pn.widgets.Tabulator:
+    """`french_table`, with hours shown as « 12,0 h » and counts / credits as whole numbers."""
+    table = french_table(data, columns, selectable=False, stylesheets=[TABLE_CSS], **kwargs)
+    formatters = dict(table.formatters)
+    for col in columns:
+        if col.name in HOUR_COLUMNS:
+            formatters[col.title] = HOURS_FORMATTER
+        elif col.name in COUNT_COLUMNS:
+            formatters[col.title] = CREDITS_FORMATTER
+        elif col.kind == "money":
+            formatters[col.title] = MONEY_FORMATTER
+    table.formatters = formatters
+    return table
+
+
+def unit_label(code, name) -> str:
+    if formatting.is_missing(code):
+        return ""
+    return f"{name} ({code})" if not formatting.is_missing(name) else str(code)
+
+
+class VolunteerTracking(pn.viewable.Viewer):
+    """The page. The unit filter keeps the unit and the units below it; hours count on the unit of
+    the Oceco project (pôle) of their action, or on La Raffinerie when none is known."""
+
+    context = param.Parameter(doc="AppContext: warehouse, configuration.")
+    filters = param.ClassSelector(class_=Filters)
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        if self.filters is None:
+            self.filters = self.context.filters or Filters.from_warehouse(self.context.warehouse)
+        self.ready = bool(run_query(self.warehouse, "suivi_volontariat/available").iloc[0]["ready"])
+
+    @property
+    def warehouse(self):
+        return self.context.warehouse
+
+    def _params(self) -> dict:
+        return self.filters.params()
+
+    def _filename(self, what: str) -> str:
+        return f"suivi-volontariat_{what}_{self.filters.unit}_{self.filters.current.text}.csv"
+
+    # -- data (each from one SQL file) -----------------------------------------------------------
+
+    def kpi_data(self) -> pd.Series:
+        return run_query(self.warehouse, "suivi_volontariat/kpis", **self._params()).iloc[0]
+
+    def members_data(self) -> pd.DataFrame:
+        frame = run_query(self.warehouse, "suivi_volontariat/members", **self._params()).copy()
+        frame["match_text"] = [("" if matched else _("to check (Directory)")) for matched in frame["is_matched"]]
+        return frame
+
+    def units_data(self) -> pd.DataFrame:
+        frame = run_query(self.warehouse, "suivi_volontariat/units", **self._params()).copy()
+        frame["unit_label"] = [unit_label(c, n) for c, n in zip(frame["unit_code"], frame["unit_name"])]
+        return frame
+
+    def monthly_data(self) -> pd.DataFrame:
+        return run_query(self.warehouse, "suivi_volontariat/monthly", **self._params())
+
+    def pending_data(self) -> pd.DataFrame:
+        frame = run_query(self.warehouse, "suivi_volontariat/pending", unit=self.filters.unit,
+                          date_to=self.filters.current.end).copy()
+        frame["unit_label"] = [unit_label(c, n) for c, n in zip(frame["unit_code"], frame["unit_name"])]
+        return frame
+
+    def yearly_data(self) -> pd.DataFrame:
+        frame = run_query(self.warehouse, "suivi_volontariat/yearly").copy()
+        frame["exercice_label"] = [
+            str(int(year)) if pd.Timestamp(start).month == 1 else f"{int(year)}-{int(year) + 1}"
+            for year, start in zip(frame["exercice"], frame["exercice_start"])
+        ]
+        return frame
+
+    # -- views -----------------------------------------------------------------------------------
+
+    @param.depends("filters.current", "filters.unit")
+    def kpis(self):
+        k = self.kpi_data()
+        rate = formatting.money(k["hourly_rate"])
+        return pn.Row(
+            figure_card("hours_validated", _("Validated hours"), hours_text(k["hours_validated"]),
+                        _("{hours} awaiting validation", hours=hours_text(k["hours_pending"]))),
+            kpi_card("valuation", _("Valuation"), k["valuation"], _("at {rate} per hour", rate=rate)),
+            figure_card("members_active", _("Active members"), formatting.number(int(k["members_active"])),
+                        _("with hours validated or awaiting validation")),
+            figure_card("credits", _("Credits (net)"), formatting.number(float(k["credits"])),
+                        _("earned, spent and adjusted")),
+            sizing_mode="stretch_width",
+        )
+
+    def chart_object(self):
+        data = self.monthly_data()
+        months = data["month"].map(formatting.month)
+        series = [("hours_validated", _("Validated")), ("hours_pending", _("Awaiting validation"))]
+        long = pd.concat(
+            [pd.DataFrame({"mois": months, "serie": label, "heures": data[column].astype("float64"),
+                           "affiche": data[column].map(hours_text)})
+             for column, label in series],
+            ignore_index=True,
+        )
+        hover = HoverTool(tooltips=[(_("Month"), "@mois"), ("", "@serie"), (_("Hours"), "@affiche")])
+        bars = hv.Bars(long, kdims=[("mois", _("Month")), ("serie", _("Series"))],
+                       vdims=[("heures", _("Hours")), "affiche"])
+        return bars.opts(
+            color=hv.Cycle(["#2f6f5e", "#e0b24a"]), tools=[hover], height=300, responsive=True, xlabel="",
+            ylabel=_("Hours"), legend_position="top", legend_cols=2, multi_level=False, show_legend=True,
+            toolbar=None, default_tools=[], stacked=True, xrotation=0 if len(data) <= 12 else 45,
+        )
+
+    @param.depends("filters.current", "filters.unit")
+    def chart(self):
+        return pn.pane.HoloViews(self.chart_object(), sizing_mode="stretch_width", height=320, backend="bokeh")
+
+    @param.depends("filters.current", "filters.unit")
+    def members(self):
+        data = self.members_data()
+        body = (pn.pane.Markdown(_("No volunteering for this unit over this period."))
+                if data.empty else volunteer_table(data, member_columns(), css_classes=["volunteer-members"],
+                                                   pagination="local", page_size=15))
+        return pn.Column(
+            body,
+            pn.pane.Markdown(_("« To check »: an Oceco account not yet matched to a person (Oceco does not "
+                               "publish e-mails); an admin settles it in the Directory."), css_classes=["hint"]),
+            csv_download(_("Download the members (CSV)"), self._filename("membres"), self.members_data,
+                         member_columns()),
+            sizing_mode="stretch_width",
+        )
+
+    @param.depends("filters.current", "filters.unit")
+    def units(self):
+        data = self.units_data()
+        body = (pn.pane.Markdown(_("No volunteering for this unit over this period."))
+                if data.empty else volunteer_table(data, unit_columns(), css_classes=["volunteer-units"],
+                                                   pagination="local", page_size=15))
+        return pn.Column(
+            body,
+            pn.pane.Markdown(_("Hours count on the pole of the action's Oceco project (same name or first "
+                               "tag as the unit); hours with no known pole, spends and adjustments count on "
+                               "La Raffinerie."), css_classes=["hint"]),
+            csv_download(_("Download by pole and month (CSV)"), self._filename("poles"), self.units_data,
+                         unit_columns()),
+            sizing_mode="stretch_width",
+        )
+
+    @param.depends("filters.current", "filters.unit")
+    def pending(self):
+        data = self.pending_data()
+        body = (pn.pane.Markdown(_("Nothing awaits validation."))
+                if data.empty else volunteer_table(data, pending_columns(), css_classes=["volunteer-pending"],
+                                                   pagination="local", page_size=10))
+        return pn.Column(
+            pn.pane.Markdown(_("{count} participation(s) finished and awaiting an Oceco admin's validation, up "
+                               "to the end of the period.", count=len(data)), css_classes=["pending-count"]),
+            body,
+            csv_download(_("Download the actions awaiting validation (CSV)"), self._filename("a-valider"),
+                         self.pending_data, pending_columns()),
+            sizing_mode="stretch_width",
+        )
+
+    def yearly(self):
+        data = self.yearly_data()
+        body = (pn.pane.Markdown(_("No validated volunteering yet."))
+                if data.empty else volunteer_table(data, yearly_columns(), css_classes=["volunteer-yearly"]))
+        return pn.Column(
+            body,
+            pn.pane.Markdown(_("For the whole organisation, whatever the unit chosen: the same amount goes to "
+                               "the debit of 864 « Personnel bénévole » and the credit of 875 « Bénévolat » "
+                               "(contributions volontaires en nature). The hourly rate is set in the "
+                               "configuration ([volunteering] hourly_rate)."), css_classes=["hint"]),
+            csv_download(_("Download the yearly valuation (CSV)"), "suivi-volontariat_valorisation.csv",
+                         self.yearly_data, yearly_columns()),
+            sizing_mode="stretch_width",
+        )
+
+    def __panel__(self):
+        if not self.ready:
+            return pn.pane.Alert(_("The volunteer tracking has not been computed yet: run « alambic build »."),
+                                 alert_type="warning")
+        return pn.Column(
+            FilterBar(filters=self.filters),
+            self.kpis,
+            pn.Column(pn.pane.Markdown("### " + _("Hours month by month")), self.chart, sizing_mode="stretch_width"),
+            pn.Column(pn.pane.Markdown("### " + _("By member")), self.members, sizing_mode="stretch_width"),
+            pn.Column(pn.pane.Markdown("### " + _("By pole and month")), self.units, sizing_mode="stretch_width"),
+            pn.Column(pn.pane.Markdown("### " + _("Actions awaiting validation")), self.pending,
+                      sizing_mode="stretch_width"),
+            pn.Column(pn.pane.Markdown("### " + _("Yearly valuation (accounts 864 / 875)")), self.yearly(),
+                      sizing_mode="stretch_width"),
+            sizing_mode="stretch_width",
+        )
