@@ -8,7 +8,6 @@ marts.volunteer_contributions and marts.volunteer_valuation; this module chooses
 
 from __future__ import annotations
 
-import html
 
 import holoviews as hv
 import hvplot.pandas  # noqa: F401  (registers .hvplot, as the other pages)
@@ -19,52 +18,19 @@ from bokeh.models import HoverTool
 
 from alambic.i18n import _
 from dashboards import formatting
-from dashboards.components import (
-    KPI_CSS, MONEY_FORMATTER, TABLE_CSS, Column, FilterBar, Filters, csv_download, french_table, kpi_card,
-)
+from dashboards.components import Column, FilterBar, Filters, csv_download, figure_card, french_table, kpi_card
 from dashboards.queries import run_query
 
-HOURS_FORMATTER = {
-    "type": "money", "decimal": ",", "thousand": formatting.NNBSP,
-    "symbol": formatting.NBSP + "h", "symbolAfter": True, "precision": 1,
-}
-CREDITS_FORMATTER = {
-    "type": "money", "decimal": ",", "thousand": formatting.NNBSP, "symbol": "", "precision": 0,
-}
-
-
-def hours_text(value) -> str:
-    """« 1 234,5 h » (one decimal only when needed)."""
-    if formatting.is_missing(value):
-        return ""
-    number = float(value)
-    return formatting.number(number, 0 if number.is_integer() else 1) + formatting.NBSP + "h"
-
-
-def figure_card(key: str, title: str, text: str, note: str = "") -> pn.pane.HTML:
-    """A KPI card whose value is not money (hours, a count), in the look of `kpi_card`."""
-    body = (
-        f'<div class="kpi-card" data-kpi="{html.escape(key)}">'
-        f'<div class="kpi-title">{html.escape(title)}</div>'
-        f'<div class="kpi-value">{html.escape(text)}</div>'
-        + (f'<div class="kpi-note">{html.escape(note)}</div>' if note else "")
-        + "</div>"
-    )
-    return pn.pane.HTML(body, stylesheets=[KPI_CSS], margin=(5, 10), min_width=190)
-
-
-# Column kinds: hours and credits are kept as numbers ("money" kind: numeric in the table and the
-# CSV), then shown with their own Tabulator formatter (see `volunteer_table`).
 def member_columns() -> list[Column]:
     return [
         Column("person_name", _("Member"), width=190),
         Column("match_text", _("Matching")),
-        Column("hours_validated", _("Validated hours"), "money"),
-        Column("hours_pending", _("Hours awaiting validation"), "money"),
-        Column("actions_validated", _("Validated actions"), "money"),
-        Column("credits", _("Credits (net)"), "money"),
+        Column("hours_validated", _("Validated hours"), "hours"),
+        Column("hours_pending", _("Hours awaiting validation"), "hours"),
+        Column("actions_validated", _("Validated actions"), "number"),
+        Column("credits", _("Credits (net)"), "number"),
         Column("valuation", _("Valuation"), "money"),
-        Column("balance", _("Oceco balance today"), "money"),
+        Column("balance", _("Oceco balance today"), "number"),
     ]
 
 
@@ -72,10 +38,10 @@ def unit_columns() -> list[Column]:
     return [
         Column("unit_label", _("Pole"), width=210),
         Column("month", _("Month"), "month"),
-        Column("members", _("Members"), "money"),
-        Column("hours_validated", _("Validated hours"), "money"),
-        Column("hours_pending", _("Hours awaiting validation"), "money"),
-        Column("credits", _("Credits (net)"), "money"),
+        Column("members", _("Members"), "number"),
+        Column("hours_validated", _("Validated hours"), "hours"),
+        Column("hours_pending", _("Hours awaiting validation"), "hours"),
+        Column("credits", _("Credits (net)"), "number"),
         Column("valuation", _("Valuation"), "money"),
     ]
 
@@ -86,39 +52,24 @@ def pending_columns() -> list[Column]:
         Column("action_name", _("Action"), width=240),
         Column("person_name", _("Member"), width=190),
         Column("unit_label", _("Pole"), width=210),
-        Column("hours", _("Hours"), "money"),
+        Column("hours", _("Hours"), "hours"),
     ]
 
 
 def yearly_columns() -> list[Column]:
     return [
         Column("exercice_label", _("Fiscal year")),
-        Column("hours_validated", _("Validated hours"), "money"),
-        Column("members", _("Members"), "money"),
+        Column("hours_validated", _("Validated hours"), "hours"),
+        Column("members", _("Members"), "number"),
         Column("hourly_rate", _("Hourly rate"), "money"),
         Column("valuation", _("Valuation (864 / 875)"), "money"),
         Column("booked_in_odoo", _("Already booked on 864 in Odoo"), "money"),
-        Column("hours_pending", _("Hours awaiting validation"), "money"),
+        Column("hours_pending", _("Hours awaiting validation"), "hours"),
     ]
 
 
-HOUR_COLUMNS = {"hours_validated", "hours_pending", "hours"}
-COUNT_COLUMNS = {"actions_validated", "members", "credits", "balance"}
-
-
 def volunteer_table(data: pd.DataFrame, columns: list[Column], **kwargs) -> pn.widgets.Tabulator:
-    """`french_table`, with hours shown as « 12,0 h » and counts / credits as whole numbers."""
-    table = french_table(data, columns, selectable=False, stylesheets=[TABLE_CSS], **kwargs)
-    formatters = dict(table.formatters)
-    for col in columns:
-        if col.name in HOUR_COLUMNS:
-            formatters[col.title] = HOURS_FORMATTER
-        elif col.name in COUNT_COLUMNS:
-            formatters[col.title] = CREDITS_FORMATTER
-        elif col.kind == "money":
-            formatters[col.title] = MONEY_FORMATTER
-    table.formatters = formatters
-    return table
+    return french_table(data, columns, selectable=False, **kwargs)
 
 
 def unit_label(code, name) -> str:
@@ -189,8 +140,8 @@ class VolunteerTracking(pn.viewable.Viewer):
         k = self.kpi_data()
         rate = formatting.money(k["hourly_rate"])
         return pn.Row(
-            figure_card("hours_validated", _("Validated hours"), hours_text(k["hours_validated"]),
-                        _("{hours} awaiting validation", hours=hours_text(k["hours_pending"]))),
+            figure_card("hours_validated", _("Validated hours"), formatting.hours(k["hours_validated"]),
+                        _("{hours} awaiting validation", hours=formatting.hours(k["hours_pending"]))),
             kpi_card("valuation", _("Valuation"), k["valuation"], _("at {rate} per hour", rate=rate)),
             figure_card("members_active", _("Active members"), formatting.number(int(k["members_active"])),
                         _("with hours validated or awaiting validation")),
@@ -205,7 +156,7 @@ class VolunteerTracking(pn.viewable.Viewer):
         series = [("hours_validated", _("Validated")), ("hours_pending", _("Awaiting validation"))]
         long = pd.concat(
             [pd.DataFrame({"mois": months, "serie": label, "heures": data[column].astype("float64"),
-                           "affiche": data[column].map(hours_text)})
+                           "affiche": data[column].map(formatting.hours)})
              for column, label in series],
             ignore_index=True,
         )
