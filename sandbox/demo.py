@@ -25,6 +25,7 @@ from flows.runtime import prefect_defaults
 from sandbox.generate import SandboxOrganisation, generate
 from sandbox.sources import append_sources, serve_sandbox_sources
 from warehouse.app_rows import advance_id_sequence, insert_rows
+from warehouse.build import build
 from warehouse.connection import Warehouse
 from warehouse.load import load_records
 from warehouse.migrations import migrate
@@ -84,6 +85,8 @@ def build_demo(
         refresh(str(config_path))  # the real flows: connectors → raw → staging → marts
         log(f"Synchronisation des trois sources et construction des marts en {time.perf_counter() - step:.1f} s")
         ensure_demo_accounts(warehouse)
+        if settle_demo_accounts_people(warehouse, org):
+            build(warehouse, config)
     marker.write_text(json.dumps(wanted))
     return config
 
@@ -153,6 +156,29 @@ def ensure_demo_accounts(warehouse: Warehouse) -> None:
         if store.get(login) is None:
             email, name = people[login]
             store.add(login, email, role, password, display_name=name, who="démo")
+
+
+def settle_demo_accounts_people(warehouse: Warehouse, org: SandboxOrganisation) -> int:
+    """Tie the demo accounts' own Oceco citizens to them, as an admin would have done from the
+    Répertoire: Oceco publishes no e-mail, so no citizen matches anyone until an admin decides.
+    The demo accounts then see their volunteering and tasks on « Mon tableau de bord »; every other
+    citizen waits in the Répertoire's « Correspondances à vérifier ». Returns the rows added."""
+    from alambic.auth import AccountStore
+
+    emails = {account.email.strip().lower() for login, _role, _password in DEMO_ACCOUNTS
+              if (account := AccountStore(warehouse).get(login)) is not None}
+    with warehouse.read("liens de démonstration") as con:
+        decided = {row[0] for row in con.execute(
+            "SELECT source_id FROM app.person_links WHERE source = 'oceco'").fetchall()}
+    rows = [
+        {"source": "oceco", "source_id": citizen["_id"], "decision": "link",
+         "person_email": citizen["email"].strip().lower(), "comment": "Compte de démonstration",
+         "decided_by": "admin", "created_by": "admin", "updated_by": "admin"}
+        for citizen in org.oceco["citoyens"]
+        if (citizen.get("email") or "").strip().lower() in emails and citizen["_id"] not in decided
+    ]
+    seed_app_rows(warehouse, {"person_links": rows})
+    return len(rows)
 
 
 def print_welcome(config: Config, port: int) -> None:
