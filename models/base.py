@@ -264,7 +264,7 @@ class Record(param.Parameterized):
         if theirs is None:
             deleted = con.execute(
                 "SELECT who, changed_at FROM app.audit_log WHERE table_name = ? AND row_id = ? "
-                "AND action = 'delete' ORDER BY audit_id DESC LIMIT 1",
+                "AND action IN ('delete', 'undo_insert') ORDER BY audit_id DESC LIMIT 1",
                 [self.table, self.id],
             ).fetchall()
             by = f" : {deleted[0][0]} l'a supprimé·e le {when(con, deleted[0][1])}" if deleted else ""
