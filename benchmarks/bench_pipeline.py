@@ -44,6 +44,19 @@ OTHER_PARAMS = {
     "categories": "", "directions": "", "statuses": "", "sources": "",
     "row1_value": "bienveillance", "row2_value": "", "col_value": "", "col_values": "",
 }
+# Per query, what differs from OTHER_PARAMS so that the query returns what the page shows.
+QUERY_PARAMS = {
+    "plan_de_tresorerie/lines": {"direction": ""},  # every movement of the period (encaissements and décaissements)
+    "explorateur/lignes": {"row1_value": None, "row2_value": None, "col_value": None},  # behind the grand total
+}
+# The queries each finance page runs (its own folder of sql/queries, plus what it borrows).
+FINANCE_PAGES = {
+    "Tableau de bord": ("tableau_de_bord/", "suivi_budgetaire/kpis"),
+    "Suivi budgétaire": ("suivi_budgetaire/",),
+    "Plan de trésorerie": ("plan_de_tresorerie/",),
+    "Suivi subventions": ("suivi_subventions/",),
+    "Explorateur": ("explorateur/",),
+}
 TODAY = date(2026, 11, 27)
 
 
@@ -56,7 +69,9 @@ def machine() -> str:
     mem_kb = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
                       if line.startswith("MemTotal")))
     return (f"{cpu}, {os.cpu_count()} cœurs, {mem_kb / 2**20:.0f} Gio de mémoire ; "
-            f"Python {platform.python_version()}, DuckDB {duckdb.__version__}, {platform.system()} {platform.release()}")
+            f"Python {platform.python_version()}, DuckDB {duckdb.__version__}, "
+            f"{platform.system()} {platform.release()} ; charge moyenne au départ (1, 5, 15 min) : "
+            + ", ".join(f"{x:.1f}" for x in os.getloadavg()))
 
 
 def timed(step):
@@ -79,7 +94,7 @@ def page_query_times(warehouse: Warehouse) -> list[tuple[str, str, float, int]]:
         sql = query_sql(name)
         wanted = set(re.findall(r"\$(\w+)", sql))
         for label, params in filters.items():
-            given = {**OTHER_PARAMS, **params}
+            given = {**OTHER_PARAMS, **QUERY_PARAMS.get(name, {}), **params}
             if wanted - set(given):
                 rows.append((name, f"{label} (paramètres non fournis : {', '.join(sorted(wanted - set(given)))})",
                              float("nan"), 0))
@@ -93,6 +108,30 @@ def page_query_times(warehouse: Warehouse) -> list[tuple[str, str, float, int]]:
                     times.append(time.perf_counter() - started)
             rows.append((name, label, statistics.median(times), count))
     return rows
+
+
+def page_summary(times: list[tuple[str, str, float, int]]) -> list[str]:
+    """Per finance page: its query files and the sum of their medians, per filter (what opening
+    the page costs in queries). Fails if a query file of a finance page was not timed."""
+    labels = [label for label in dict.fromkeys(label for _, label, _, _ in times)
+              if "paramètres non fournis" not in label]  # the two filters of page_query_times
+    lines = [
+        "| page | requêtes | " + " | ".join(f"{label} (ms)" for label in labels) + " |",
+        "|---|---|" + "---:|" * len(labels),
+    ]
+    timed_names = {name for name, _, _, _ in times}
+    for page, wanted in FINANCE_PAGES.items():
+        folders = [w for w in wanted if w.endswith("/")]
+        files = sorted(str(p.relative_to(QUERIES_DIR).with_suffix("")) for folder in folders
+                       for p in (QUERIES_DIR / folder).glob("*.sql") if not p.name.startswith("_"))
+        names = files + [w for w in wanted if not w.endswith("/")]
+        missing = [n for n in names if n not in timed_names]
+        if missing:
+            raise SystemExit(f"requêtes non mesurées pour {page} : {', '.join(missing)}")
+        sums = [sum(s for n, label, s, _ in times if n in names and label == wanted_label) * 1000
+                for wanted_label in labels]
+        lines.append(f"| {page} | {', '.join(names)} | " + " | ".join(f"{s:.1f}" for s in sums) + " |")
+    return lines
 
 
 def bench(scale: float, directory: Path) -> str:
@@ -117,10 +156,13 @@ def bench(scale: float, directory: Path) -> str:
         f"| construction des marts + tests | {t_build:.2f} |",
         f"| reconstruction (rien de neuf) | {t_rebuild:.2f} |",
         "",
-        "| requête de page | filtre | médiane (ms) | lignes |",
-        "|---|---|---:|---:|",
     ]
-    for name, label, seconds, count in page_query_times(warehouse):
+    times = page_query_times(warehouse)
+    lines += ["Pages de finances : somme des médianes des requêtes que la page exécute.", "",
+              *page_summary(times), "",
+              "| requête de page | filtre | médiane (ms) | lignes |",
+              "|---|---|---:|---:|"]
+    for name, label, seconds, count in times:
         lines.append(f"| {name} | {label} | {seconds * 1000:.1f} | {count} |")
     return "\n".join(lines) + "\n"
 

@@ -25,7 +25,7 @@ import param
 from alambic.i18n import _
 from dashboards import formatting
 from dashboards.session import current_user
-from models.base import Record
+from models.base import Record, fetch_dicts
 from models.errors import Conflict, Forbidden, Invalid, NotFound
 from models.fields import Amount, Choice, Day, Reference
 from warehouse.connection import Warehouse, WarehouseBusy
@@ -42,6 +42,41 @@ def shown(value) -> str:
     if isinstance(value, Decimal):
         return format(value, "f").replace(".", ",")
     return str(value)
+
+
+def field_widget(name: str, field, choices: dict[str, dict[str, str]], width: int = 320) -> pn.widgets.Widget:
+    """A list for a reference or a choice (the page's choices first), else a text box that keeps
+    exactly what is typed."""
+    label = field.label or name
+    if name in choices or isinstance(field, (Reference, Choice)):
+        options = choices.get(name) or dict(getattr(field, "objects", {}) or {})
+        return pn.widgets.Select(label=label, options={"—": None, **options}, value=None, width=width)
+    placeholder = next((text for kind, text in PLACEHOLDERS.items() if isinstance(field, kind)), "")
+    return pn.widgets.TextInput(label=label, placeholder=placeholder, width=width)
+
+
+def widgets_to_record(widgets: dict[str, pn.widgets.Widget], record: Record) -> None:
+    for name, widget in widgets.items():
+        setattr(record, name, widget.value)
+
+
+def record_to_widgets(record: Record, widgets: dict[str, pn.widgets.Widget]) -> None:
+    for name, widget in widgets.items():
+        value = getattr(record, name)
+        if isinstance(widget, pn.widgets.Select):
+            widget.value = value if value in widget.options.values() else None
+        else:
+            widget.value = value if isinstance(value, str) else shown(value)
+
+
+def field_column(widget: pn.widgets.Widget, error: pn.pane.HTML) -> pn.Column:
+    """A field and its message below it, as wide as the field (so that fields sit side by side)."""
+    error.param.update(width=widget.width, sizing_mode="fixed")
+    return pn.Column(widget, error, width=widget.width + 20, sizing_mode="fixed", margin=0)
+
+
+def error_html(text: str) -> str:
+    return f'<span style="color:#b42318">{html.escape(text)}</span>'
 
 
 class RecordForm(param.Parameterized):
@@ -78,25 +113,14 @@ class RecordForm(param.Parameterized):
     # -- widgets -------------------------------------------------------------------------------
 
     def _widget(self, name: str, field) -> pn.widgets.Widget:
-        label = field.label or name
-        if name in self.choices or isinstance(field, (Reference, Choice)):
-            options = self.choices.get(name) or dict(getattr(field, "objects", {}) or {})
-            return pn.widgets.Select(label=label, options={"—": None, **options}, value=None, width=320)
-        placeholder = next((text for kind, text in PLACEHOLDERS.items() if isinstance(field, kind)), "")
-        return pn.widgets.TextInput(label=label, placeholder=placeholder, width=320)
+        return field_widget(name, field, self.choices)
 
     def _from_widgets(self) -> None:
         """What the user typed, as typed, onto the record (validation never changes it)."""
-        for name, widget in self.widgets.items():
-            setattr(self.record, name, widget.value)
+        widgets_to_record(self.widgets, self.record)
 
     def _to_widgets(self) -> None:
-        for name, widget in self.widgets.items():
-            value = getattr(self.record, name)
-            if isinstance(widget, pn.widgets.Select):
-                widget.value = value if value in widget.options.values() else None
-            else:
-                widget.value = value if isinstance(value, str) else shown(value)
+        record_to_widgets(self.record, self.widgets)
 
     # -- actions -------------------------------------------------------------------------------
 
@@ -129,10 +153,7 @@ class RecordForm(param.Parameterized):
         try:
             self.record.save(self.warehouse, self.who())
         except Invalid as exc:
-            for name, text in exc.errors.items():
-                target = self.errors.get(name.split(".")[0])
-                if target is not None:
-                    target.object = f'<span style="color:#b42318">{html.escape(text)}</span>'
+            self._show_errors(exc.errors)
             self._say(_("Nothing was saved: correct the fields in red."), "danger")
             return False
         except Forbidden as exc:
@@ -150,6 +171,13 @@ class RecordForm(param.Parameterized):
 
     # -- messages ------------------------------------------------------------------------------
 
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        """Each message under its field (« instalments.0.amount » goes to « instalments »)."""
+        for name, text in errors.items():
+            target = self.errors.get(name.split(".")[0])
+            if target is not None:
+                target.object = error_html(text)
+
     def _say(self, text: str, kind: str) -> None:
         self.message_kind = kind
         self.message = text
@@ -164,12 +192,9 @@ class RecordForm(param.Parameterized):
     def _show_conflict(self, conflict: Conflict) -> None:
         self.conflict = conflict
         self._say(str(conflict), "warning")
-        names = [n for n in self.widgets if (conflict.theirs or {}).get(n) != (conflict.yours or {}).get(n)]
         rows = "".join(
-            f"<tr><th>{html.escape(self.record_type.fields()[n].label or n)}</th>"
-            f"<td>{html.escape(shown((conflict.theirs or {}).get(n)))}</td>"
-            f"<td>{html.escape(shown((conflict.yours or {}).get(n)))}</td></tr>"
-            for n in names
+            f"<tr><th>{html.escape(label)}</th><td>{html.escape(theirs)}</td><td>{html.escape(yours)}</td></tr>"
+            for label, theirs, yours in self._differences(conflict)
         )
         theirs, yours = html.escape(_("Their version")), html.escape(_("Your version"))
         self.comparison.object = (
@@ -179,6 +204,13 @@ class RecordForm(param.Parameterized):
         self.keep_theirs.visible = conflict.theirs is not None
         self.keep_mine.visible = conflict.theirs is not None
 
+    def _differences(self, conflict: Conflict) -> list[tuple[str, str, str]]:
+        """(field label, their value, your value) for each field the two versions differ on."""
+        theirs, yours = conflict.theirs or {}, conflict.yours or {}
+        fields = self.record_type.fields()
+        return [(fields[n].label or n, shown(theirs.get(n)), shown(yours.get(n)))
+                for n in self.widgets if theirs.get(n) != yours.get(n)]
+
     # -- layout --------------------------------------------------------------------------------
 
     @param.depends("message", "message_kind")
@@ -187,14 +219,191 @@ class RecordForm(param.Parameterized):
             return pn.Spacer(height=0)
         return pn.pane.Alert(self.message, alert_type=self.message_kind)
 
+    def _sections(self) -> list:
+        """What comes between the fields and the buttons (a subclass adds its children there)."""
+        return []
+
     def __panel__(self):
-        fields = [pn.Column(widget, self.errors[name], margin=0) for name, widget in self.widgets.items()]
+        fields = [field_column(widget, self.errors[name]) for name, widget in self.widgets.items()]
         return pn.Column(
             *([pn.pane.Markdown(f"### {self.title}")] if self.title else []),
             pn.FlexBox(*fields),
+            *self._sections(),
             pn.Row(self.save_button, self.new_button),
             self._alert,
             self.comparison,
             pn.Row(self.keep_theirs, self.keep_mine),
-            sizing_mode="stretch_width",
+            sizing_mode="stretch_width", css_classes=["record-form", f"form-{self.record_type.table}"],
         )
+
+
+# -- a record with children (e.g. a subsidy and its échéancier) ----------------------------------
+
+
+def describe(record_type: type[Record], values: dict) -> str:
+    """One child in a line, as the comparison of two versions shows it: « Type : Avance · Montant : 500,00 »."""
+    parts = []
+    for name, field in record_type.fields().items():
+        value = values.get(name)
+        if value is None or value == "":
+            continue
+        labels = {v: k for k, v in (getattr(field, "objects", None) or {}).items()}
+        parts.append(f"{field.label or name} : {labels.get(value, shown(value))}")
+    return " · ".join(parts)
+
+
+class ChildRow:
+    """One child of a RecordWithChildrenForm: its widgets, their messages and a remove button.
+    It keeps its record, so an existing child keeps its id and version through the edits."""
+
+    def __init__(self, form: "RecordWithChildrenForm", record: Record):
+        self.record = record
+        self.widgets = {name: field_widget(name, field, form.child_choices, width=form.child_width)
+                        for name, field in type(record).fields().items()}
+        self.errors = {name: pn.pane.HTML("", css_classes=["field-error"], margin=(0, 10), width=form.child_width)
+                       for name in self.widgets}
+        self.remove_button = pn.widgets.Button(label=_("Remove"), width=110, margin=(28, 10, 10, 10))
+        self.remove_button.on_click(lambda _event: form.remove_row(self))
+        record_to_widgets(record, self.widgets)
+
+    def read(self) -> Record:
+        widgets_to_record(self.widgets, self.record)
+        return self.record
+
+    def clear_errors(self) -> None:
+        for pane in self.errors.values():
+            pane.object = ""
+
+    def view(self, number: int) -> pn.Row:
+        return pn.Row(
+            pn.pane.HTML(f"<b>{number}</b>", width=24, margin=(34, 5, 5, 5)),
+            *[field_column(widget, self.errors[name]) for name, widget in self.widgets.items()],
+            self.remove_button,
+            css_classes=["child-row"],
+        )
+
+
+class RecordWithChildrenForm(RecordForm):
+    """A RecordForm whose record holds a list of child records (a `param.List` of a Record type),
+    saved with it in one transaction: rows to add and remove, each with its fields and messages.
+
+    The model reports a child's error as « <children>.<n>.<field> » and an error about the whole
+    list as « <children> »; each is shown where it belongs. The child table holds its parent's key
+    (e.g. app.subsidy_instalments.subsidy_id): a lost update shows their children beside yours, and
+    « save mine over theirs » keeps exactly the rows of this form.
+    """
+
+    def __init__(self, record_type: type[Record], warehouse: Warehouse, *, children: str,
+                 children_title: str = "", child_label: str = "", add_label: str = "",
+                 child_choices: dict | None = None, child_width: int = 170, **params):
+        self.children = children
+        self.child_type = record_type.param[children].item_type
+        self.children_title = children_title or children  # the section's heading (« Échéancier »)
+        self.child_label = child_label or self.children_title  # one child, numbered (« Échéance 2 »)
+        self.child_choices = child_choices or {}
+        self.child_width = child_width
+        self.rows: list[ChildRow] = []
+        self.rows_box = pn.Column(sizing_mode="stretch_width", css_classes=["child-rows"])
+        super().__init__(record_type, warehouse, **params)
+        self.errors[children] = pn.pane.HTML("", css_classes=["field-error"], margin=(0, 10))
+        self.add_button = pn.widgets.Button(label=add_label or _("Add a row"), width=200)
+        self.add_button.on_click(lambda _event: self.add_row())
+        self.their_children: dict[int, dict] = {}
+
+    # -- rows ----------------------------------------------------------------------------------
+
+    def add_row(self, record: Record | None = None) -> ChildRow:
+        row = ChildRow(self, record if record is not None else self.child_type())
+        self.rows.append(row)
+        self._show_rows()
+        return row
+
+    def remove_row(self, row: ChildRow) -> None:
+        """Removed from the form; removed from the warehouse at the next save."""
+        if row in self.rows:
+            self.rows.remove(row)
+            self._show_rows()
+
+    def _set_rows(self, records: list[Record]) -> None:
+        self.rows = [ChildRow(self, record) for record in records]
+        self._show_rows()
+
+    def _show_rows(self) -> None:
+        self.rows_box.objects = [row.view(number) for number, row in enumerate(self.rows, start=1)]
+
+    # -- record <-> widgets --------------------------------------------------------------------
+
+    def _from_widgets(self) -> None:
+        super()._from_widgets()
+        setattr(self.record, self.children, [row.read() for row in self.rows])
+
+    def _to_widgets(self) -> None:
+        super()._to_widgets()
+        self._set_rows(list(getattr(self.record, self.children)))
+
+    def start_new(self) -> None:
+        super().start_new()
+        self._set_rows([])
+
+    def save(self, overwrite: bool = False) -> bool:
+        if overwrite and self.conflict is not None:
+            # Their children as seen in the comparison: yours overwrite those versions; a child they
+            # removed meanwhile is written again, one they added and you do not have is removed.
+            for row in self.rows:
+                theirs = self.their_children.get(row.record.id)
+                row.record.row_version = None if theirs is None else theirs["row_version"]
+                if theirs is None:
+                    row.record.id = None
+        return super().save(overwrite)
+
+    # -- messages ------------------------------------------------------------------------------
+
+    def _show_errors(self, errors: dict[str, str]) -> None:
+        parent = {}
+        for name, text in errors.items():
+            parts = name.split(".")
+            if parts[0] == self.children and len(parts) == 3 and parts[1].isdigit() and int(parts[1]) < len(self.rows):
+                target = self.rows[int(parts[1])].errors.get(parts[2])
+                if target is not None:
+                    target.object = error_html(text)
+                    continue
+            parent[name] = text
+        super()._show_errors(parent)
+
+    def _clear_messages(self) -> None:
+        super()._clear_messages()
+        for row in self.rows:
+            row.clear_errors()
+
+    def _differences(self, conflict: Conflict) -> list[tuple[str, str, str]]:
+        rows = super()._differences(conflict)
+        self.their_children = {}
+        if conflict.theirs is not None:
+            parent_key = self.record_type.key
+            with self.warehouse.read(f"comparaison : {self.record_type.noun}") as con:
+                stored = fetch_dicts(
+                    con, f"SELECT * FROM app.{self.child_type.table} WHERE {parent_key} = ? "
+                    f"ORDER BY {self.child_type.key}", [conflict.theirs[parent_key]])
+            self.their_children = {row[self.child_type.key]: row for row in stored}
+        names = list(self.child_type.fields())
+        paired = set()
+        for number, row in enumerate(self.rows, start=1):
+            theirs = self.their_children.get(row.record.id)
+            paired.add(row.record.id)
+            theirs_text = "—" if theirs is None else describe(self.child_type, theirs)
+            yours_text = describe(self.child_type, {n: getattr(row.record, n) for n in names})
+            cleaned = row.record.check(None)[0]
+            if theirs is None or any(theirs[n] != cleaned[n] for n in names):
+                rows.append((f"{self.child_label} {number}", theirs_text, yours_text))
+        for child_id, theirs in self.their_children.items():
+            if child_id not in paired:
+                rows.append((self.child_label, describe(self.child_type, theirs), "—"))
+        return rows
+
+    def _sections(self) -> list:
+        return [
+            pn.pane.Markdown(f"#### {self.children_title}", margin=(10, 10, 0, 10)),
+            self.errors[self.children],
+            self.rows_box,
+            self.add_button,
+        ]

@@ -2,7 +2,8 @@
 
 Every figure comes from `sql/queries/suivi_subventions/*.sql` over marts.subsidy_tracking and
 marts.subsidy_instalments_timeline; this module chooses the parameters (unit, exercice) and shows
-the answers in French, with links into the plan de trésorerie and Suivi budgétaire.
+the answers in French, with links into the plan de trésorerie and Suivi budgétaire. Below them,
+the subsidy form with its échéancier (`dashboards.subsidy_entries`).
 """
 
 from __future__ import annotations
@@ -14,12 +15,13 @@ import pandas as pd
 import panel as pn
 import param
 
-from alambic.i18n import _
+from alambic.i18n import N_, _
 from dashboards import formatting
 from dashboards.components import KPI_CSS, TABLE_CSS, Column, FilterBar, Filters, csv_download, french_table, kpi_card
 from dashboards.periods import fiscal_year_of
-from dashboards.plan_de_tresorerie import COMPACT_CSS, N_, instalment_kind_label, is_true
+from dashboards.plan_de_tresorerie import COMPACT_CSS, instalment_kind_label, is_true
 from dashboards.queries import run_query
+from dashboards.subsidy_entries import SubsidyEntries
 from dashboards.workbook import filters_workbook
 
 NATURE_LABELS = {"fonctionnement": N_("Operating"), "investissement": N_("Investment")}
@@ -142,6 +144,7 @@ class SubsidyTracking(pn.viewable.Viewer):
         self.filters.param.watch(self._follow_period, "current")
         self.param.watch(self._choose_exercice, "exercice")
         self._exercice_select = pn.widgets.Select.from_param(self.param.exercice, name=_("Fiscal year"), width=180)
+        self.entries = SubsidyEntries(self.warehouse, self.filters, self.context.config)
 
     @property
     def warehouse(self):
@@ -326,5 +329,6 @@ class SubsidyTracking(pn.viewable.Viewer):
                       sizing_mode="stretch_width"),
             pn.Column(pn.pane.Markdown("### " + _("Instalment timeline")), self.instalments,
                       sizing_mode="stretch_width"),
+            self.entries,
             sizing_mode="stretch_width",
         )

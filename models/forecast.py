@@ -9,6 +9,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from models.base import Record, Saved, fetch_dicts
 from models.errors import Invalid
@@ -63,6 +64,78 @@ class CopyResult:
         return text + "."
 
 
+@dataclass(frozen=True)
+class CopyPlan:
+    """What copying a year would write, before anything is written (the preview of the page)."""
+
+    lines: tuple[Forecast, ...]  # the new lines, dates shifted
+    skipped: int  # lines already present in the target year
+
+    @property
+    def total(self) -> Decimal:
+        return sum((line.check(None)[0]["amount"] for line in self.lines), Decimal("0"))
+
+
+def _plan_copy(con, from_year: int, to_year: int, units: list[str] | None) -> CopyPlan:
+    """The lines to copy (checked for being wanted, not yet for rights), in one connection."""
+    if from_year == to_year:
+        raise Invalid({"to_year": f"Année cible : choisissez une autre année que {from_year}"})
+    years = to_year - from_year
+    scope, params = "", [from_year]
+    if units is not None:
+        scope = """AND unit_code IN (
+            WITH RECURSIVE below(unit_code) AS (
+                SELECT unit_code FROM ref.units WHERE list_contains(?, unit_code)
+                UNION SELECT u.unit_code FROM ref.units AS u JOIN below ON u.parent_code = below.unit_code)
+            SELECT unit_code FROM below)"""
+        params.append(list(units))
+    source = fetch_dicts(
+        con,
+        f"SELECT * FROM app.forecasts WHERE year(period_start) = ? {scope} "
+        "ORDER BY unit_code, category_code, period_start, forecast_id",
+        params,
+    )
+    if not source:
+        raise Invalid({"from_year": f"Année source : aucun prévisionnel en {from_year} à copier"})
+    present = {
+        line_key(row) for row in fetch_dicts(con, "SELECT * FROM app.forecasts WHERE year(period_start) = ?", [to_year])
+    }
+    lines, skipped = [], 0
+    for row in source:
+        line = Forecast(
+            unit_code=row["unit_code"],
+            category_code=row["category_code"],
+            period_start=shift_years(row["period_start"], years),
+            period_end=shift_years(row["period_end"], years),
+            amount=row["amount"],
+            label=row["label"],
+        )
+        key = line_key(line.check(None)[0])
+        if key in present:
+            skipped += 1
+            continue
+        present.add(key)
+        lines.append(line)
+    if not lines:
+        raise Invalid(
+            {"to_year": f"Année cible : les prévisionnels {from_year} y sont déjà tous copiés ({skipped} lignes) ; rien n'a été écrit"}
+        )
+    return CopyPlan(tuple(lines), skipped)
+
+
+def preview_copy(warehouse, from_year: int, to_year: int, units: list[str] | None = None) -> CopyPlan:
+    """What `copy_year` would write, writing nothing (Invalid when there is nothing to copy)."""
+    with warehouse.read(f"aperçu de la copie des prévisionnels {from_year} vers {to_year}") as con:
+        return _plan_copy(con, from_year, to_year, units)
+
+
+def forecast_years(warehouse) -> list[int]:
+    """The years in which some forecast starts, most recent first (the copy's possible sources)."""
+    with warehouse.read("années de prévisionnel") as con:
+        rows = con.execute("SELECT DISTINCT year(period_start) FROM app.forecasts ORDER BY 1 DESC").fetchall()
+    return [int(r[0]) for r in rows]
+
+
 def copy_year(warehouse, who, from_year: int, to_year: int, units: list[str] | None = None) -> CopyResult:
     """Copy the forecasts starting in `from_year` to `to_year`, dates shifted, in one transaction.
 
@@ -71,47 +144,7 @@ def copy_year(warehouse, who, from_year: int, to_year: int, units: list[str] | N
     is, nothing is written and Invalid says so. Each new line is checked and audited like a form
     save, so a member copying a unit they may not edit gets Forbidden and nothing is copied.
     """
-    if from_year == to_year:
-        raise Invalid({"to_year": f"Année cible : choisissez une autre année que {from_year}"})
-    years = to_year - from_year
     with warehouse.write(f"copie des prévisionnels {from_year} vers {to_year}") as con:
-        scope, params = "", [from_year]
-        if units is not None:
-            scope = """AND unit_code IN (
-                WITH RECURSIVE below(unit_code) AS (
-                    SELECT unit_code FROM ref.units WHERE list_contains(?, unit_code)
-                    UNION SELECT u.unit_code FROM ref.units AS u JOIN below ON u.parent_code = below.unit_code)
-                SELECT unit_code FROM below)"""
-            params.append(list(units))
-        source = fetch_dicts(
-            con,
-            f"SELECT * FROM app.forecasts WHERE year(period_start) = ? {scope} "
-            "ORDER BY unit_code, category_code, period_start, forecast_id",
-            params,
-        )
-        if not source:
-            raise Invalid({"from_year": f"Année source : aucun prévisionnel en {from_year} à copier"})
-        present = {
-            line_key(row) for row in fetch_dicts(con, "SELECT * FROM app.forecasts WHERE year(period_start) = ?", [to_year])
-        }
-        copied, skipped = [], 0
-        for row in source:
-            line = Forecast(
-                unit_code=row["unit_code"],
-                category_code=row["category_code"],
-                period_start=shift_years(row["period_start"], years),
-                period_end=shift_years(row["period_end"], years),
-                amount=row["amount"],
-                label=row["label"],
-            )
-            key = line_key(line.check(None)[0])
-            if key in present:
-                skipped += 1
-                continue
-            present.add(key)
-            copied.append(line.save_in(con, who))
-        if not copied:
-            raise Invalid(
-                {"to_year": f"Année cible : les prévisionnels {from_year} y sont déjà tous copiés ({skipped} lignes) ; rien n'a été écrit"}
-            )
-    return CopyResult(tuple(copied), skipped)
+        plan = _plan_copy(con, from_year, to_year, units)
+        copied = [line.save_in(con, who) for line in plan.lines]
+    return CopyResult(tuple(copied), plan.skipped)

@@ -1,5 +1,7 @@
 """The form component: what is typed stays, messages are French, nothing is overwritten."""
 
+import html
+
 import pytest
 
 from dashboards.forms import RecordForm
@@ -84,3 +86,66 @@ def test_a_forbidden_write_is_refused_by_the_server(warehouse):
     assert form.message_kind == "danger" and "Rien n'a été enregistré" in form.message
     with warehouse.read() as con:
         assert con.execute("SELECT count(*) FROM app.forecasts WHERE label = 'Interdit'").fetchall() == [(0,)]
+
+
+# -- a record with children: a subsidy and its échéancier ------------------------------------------
+
+
+def subsidy_form(warehouse, who=FINANCE):
+    from dashboards.forms import RecordWithChildrenForm
+    from models import Subsidy
+
+    return RecordWithChildrenForm(Subsidy, warehouse, who=lambda: who, children="instalments",
+                                  children_title="Échéancier", child_label="Échéance",
+                                  choices={"unit_code": {"Potager": "303"}})
+
+
+def test_children_rows_are_saved_with_their_parent_and_a_removed_row_is_deleted(warehouse):
+    form = subsidy_form(warehouse)
+    fill(form, funder="Département", unit_code="303", nature="fonctionnement", amount_requested="4 000",
+         amount_granted="4 000", period_start="01/01/2027", period_end="31/12/2027")
+    for kind, amount, day in (("avance", "1 000", "01/02/2027"), ("acompte", "1 000", "01/05/2027"),
+                              ("solde", "2 000", "01/10/2027")):
+        row = form.add_row()
+        row.widgets["kind"].value, row.widgets["amount"].value, row.widgets["expected_on"].value = kind, amount, day
+    assert form.save(), form.message
+    subsidy_id = form.record.id
+    form.remove_row(form.rows[1])
+    assert form.save(), form.message
+    with warehouse.read() as con:
+        kinds = con.execute("SELECT kind, amount::VARCHAR FROM app.subsidy_instalments WHERE subsidy_id = ? "
+                            "ORDER BY expected_on", [subsidy_id]).fetchall()
+        actions = con.execute("SELECT action FROM app.audit_log WHERE table_name = 'subsidy_instalments' "
+                              "ORDER BY audit_id").fetchall()
+    assert kinds == [("avance", "1000.00"), ("solde", "2000.00")]
+    assert [a for (a,) in actions] == ["insert", "insert", "insert", "delete"]
+    form.start_new()
+    assert form.rows == [] and form.widgets["funder"].value == "" and form.record.id is None
+
+
+def test_keeping_mine_after_they_removed_a_child_writes_exactly_my_rows(warehouse):
+    first = subsidy_form(warehouse)
+    fill(first, funder="Région", unit_code="303", nature="fonctionnement", amount_requested="3 000")
+    for amount, day in (("1 000", "01/02/2027"), ("2 000", "01/06/2027")):
+        row = first.add_row()
+        row.widgets["amount"].value, row.widgets["expected_on"].value = amount, day
+    assert first.save(), first.message
+    mine, theirs = subsidy_form(warehouse), subsidy_form(warehouse, who=OTHER)
+    mine.edit(first.record.id)
+    theirs.edit(first.record.id)
+    theirs.remove_row(theirs.rows[0])
+    assert theirs.save()
+    mine.rows[1].widgets["amount"].value = "1 500"
+    assert not mine.save()
+    assert "Rien n'a été écrasé" in mine.message and mine.keep_mine.visible
+    comparison = html.unescape(mine.comparison.object)
+    assert "Échéance 1" in comparison and "Montant : 1000,00" in comparison  # theirs no longer has it: « — »
+    assert "Montant : 1 500" in comparison
+    with warehouse.read() as con:
+        assert con.execute("SELECT count(*) FROM app.subsidy_instalments WHERE subsidy_id = ?",
+                           [first.record.id]).fetchall() == [(1,)]
+    assert mine.save(overwrite=True), mine.message
+    with warehouse.read() as con:
+        amounts = con.execute("SELECT amount::VARCHAR FROM app.subsidy_instalments WHERE subsidy_id = ? "
+                              "ORDER BY expected_on", [first.record.id]).fetchall()
+    assert amounts == [("1000.00",), ("1500.00",)]
