@@ -61,6 +61,22 @@ def state_columns() -> list[Column]:
             Column("amount", _("Amount"), "money")]
 
 
+def pending_columns() -> list[Column]:
+    """The proposals waiting for a decision, as the person deciding reads them."""
+    return [
+        Column("proposal_id", _("No.")),
+        Column("person_name", _("Person")),
+        Column("unit_name", _("Unit")),
+        Column("kind_label", _("Type")),
+        Column("mission", _("Mission"), width="24%"),
+        Column("hours", _("Hours"), "hours"),
+        Column("hourly_rate", _("Hourly rate"), "money"),
+        Column("amount", _("Amount"), "money"),
+        Column("start_date", _("Start"), "date"),
+        Column("end_date", _("End"), "date"),
+    ]
+
+
 def proposals_ready(warehouse) -> bool:
     """Whether marts.remuneration_proposals is built (not before the first « alambic build »)."""
     return bool(run_query(warehouse, "co_remuneration/ready")["built"].iloc[0])
@@ -77,10 +93,10 @@ def awaiting_decision(warehouse, who, decidable: set[str] | None | object = ...)
     email = (getattr(who, "email", "") or "").strip().lower()
     if decidable is ...:
         decidable = editable_units(warehouse, who)
-    frame = run_query(warehouse, "co_remuneration/to_validate", email=email)
+    frame = run_query(warehouse, "co_remuneration/to_validate", email=email).assign(status="proposee")
     if decidable is not None:
         frame = frame[frame["unit_code"].isin(decidable)]
-    return frame.copy()
+    return frame
 
 
 def labelled(frame: pd.DataFrame) -> pd.DataFrame:
@@ -230,18 +246,7 @@ class CoRemuneration(pn.viewable.Viewer):
                 int(r.proposal_id) for r in data.itertuples()}}
         if data.empty:
             return pn.pane.Markdown(_("No proposal is waiting for your decision."), css_classes=["pending-empty"])
-        table = french_table(labelled(data.assign(status="proposee")), [
-            Column("proposal_id", _("No.")),
-            Column("person_name", _("Person")),
-            Column("unit_name", _("Unit")),
-            Column("kind_label", _("Type")),
-            Column("mission", _("Mission"), width="24%"),
-            Column("hours", _("Hours")),
-            Column("hourly_rate", _("Hourly rate"), "money"),
-            Column("amount", _("Amount"), "money"),
-            Column("start_date", _("Start"), "date"),
-            Column("end_date", _("End"), "date"),
-        ], css_classes=["pending"], layout="fit_data_stretch")
+        table = french_table(labelled(data), pending_columns(), css_classes=["pending"], layout="fit_data_stretch")
         return pn.Column(table, self.pending_choice, self.comment,
                          pn.Row(self.validate_button, self.refuse_button), sizing_mode="stretch_width")
 

@@ -25,7 +25,7 @@ import pandas as pd
 import panel as pn
 import param
 
-from alambic.i18n import _
+from alambic.i18n import N_, _
 from dashboards import formatting
 from dashboards.components import TABLE_CSS, Column, csv_download, tabulator_locale
 from dashboards.pages import page as page_spec
@@ -38,9 +38,6 @@ REFERENCE_SLUG = "reference-donnees"
 PAGE_SIZE = 25
 
 
-def N_(message: str) -> str:
-    """Marks a msgid for the catalogue (tests/dashboards/test_i18n.py); translated at display."""
-    return message
 
 
 # Queries to start from, over the marts (their columns: the « Référence des données » page).

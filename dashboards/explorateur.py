@@ -24,7 +24,7 @@ import pandas as pd
 import panel as pn
 import param
 
-from alambic.i18n import _
+from alambic.i18n import N_, _
 from dashboards import formatting
 from dashboards.components import (
     Column, FilterBar, Filters, csv_download, french_table, status_label,
@@ -36,9 +36,6 @@ from dashboards.workbook import filters_workbook
 LINES, BUDGET = "lignes", "budget"
 
 
-def N_(message: str) -> str:
-    """Marks a msgid for the catalogue (tests/dashboards/test_i18n.py); translated at display."""
-    return message
 
 
 DIMENSIONS = {  # name → msgid; the SQL files define them (pivot_lignes.sql header)

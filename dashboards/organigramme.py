@@ -15,7 +15,7 @@ import pandas as pd
 import panel as pn
 import param
 
-from alambic.i18n import _
+from alambic.i18n import N_, _
 from dashboards import formatting
 from dashboards.components import KPI_CSS, Column, Filters, csv_download, french_table, level_label
 from dashboards.forms import RecordForm
@@ -27,9 +27,6 @@ from warehouse.build import build
 from warehouse.connection import WarehouseBusy
 
 
-def N_(message: str) -> str:
-    """Marks a msgid for the catalogue (tests/dashboards/test_i18n.py); translated at display."""
-    return message
 
 
 HISTORY_STATUS = {"en_cours": N_("Current"), "terminee": N_("Ended"), "a_venir": N_("Upcoming")}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import holoviews as hv
 import hvplot.pandas  # noqa: F401  (loads the bokeh plotting extension)
@@ -21,7 +21,7 @@ import panel as pn
 import param
 from bokeh.models import CustomJSTickFormatter, HoverTool
 
-from alambic.i18n import _
+from alambic.i18n import N_, _
 from dashboards import formatting
 from dashboards.components import TABLE_CSS, Column, Filters, csv_download, french_table, kpi_card
 from dashboards.queries import run_query
@@ -30,9 +30,6 @@ from dashboards.workbook import workbook_download, workbook_title
 IN, OUT = "encaissement", "decaissement"
 
 
-def N_(message: str) -> str:
-    """Marks a msgid for the label catalogue (extracted like `_()`), translated where it is shown."""
-    return message
 
 
 NO_INSTALMENT = 0

@@ -14,14 +14,11 @@ import html
 import panel as pn
 import param
 
-from alambic.i18n import _
+from alambic.i18n import N_, _
 from warehouse.catalogue import HeaderError, TableDoc, catalogue, search
 from warehouse.connection import WarehouseBusy, WarehouseMissing
 
 
-def N_(message: str) -> str:
-    """Marks a msgid for the catalogue (tests/dashboards/test_i18n.py); translated at display."""
-    return message
 
 
 SECTIONS = {  # schema → (title msgid, what it holds msgid)

@@ -18,7 +18,7 @@ import pandas as pd
 import panel as pn
 import param
 
-from alambic.i18n import _
+from alambic.i18n import N_, _
 from dashboards import formatting
 from dashboards.components import Column, french_table
 from dashboards.forms import RecordForm
@@ -29,9 +29,6 @@ from models.person_link import DECISIONS, SOURCES
 from warehouse.build import build
 
 
-def N_(message: str) -> str:
-    """Marks a msgid for the catalogue (tests/dashboards/test_i18n.py); translated at display."""
-    return message
 
 
 REASONS = {

@@ -15,7 +15,7 @@ import pandas as pd
 import panel as pn
 import param
 
-from alambic.i18n import _
+from alambic.i18n import N_, _
 from dashboards import formatting
 from dashboards.app import with_query
 from dashboards.components import (
@@ -30,9 +30,6 @@ from dashboards.queries import run_query
 from dashboards.workbook import filters_workbook
 
 
-def N_(message: str) -> str:
-    """Marks a msgid for the catalogue (tests/dashboards/test_i18n.py); translated at display."""
-    return message
 
 
 SEVERITY_LABELS = {"haute": N_("High"), "moyenne": N_("Medium")}

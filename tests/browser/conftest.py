@@ -8,6 +8,8 @@ it is pointed at the system Chromium.
 from __future__ import annotations
 
 import os
+import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -61,3 +63,51 @@ def page(browser):
     tab.on("websocket", lambda ws: tab.requests.append(ws.url))
     yield tab
     context.close()
+
+
+@pytest.fixture(scope="session")
+def sandbox_template(tmp_path_factory):
+    """The sandbox organisation (seed 42, scale 0.3) loaded and built once per session:
+    (org, warehouse file). Modules serve copies of it (`sandbox_site`), never the file itself."""
+    from alambic.config import load_config
+    from sandbox.demo import load_sandbox
+    from sandbox.demo_config import write_demo_config
+    from sandbox.generate import generate
+    from warehouse.build import build
+    from warehouse.connection import Warehouse
+
+    directory = tmp_path_factory.mktemp("bac-a-sable-modele")
+    org = generate(seed=42, scale=0.3)
+    config = load_config(write_demo_config(org, directory, directory / "alambic.duckdb"))
+    warehouse = Warehouse.from_config(config)
+    load_sandbox(warehouse, org)
+    build(warehouse, config)
+    return org, config.warehouse_path
+
+
+@pytest.fixture(scope="module")
+def sandbox_site(sandbox_template, tmp_path_factory):
+    """A context manager serving a fresh copy of the sandbox with logins and its configuration (a
+    save rebuilds the marts): `with sandbox_site(accounts) as (base, warehouse, config)`, accounts
+    as (login, e-mail, role, display name) with the password `helpers.PASSWORD`."""
+    from alambic.auth import AccountStore
+    from alambic.config import load_config
+    from sandbox.demo_config import write_demo_config
+    from tests.browser.helpers import PASSWORD
+    from warehouse.connection import Warehouse
+
+    org, template = sandbox_template
+
+    @contextmanager
+    def site(accounts=(), auth: bool = True):
+        directory = tmp_path_factory.mktemp("bac-a-sable")
+        shutil.copyfile(template, directory / "alambic.duckdb")
+        config = load_config(write_demo_config(org, directory, directory / "alambic.duckdb"))
+        warehouse = Warehouse.from_config(config)
+        store = AccountStore(warehouse)
+        for login, email, role, name in accounts:
+            store.add(login, email, role, PASSWORD, display_name=name, who="test")
+        with serving(warehouse, auth=auth, config=config) as base:
+            yield base, warehouse, config
+
+    return site

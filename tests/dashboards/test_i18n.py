@@ -57,3 +57,15 @@ def test_french_by_default_and_english_on_request(monkeypatch):
     assert i18n._("Fiscal year {year}", year=2025) == "Exercice 2025"
     monkeypatch.setenv("ALAMBIC_LANG", "en")
     assert i18n._("Budget tracking") == "Budget tracking"
+
+
+def test_catalogue_has_each_msgid_once():
+    """Babel keeps the last of two entries silently: a duplicate hides a translation."""
+    import collections
+    import re
+
+    text = i18n.catalogue_path("fr").read_text(encoding="utf-8")
+    ids = ["".join(re.findall(r'"(.*)"', m.group(1)))
+           for m in re.finditer(r'^msgid ((?:".*"\n)+)', text, re.MULTILINE)]
+    repeated = [msgid for msgid, n in collections.Counter(ids).items() if n > 1]
+    assert not repeated
