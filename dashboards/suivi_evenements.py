@@ -1,0 +1,636 @@
+"""Suivi évènements: the soirées of a season side by side, and one soirée in detail — its
+tickets by price, bar by family, memberships, Odoo costs, result, référent·es and the dispatch
+of its takings to the pôles (issue 5, item 1).
+
+Every figure comes from `sql/queries/suivi_evenements/*.sql` over the soirée marts
+(marts.soiree_results, soiree_products, soiree_costs); this module chooses the parameters and
+shows the answers in French. It writes only through `models.EventReferent` and
+`models.Dispatch`, then rebuilds the marts (like dashboards/budget_entries.py) when it has the
+configuration. The live « reste à répartir » under the dispatch form is a hint computed from
+what is being typed; the model decides, to the cent.
+"""
+
+from __future__ import annotations
+
+import html
+from decimal import Decimal
+
+import pandas as pd
+import panel as pn
+import param
+
+from alambic.i18n import N_, _
+from dashboards import formatting
+from dashboards.components import KPI_CSS, TABLE_CSS, Column, FilterBar, Filters, csv_download, french_table, kpi_card
+from dashboards.plan_de_tresorerie import COMPACT_CSS
+from dashboards.queries import run_query
+from dashboards.session import current_user
+from models import Dispatch, DispatchLine, EventReferent, can_edit, editable_units
+from models.errors import Conflict, Forbidden, Invalid, NotFound
+from models.fields import Amount, FieldError
+from models.permissions import EDIT_EVERY_UNIT
+from warehouse.connection import WarehouseBusy
+
+DISPATCH_ROWS = 6  # lines offered by the dispatch form
+FAMILY_LABELS = {"billet": N_("Tickets"), "bar": N_("Bar"), "recharge": N_("Cashless top-ups"),
+                 "adhesion": N_("Memberships")}
+_TYPED = Amount()
+
+
+def family_label(family) -> str:
+    if formatting.is_missing(family):
+        return ""
+    return _(FAMILY_LABELS[family]) if family in FAMILY_LABELS else str(family)
+
+
+def integer_text(value) -> str:
+    return "" if formatting.is_missing(value) else formatting.number(int(value))
+
+
+def season_columns() -> list[Column]:
+    return [
+        Column("soiree_day", _("Date"), "date"),
+        Column("event_name", _("Soirée")),
+        Column("unit_label", _("Unit")),
+        Column("attendance_text", _("Tickets")),
+        Column("capacity_text", _("Capacity")),
+        Column("fill_rate", _("Fill rate"), "percent"),
+        Column("ticket_net", _("Ticketing (net)"), "money"),
+        Column("bar_net", _("Bar (net)"), "money"),
+        Column("takings", _("Net takings"), "money"),
+        Column("costs", _("Costs"), "money"),
+        Column("result", _("Result"), "money"),
+        Column("dispatched", _("Dispatched"), "money"),
+        Column("referent_count_text", _("Referents")),
+    ]
+
+
+def product_columns(with_price: bool = True) -> list[Column]:
+    return [
+        Column("family_label", _("Family")),
+        Column("product_label", _("Product")),
+        *([Column("price_label", _("Price"))] if with_price else []),
+        Column("quantity_text", _("Quantity")),
+        Column("gross", _("Gross"), "money"),
+        Column("refunds", _("Refunds"), "money"),
+        Column("net", _("Net"), "money"),
+        Column("cashless_net", _("Of which cashless"), "money"),
+    ]
+
+
+def cost_columns() -> list[Column]:
+    return [
+        Column("line_date", _("Date"), "date"),
+        Column("label", _("Label")),
+        Column("partner", _("Partner")),
+        Column("reference", _("Reference")),
+        Column("category_label", _("Category")),
+        Column("amount", _("Amount"), "money"),
+        Column("status", _("Status"), "status"),
+    ]
+
+
+def text_card(key: str, title: str, value: str, note: str = "") -> pn.pane.HTML:
+    """A KPI card whose value is not money (e.g. « 120 / 150 »)."""
+    body = (
+        f'<div class="kpi-card" data-kpi="{html.escape(key)}">'
+        f'<div class="kpi-title">{html.escape(title)}</div>'
+        f'<div class="kpi-value">{html.escape(value)}</div>'
+        + (f'<div class="kpi-note">{html.escape(note)}</div>' if note else "")
+        + "</div>"
+    )
+    return pn.pane.HTML(body, stylesheets=[KPI_CSS], margin=(5, 10), min_width=190)
+
+
+def red(text: str) -> str:
+    return f'<span style="color:#b42318">{html.escape(text)}</span>' if text else ""
+
+
+class EventTracking(pn.viewable.Viewer):
+    """The page: the season's soirées (period and unit filters), then the chosen soirée."""
+
+    context = param.Parameter(doc="AppContext: warehouse, configuration, filters.")
+    filters = param.ClassSelector(class_=Filters)
+    event = param.String(default="", doc="The TiBillet event identifier of the soirée shown in detail.")
+    changed = param.Integer(default=0, doc="Incremented after each save: the views depending on app.* redraw.")
+
+    def __init__(self, **params):
+        super().__init__(**params)
+        if self.filters is None:
+            self.filters = self.context.filters or Filters.from_warehouse(self.context.warehouse)
+        self.ready = bool(run_query(self.warehouse, "suivi_evenements/available").iloc[0]["ready"])
+        if not self.ready:
+            return
+        self.units = run_query(self.warehouse, "suivi_evenements/units")
+        self.unit_labels = dict(zip(self.units["unit_code"], self.units["label"]))
+        self.soiree_select = pn.widgets.Select(label=_("Soirée"), options={}, width=520)
+        self.soiree_select.param.watch(self._choose, "value")
+        self._build_referent_widgets()
+        self._build_dispatch_widgets()
+        self._refresh_choices()
+        self.filters.param.watch(self._refresh_choices, ["current", "unit"])
+        self.param.watch(self._load_dispatch, "event")
+        self._load_dispatch()
+        self.forms_area = pn.Column(sizing_mode="stretch_width", css_classes=["soiree-forms"])
+        self._forms_state: bool | None = None
+        self._forms_built: pn.Column | None = None
+        self.param.watch(self._update_forms, ["event", "changed"])
+        self._update_forms()
+
+    @property
+    def warehouse(self):
+        return self.context.warehouse
+
+    # -- data (each from one SQL file) -----------------------------------------------------------
+
+    def _params(self) -> dict:
+        return self.filters.params()
+
+    def season_data(self) -> pd.DataFrame:
+        frame = run_query(self.warehouse, "suivi_evenements/soirees", **self._params()).copy()
+        frame["attendance_text"] = frame["attendance"].map(integer_text)
+        frame["capacity_text"] = frame["capacity"].map(integer_text)
+        frame["referent_count_text"] = frame["referent_count"].map(integer_text)
+        return frame
+
+    def totals_data(self) -> pd.Series:
+        return run_query(self.warehouse, "suivi_evenements/totals", **self._params()).iloc[0]
+
+    def soiree_data(self) -> pd.Series | None:
+        if not self.event:
+            return None
+        frame = run_query(self.warehouse, "suivi_evenements/soiree", event=self.event)
+        return None if frame.empty else frame.iloc[0]
+
+    def products_data(self, families: str) -> pd.DataFrame:
+        frame = run_query(self.warehouse, "suivi_evenements/products", event=self.event, families=families).copy()
+        totals = frame["is_total"].astype(bool)
+        frame["family_label"] = frame["family"].map(family_label)
+        frame["product_label"] = [_("Total") if t else str(p) for p, t in zip(frame["product_name"], totals)]
+        frame["price_label"] = ["" if t else str(p) for p, t in zip(frame["price_name"], totals)]
+        frame["quantity_text"] = frame["quantity"].map(
+            lambda q: "" if formatting.is_missing(q) else formatting.number(Decimal(str(q)).normalize()))
+        return frame
+
+    def costs_data(self) -> pd.DataFrame:
+        return run_query(self.warehouse, "suivi_evenements/costs", event=self.event)
+
+    def referents_data(self) -> pd.DataFrame:
+        return run_query(self.warehouse, "suivi_evenements/referents", event=self.event)
+
+    def dispatch_data(self) -> pd.DataFrame:
+        return run_query(self.warehouse, "suivi_evenements/dispatch", event=self.event)
+
+    # -- choosing a soirée ---------------------------------------------------------------------
+
+    def _refresh_choices(self, *events) -> None:
+        season = self.season_data()
+        options = {f"{formatting.date(day)} · {name}": ident
+                   for day, name, ident in zip(season["soiree_day"], season["event_name"], season["event_id"])}
+        self.soiree_select.options = {"—": "", **options}
+        if self.event not in options.values():
+            past = season[season["is_past"].astype(bool)]
+            chosen = past.iloc[-1]["event_id"] if not past.empty else (
+                season.iloc[0]["event_id"] if not season.empty else "")
+            self.event = chosen
+        self.soiree_select.value = self.event
+
+    def _choose(self, event) -> None:
+        if event.new is not None and event.new != self.event:
+            self.event = event.new
+
+    def _select_row(self, event) -> None:
+        """A click on a row of the season table opens that soirée."""
+        if event.new:
+            ident = self._season_shown.iloc[event.new[0]]["event_id"]
+            self.soiree_select.value = ident
+
+    # -- season view ---------------------------------------------------------------------------
+
+    @param.depends("filters.current", "filters.unit", "changed")
+    def season_kpis(self):
+        t = self.totals_data()
+        fill = formatting.percent(t["fill_rate"]) if not formatting.is_missing(t["fill_rate"]) else "—"
+        return pn.Row(
+            text_card("season_count", _("Soirées"), integer_text(t["soiree_count"]),
+                      _("{count} past", count=int(t["past_count"]))),
+            kpi_card("season_takings", _("Net takings"), t["takings"]),
+            kpi_card("season_costs", _("Costs"), t["costs"]),
+            kpi_card("season_result", _("Result"), t["result"], alert=t["result"] < 0),
+            text_card("season_fill", _("Fill rate"), fill,
+                      _("{attendance} tickets for {capacity} places", attendance=integer_text(t["attendance"]),
+                        capacity=integer_text(t["capacity"]))),
+            sizing_mode="stretch_width",
+        )
+
+    @param.depends("filters.current", "filters.unit", "changed")
+    def season(self):
+        data = self.season_data()
+        self._season_shown = data
+        if data.empty:
+            body = pn.pane.Markdown(_("No soirée for this unit over this period."))
+        else:
+            data = data.assign(negative=data["result"] < 0)
+            widths = {"soiree_day": 88, "event_name": "17%", "unit_label": "12%", "attendance_text": 62,
+                      "capacity_text": 62, "referent_count_text": 78}
+            columns = [Column(c.name, c.title, c.kind, c.flag_text, widths.get(c.name)) for c in season_columns()]
+            body = french_table(data, columns, highlight="negative", selectable=1, pagination="local",
+                                page_size=15, css_classes=["season"], stylesheets=[TABLE_CSS, COMPACT_CSS])
+            body.formatters = {**body.formatters, _("Soirée"): {"type": "textarea"}, _("Unit"): {"type": "textarea"}}
+            body.param.watch(self._select_row, "selection")
+        return pn.Column(
+            body,
+            pn.pane.Markdown(_("In red: a soirée whose costs exceed its takings. Click a row to open the soirée."),
+                             css_classes=["hint"]),
+            csv_download(_("Download the season (CSV)"), self._filename("saison"), self.season_data,
+                         season_columns()),
+            sizing_mode="stretch_width",
+        )
+
+    def _filename(self, what: str) -> str:
+        period = self.filters.current.text if self.filters.current else ""
+        return f"suivi-evenements_{what}_{self.filters.unit}_{period}.csv"
+
+    # -- one soirée ----------------------------------------------------------------------------
+
+    @param.depends("event", "changed")
+    def detail(self):
+        s = self.soiree_data()
+        if s is None:
+            return pn.pane.Markdown(_("Choose a soirée to see its detail."))
+        capacity = integer_text(s["capacity"]) or "—"
+        fill = formatting.percent(s["fill_rate"]) if not formatting.is_missing(s["fill_rate"]) else ""
+        unit = s["unit_label"] or _("not set yet")
+        header = pn.pane.Markdown(
+            f"### {html.escape(str(s['event_name']))} — {formatting.long_date(s['soiree_day'])}\n\n"
+            + _("Unit: **{unit}**", unit=html.escape(unit))
+            + (" · " + _("Referents: {names}", names=html.escape(str(s["referents"])))
+               if not formatting.is_missing(s["referents"]) else ""),
+            css_classes=["soiree-title"])
+        kpis = pn.Row(
+            kpi_card("takings", _("Net takings"), s["takings"],
+                     _("tickets {tickets} · bar {bar}", tickets=formatting.money(s["ticket_net"]),
+                       bar=formatting.money(s["bar_net"]))),
+            kpi_card("costs", _("Costs"), s["costs"],
+                     _("of which drafts {amount}", amount=formatting.money(s["costs_engage"]))),
+            kpi_card("result", _("Result"), s["result"], alert=s["result"] < 0),
+            text_card("attendance", _("Attendance / capacity"), f"{integer_text(s['attendance'])} / {capacity}",
+                      fill),
+            kpi_card("dispatched", _("Dispatched to the poles"), s["dispatched"],
+                     _("kept: {amount}", amount=formatting.money(s["kept"]))),
+            sizing_mode="stretch_width",
+        )
+        return pn.Column(
+            header, kpis,
+            pn.pane.Markdown("#### " + _("Tickets by price")),
+            self._products_table("billet", _("No ticket sold for this soirée.")),
+            pn.pane.Markdown("#### " + _("Bar and cashless by product")),
+            self._products_table("bar,recharge", _("No bar sale for this soirée."), with_price=False),
+            pn.pane.Markdown("#### " + _("Memberships sold")),
+            self._products_table("adhesion", _("No membership sold during this soirée.")),
+            pn.pane.Markdown("#### " + _("Costs booked in Odoo")),
+            self._costs_table(),
+            sizing_mode="stretch_width",
+        )
+
+    def _products_table(self, families: str, empty: str, with_price: bool = True):
+        data = self.products_data(families)
+        if data.empty:
+            return pn.pane.Markdown(empty)
+        return french_table(data, product_columns(with_price), bold="is_total", selectable=False,
+                            css_classes=[f"products-{families.split(',')[0]}"])
+
+    def _costs_table(self):
+        data = self.costs_data()
+        hint = pn.pane.Markdown(_("The Odoo expense lines booked on the soirée's unit (or a unit below it) whose "
+                                  "label holds the soirée's date as dd/mm/yyyy."), css_classes=["hint"])
+        if data.empty:
+            return pn.Column(pn.pane.Markdown(_("No cost found in Odoo for this soirée.")), hint)
+        return pn.Column(french_table(data, cost_columns(), selectable=False, css_classes=["costs"]), hint)
+
+    # -- référent·es -----------------------------------------------------------------------------
+
+    def _build_referent_widgets(self) -> None:
+        units = {label: code for code, label in self.unit_labels.items()}
+        self.referent_email = pn.widgets.TextInput(label=_("E-mail of the referent"),
+                                                   placeholder="prenom@exemple.re", width=300)
+        self.referent_unit = pn.widgets.Select(label=_("Unit of the soirée"), options={"—": None, **units}, width=320)
+        self.referent_add = pn.widgets.Button(label=_("Add the referent"), color="primary", width=200)
+        self.referent_remove_choice = pn.widgets.Select(label=_("Remove a referent"), options={}, width=300)
+        self.referent_remove = pn.widgets.Button(label=_("Remove"), width=140)
+        self.referent_errors = pn.pane.HTML("", css_classes=["referent-errors"])
+        self.referent_message = pn.pane.Alert("", alert_type="info", visible=False, css_classes=["referent-message"])
+        self.referent_add.on_click(lambda _e: self.add_referent())
+        self.referent_remove.on_click(lambda _e: self.remove_referent())
+
+    def add_referent(self) -> bool:
+        form = EventReferent(event_id=self.event, person_email=self.referent_email.value,
+                             unit_code=self.referent_unit.value)
+        self.referent_errors.object = ""
+        try:
+            form.save(self.warehouse, current_user())
+        except Invalid as exc:
+            self.referent_errors.object = "<br>".join(red(m) for m in exc.errors.values())
+            self._say(self.referent_message, _("Nothing was saved: correct the fields in red."), "danger")
+            return False
+        except (Forbidden, Conflict, NotFound, WarehouseBusy) as exc:
+            self._say(self.referent_message, str(exc), "danger")
+            return False
+        self.referent_email.value = ""
+        self._say(self.referent_message, _("Saved."), "success")
+        self._saved()
+        return True
+
+    def remove_referent(self) -> bool:
+        ident = self.referent_remove_choice.value
+        if not ident:
+            self._say(self.referent_message, _("Choose the referent to remove."), "warning")
+            return False
+        try:
+            EventReferent.load(self.warehouse, int(ident)).delete(self.warehouse, current_user())
+        except (Forbidden, Conflict, NotFound, WarehouseBusy) as exc:
+            self._say(self.referent_message, str(exc), "danger")
+            return False
+        self._say(self.referent_message, _("Removed."), "success")
+        self._saved()
+        return True
+
+    @param.depends("event", "changed")
+    def referents(self):
+        if not self.event:
+            return pn.Spacer(height=0)
+        data = self.referents_data()
+        s = self.soiree_data()
+        self.referent_remove_choice.options = {"—": None, **{
+            f"{email} ({unit or '—'})": str(ident)
+            for ident, email, unit in zip(data["referent_id"], data["person_email"], data["unit_code"])}}
+        if s is not None and not formatting.is_missing(s["unit_code"]):
+            self.referent_unit.value = s["unit_code"]
+        table = (pn.pane.Markdown(_("Nobody has taken this soirée on yet."))
+                 if data.empty else french_table(data, [
+                     Column("person_email", _("Referent")),
+                     Column("unit_name", _("Unit")),
+                     Column("created_by", _("Added by")),
+                 ], selectable=False, css_classes=["referents"]))
+        return pn.Column(table, sizing_mode="stretch_width")
+
+    # -- dispatch --------------------------------------------------------------------------------
+
+    def _build_dispatch_widgets(self) -> None:
+        poles = self.units[self.units["is_pole"].astype(bool)]
+        self._pole_options = {"—": None, **dict(zip(poles["label"], poles["unit_code"]))}
+        self.dispatch_unit = pn.widgets.Select(label=_("Unit of the soirée"),
+                                               options={"—": None, **{l: c for c, l in self.unit_labels.items()}},
+                                               width=320)
+        self.dispatch_mode = pn.widgets.RadioButtonGroup(
+            options={_("Percentage"): "percent", _("Amount"): "amount"}, value="percent", width=260)
+        self.dispatch_date = pn.widgets.TextInput(label=_("Date of the transfers"), placeholder="jj/mm/aaaa",
+                                                  width=160)
+        self.dispatch_poles = [pn.widgets.Select(label=_("Pole {n}", n=i + 1), options=dict(self._pole_options),
+                                                 width=300) for i in range(DISPATCH_ROWS)]
+        self.dispatch_values = [pn.widgets.TextInput(label=_("Share {n}", n=i + 1), width=140)
+                                for i in range(DISPATCH_ROWS)]
+        self.dispatch_line_errors = [pn.pane.HTML("", margin=(0, 10), css_classes=["dispatch-line-error"])
+                                     for _i in range(DISPATCH_ROWS)]
+        self.dispatch_rest = pn.pane.HTML("", css_classes=["dispatch-rest"])
+        self.dispatch_save = pn.widgets.Button(label=_("Save the dispatch"), color="primary", width=220)
+        self.dispatch_reload = pn.widgets.Button(label=_("Reload the saved dispatch"), width=240)
+        self.dispatch_message = pn.pane.Alert("", alert_type="info", visible=False, css_classes=["dispatch-message"])
+        self.dispatch_save.on_click(lambda _e: self.save_dispatch())
+        self.dispatch_reload.on_click(lambda _e: self._load_dispatch())
+        for widget in [self.dispatch_mode, self.dispatch_unit, *self.dispatch_poles]:
+            widget.param.watch(self._update_rest, "value")
+        for box in [self.dispatch_date, *self.dispatch_values]:
+            box.param.watch(self._sync_input, "value")
+        for widget in self.dispatch_values:
+            widget.param.watch(self._update_rest, ["value", "value_input"])
+        self.dispatch_unit.param.watch(self._own_unit_option, "value")
+        self.form: Dispatch | None = None
+
+    def _own_unit_option(self, *events) -> None:
+        """The soirée's own unit is offered too (the part it keeps), when it is not a pôle."""
+        options = dict(self._pole_options)
+        own = self.dispatch_unit.value
+        if own and own not in options.values():
+            options[_("{unit} — keeps its share", unit=self.unit_labels.get(own, own))] = own
+        for select in self.dispatch_poles:
+            value = select.value
+            select.options = options
+            select.value = value if value in options.values() else None
+
+    def _load_dispatch(self, *events) -> None:
+        """The soirée's saved dispatch in the form (or an empty form)."""
+        self.form = None
+        self.dispatch_message.visible = False
+        for pane in self.dispatch_line_errors:
+            pane.object = ""
+        if not self.event:
+            return
+        try:
+            self.form = Dispatch.open(self.warehouse, self.event)
+        except NotFound as exc:
+            self._say(self.dispatch_message, str(exc), "warning")
+            return
+        self.dispatch_unit.value = self.form.from_unit
+        self._own_unit_option()
+        self.dispatch_mode.value = self.form.mode
+        self._set_box(self.dispatch_date, formatting.date(self.form.transfer_date))
+        for i in range(DISPATCH_ROWS):
+            line = self.form.lines[i] if i < len(self.form.lines) else DispatchLine()
+            self.dispatch_poles[i].value = line.unit_code if line.unit_code in self.dispatch_poles[i].options.values() \
+                else None
+            self._set_box(self.dispatch_values[i], line.value or "")
+        self._update_rest()
+
+    @staticmethod
+    def _sync_input(event) -> None:
+        """A value set by code (or committed) is also the live input, so the two never disagree."""
+        if event.obj.value_input != event.new:
+            event.obj.value_input = event.new
+
+    @staticmethod
+    def _typed(box: pn.widgets.TextInput) -> str:
+        """What a text box holds as typed, even before the user presses Enter or leaves it."""
+        return box.value_input if box.value_input is not None else (box.value or "")
+
+    @staticmethod
+    def _set_box(box: pn.widgets.TextInput, text: str) -> None:
+        box.value = text
+
+    def _typed_lines(self) -> list[DispatchLine]:
+        return [DispatchLine(select.value, self._typed(box)) for select, box in zip(self.dispatch_poles,
+                                                                                     self.dispatch_values)]
+
+    def _takings(self) -> Decimal | None:
+        s = self.soiree_data()
+        return None if s is None else Decimal(str(s["takings"])).quantize(Decimal("0.01"))
+
+    def _update_rest(self, *events) -> None:
+        """« Reste à répartir », live, from what is typed (a hint; the model checks on save)."""
+        takings = self._takings()
+        if takings is None:
+            self.dispatch_rest.object = ""
+            return
+        total, unreadable = Decimal(0), False
+        for line in self._typed_lines():
+            if line.value is None or not str(line.value).strip():
+                continue
+            try:
+                total += _TYPED.convert(line.value)
+            except FieldError:
+                unreadable = True
+        if self.dispatch_mode.value == "percent":
+            rest = Decimal(100) - total
+            text = _("Remaining to dispatch: {percent} of {takings}",
+                     percent=formatting.number(rest, 2) + "\u00a0%", takings=formatting.money(takings))
+        else:
+            rest = takings - total
+            text = _("Remaining to dispatch: {amount} of {takings}", amount=formatting.money(rest),
+                     takings=formatting.money(takings))
+        if unreadable:
+            text += " " + _("(a share is not a number)")
+        color = "#1f5a4a" if rest == 0 and not unreadable else "#b42318"
+        self.dispatch_rest.object = (f'<div class="reste" data-rest="{html.escape(str(rest))}" '
+                                     f'style="font-weight:600;color:{color}">{html.escape(text)}</div>')
+
+    def save_dispatch(self) -> bool:
+        if self.form is None:
+            self._say(self.dispatch_message, _("Choose a soirée first."), "warning")
+            return False
+        self.form.from_unit = self.dispatch_unit.value
+        self.form.mode = self.dispatch_mode.value
+        self.form.transfer_date = self._typed(self.dispatch_date)
+        self.form.lines = self._typed_lines()
+        for pane in self.dispatch_line_errors:
+            pane.object = ""
+        try:
+            self.form.save(self.warehouse, current_user())
+        except Invalid as exc:
+            general = []
+            for key, text in exc.errors.items():
+                parts = key.split(".")
+                if parts[0] == "lines" and len(parts) == 2:
+                    self.dispatch_line_errors[int(parts[1])].object = red(text)
+                else:
+                    general.append(text)
+            self._say(self.dispatch_message, " ".join(general) or _("Nothing was saved: correct the lines in red."),
+                      "danger")
+            return False
+        except (Forbidden, Conflict, NotFound, WarehouseBusy) as exc:
+            self._say(self.dispatch_message, str(exc), "danger")
+            return False
+        self._say(self.dispatch_message, _("Dispatch saved: the transfers are in the budgets of the poles."),
+                  "success")
+        self._saved()
+        return True
+
+    @param.depends("event", "changed")
+    def dispatch_table(self):
+        if not self.event:
+            return pn.Spacer(height=0)
+        data = self.dispatch_data()
+        if data.empty:
+            return pn.pane.Markdown(_("The takings of this soirée have not been dispatched yet."))
+        return french_table(data, [
+            Column("to_name", _("Pole")),
+            Column("transfer_date", _("Date"), "date"),
+            Column("amount", _("Amount"), "money"),
+            Column("updated_by", _("Entered by")),
+        ], selectable=False, css_classes=["dispatch-saved"])
+
+    def _may_edit(self) -> bool:
+        user = current_user()
+        if user.role in EDIT_EVERY_UNIT:
+            return True
+        s = self.soiree_data()
+        if s is None:
+            return False
+        if formatting.is_missing(s["unit_code"]):  # not booked yet: a budget referent may take it for their unit
+            return bool(editable_units(self.warehouse, user))
+        return can_edit(self.warehouse, user, s["unit_code"])
+
+    def _update_forms(self, *events) -> None:
+        """Show the forms (or why not). The layout is built once and only swapped when the right to
+        edit changes: re-rendering it would replace inputs the user may be typing in."""
+        state = None if not self.event else self._may_edit()
+        if state == self._forms_state:
+            return
+        self._forms_state = state
+        if state is None:
+            self.forms_area.objects = []
+        elif not state:
+            self.forms_area.objects = [pn.pane.Alert(
+                _("You cannot change the referents or the dispatch of this soirée: only the budget and subsidy "
+                  "referents of its unit, and the finance group, can."), alert_type="info", css_classes=["no-rights"])]
+        else:
+            self.forms_area.objects = [self._forms_layout()]
+
+    def _forms_layout(self) -> pn.Column:
+        if self._forms_built is not None:
+            return self._forms_built
+        lines = [pn.Row(self.dispatch_poles[i], pn.Column(self.dispatch_values[i], self.dispatch_line_errors[i],
+                                                          margin=0))
+                 for i in range(DISPATCH_ROWS)]
+        self._forms_built = pn.Column(
+            pn.pane.Markdown("#### " + _("Add or remove a referent")),
+            pn.Row(self.referent_email, self.referent_unit, self.referent_add),
+            self.referent_errors,
+            pn.Row(self.referent_remove_choice, self.referent_remove),
+            self.referent_message,
+            pn.pane.Markdown("#### " + _("Dispatch the takings to the poles")),
+            pn.pane.Markdown(_("Each line gives a pole its share, as a percentage or an amount. The shares must add up "
+                               "to the soirée's net takings, to the cent; in percentages the last line takes the "
+                               "rounding. A line for the soirée's own unit is the share it keeps. Saving replaces the "
+                               "soirée's previous dispatch."), css_classes=["hint"]),
+            pn.Row(self.dispatch_unit, self.dispatch_date, pn.Column(pn.pane.Markdown(_("Shares in")),
+                                                                     self.dispatch_mode, margin=0)),
+            *lines,
+            self.dispatch_rest,
+            pn.Row(self.dispatch_save, self.dispatch_reload),
+            self.dispatch_message,
+            sizing_mode="stretch_width",
+        )
+        return self._forms_built
+
+    # -- after a save ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _say(alert: pn.pane.Alert, text: str, kind: str) -> None:
+        alert.object = text
+        alert.alert_type = kind
+        alert.visible = bool(text)
+
+    def _saved(self) -> None:
+        """Recompute the marts (one transaction) when the configuration is known, then redraw."""
+        config = getattr(self.context, "config", None)
+        if config is not None:
+            from warehouse.build import build
+
+            build(self.warehouse, config)
+        self.changed += 1
+        if self.form is not None:
+            message = (self.dispatch_message.object, self.dispatch_message.alert_type, self.dispatch_message.visible)
+            self._load_dispatch()
+            self.dispatch_message.object, self.dispatch_message.alert_type, self.dispatch_message.visible = message
+
+    # -- layout ----------------------------------------------------------------------------------
+
+    def __panel__(self):
+        if not self.ready:
+            return pn.pane.Alert(_("The event tracking has not been computed yet: run « alambic build »."),
+                                 alert_type="warning")
+        return pn.Column(
+            FilterBar(filters=self.filters),
+            pn.pane.Markdown("### " + _("The season")),
+            self.season_kpis,
+            self.season,
+            pn.pane.Markdown("### " + _("One soirée")),
+            self.soiree_select,
+            self.detail,
+            pn.pane.Markdown("#### " + _("Referents")),
+            self.referents,
+            pn.pane.Markdown("#### " + _("Dispatch of the takings")),
+            self.dispatch_table,
+            self.forms_area,
+            sizing_mode="stretch_width",
+        )
