@@ -84,9 +84,15 @@ def page_query_times(warehouse: Warehouse) -> list[tuple[str, str, float, int]]:
     """(query, filter, median seconds, rows) for every page query, two typical filters."""
     with warehouse.read() as con:
         pole = con.execute("SELECT unit_code FROM marts.org_tree WHERE level = 'pole' ORDER BY sort LIMIT 1").fetchall()[0][0]
+        # The soirée with the most sale lines, and the member with the most proposals.
+        event = con.execute("SELECT event_id FROM marts.soiree_sale_lines GROUP BY 1 ORDER BY count(*) DESC, 1 "
+                            "LIMIT 1").fetchall()[0][0]
+        email = con.execute("SELECT person_email FROM app.remuneration_proposals GROUP BY 1 "
+                            "ORDER BY count(*) DESC, 1 LIMIT 1").fetchall()[0][0]
+    chosen = {"event": event, "email": email, "families": "billet"}
     filters = {
-        "Raffinerie, 2025": {"unit": "R", "date_from": "2025-01-01", "date_to": "2026-01-01"},
-        f"pôle {pole}, T3 2025": {"unit": pole, "date_from": "2025-07-01", "date_to": "2025-10-01"},
+        "Raffinerie, 2025": {"unit": "R", "date_from": "2025-01-01", "date_to": "2026-01-01", **chosen},
+        f"pôle {pole}, T3 2025": {"unit": pole, "date_from": "2025-07-01", "date_to": "2025-10-01", **chosen},
     }
     rows = []
     for path in sorted(p for p in QUERIES_DIR.rglob("*.sql") if not p.name.startswith("_")):

@@ -25,6 +25,7 @@ def test_every_page_of_the_mission_is_listed_in_french():
     assert len({spec.slug for spec in PAGES}) == len(PAGES)
     assert [s for s, _ in sections()] == ["Dashboard", "Budget tracking", "Project tracking",
                                           "Raffineur·euses", "Toolbox"]
+    assert [spec.slug for spec in PAGES if not spec.ready] == []  # every page of the mission is built
 
 
 def test_navigation_keeps_the_query_string():
