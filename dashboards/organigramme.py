@@ -17,7 +17,7 @@ import param
 
 from alambic.i18n import N_, _
 from dashboards import formatting
-from dashboards.components import KPI_CSS, Column, Filters, csv_download, french_table, level_label
+from dashboards.components import Column, Filters, csv_download, figure_card, french_table, level_label
 from dashboards.forms import RecordForm
 from dashboards.queries import run_query
 from dashboards.session import current_user
@@ -66,12 +66,7 @@ def person_label(name, email) -> str:
 
 
 def count_card(key: str, title: str, value: int, note: str = "", alert: bool = False) -> pn.pane.HTML:
-    classes = "kpi-card kpi-alert" if alert else "kpi-card"
-    body = (f'<div class="{classes}" data-kpi="{html.escape(key)}">'
-            f'<div class="kpi-title">{html.escape(title)}</div>'
-            f'<div class="kpi-value">{html.escape(formatting.number(value))}</div>'
-            + (f'<div class="kpi-note">{html.escape(note)}</div>' if note else "") + "</div>")
-    return pn.pane.HTML(body, stylesheets=[KPI_CSS], margin=(5, 10), min_width=170)
+    return figure_card(key, title, formatting.number(value), note, alert)
 
 
 def chart_columns() -> list[Column]:

@@ -21,7 +21,7 @@ import param
 
 from alambic.i18n import N_, _
 from dashboards import formatting
-from dashboards.components import KPI_CSS, TABLE_CSS, Column, FilterBar, Filters, csv_download, french_table, kpi_card
+from dashboards.components import TABLE_CSS, Column, FilterBar, Filters, csv_download, figure_card, french_table, kpi_card
 from dashboards.plan_de_tresorerie import COMPACT_CSS
 from dashboards.queries import run_query
 from dashboards.session import current_user
@@ -88,18 +88,6 @@ def cost_columns() -> list[Column]:
         Column("amount", _("Amount"), "money"),
         Column("status", _("Status"), "status"),
     ]
-
-
-def text_card(key: str, title: str, value: str, note: str = "") -> pn.pane.HTML:
-    """A KPI card whose value is not money (e.g. « 120 / 150 »)."""
-    body = (
-        f'<div class="kpi-card" data-kpi="{html.escape(key)}">'
-        f'<div class="kpi-title">{html.escape(title)}</div>'
-        f'<div class="kpi-value">{html.escape(value)}</div>'
-        + (f'<div class="kpi-note">{html.escape(note)}</div>' if note else "")
-        + "</div>"
-    )
-    return pn.pane.HTML(body, stylesheets=[KPI_CSS], margin=(5, 10), min_width=190)
 
 
 def red(text: str) -> str:
@@ -212,12 +200,12 @@ class EventTracking(pn.viewable.Viewer):
         t = self.totals_data()
         fill = formatting.percent(t["fill_rate"]) if not formatting.is_missing(t["fill_rate"]) else "—"
         return pn.Row(
-            text_card("season_count", _("Soirées"), integer_text(t["soiree_count"]),
+            figure_card("season_count", _("Soirées"), integer_text(t["soiree_count"]),
                       _("{count} past", count=int(t["past_count"]))),
             kpi_card("season_takings", _("Net takings"), t["takings"]),
             kpi_card("season_costs", _("Costs"), t["costs"]),
             kpi_card("season_result", _("Result"), t["result"], alert=t["result"] < 0),
-            text_card("season_fill", _("Fill rate"), fill,
+            figure_card("season_fill", _("Fill rate"), fill,
                       _("{attendance} tickets for {capacity} places", attendance=integer_text(t["attendance"]),
                         capacity=integer_text(t["capacity"]))),
             sizing_mode="stretch_width",
@@ -274,7 +262,7 @@ class EventTracking(pn.viewable.Viewer):
             kpi_card("costs", _("Costs"), s["costs"],
                      _("of which drafts {amount}", amount=formatting.money(s["costs_engage"]))),
             kpi_card("result", _("Result"), s["result"], alert=s["result"] < 0),
-            text_card("attendance", _("Attendance / capacity"), f"{integer_text(s['attendance'])} / {capacity}",
+            figure_card("attendance", _("Attendance / capacity"), f"{integer_text(s['attendance'])} / {capacity}",
                       fill),
             kpi_card("dispatched", _("Dispatched to the poles"), s["dispatched"],
                      _("kept: {amount}", amount=formatting.money(s["kept"]))),

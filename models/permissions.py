@@ -58,22 +58,28 @@ def editable_units(source, who: Who | None) -> set[str] | None:
     role = getattr(who, "role", None)
     if role in EDIT_EVERY_UNIT:
         return None
-    email = getattr(who, "email", None)
-    if role != MEMBER or not email:
+    if role != MEMBER:
+        return set()
+    return units_under_role(source, getattr(who, "email", None), BUDGET_ROLE)
+
+
+def units_under_role(source, email: str | None, role_code: str) -> set[str]:
+    """The units where `email` holds `role_code` today, and every unit below them."""
+    if not email:
         return set()
     with connection(source, "droits de saisie") as con:
         rows = con.execute(
             """
             WITH RECURSIVE held(unit_code) AS (
                 SELECT unit_code FROM app.role_assignments
-                WHERE lower(person_email) = lower(?) AND role_code = ?
+                WHERE lower(trim(person_email)) = lower(trim(?)) AND role_code = ?
                   AND started_on <= current_date AND (ended_on IS NULL OR ended_on >= current_date)
                 UNION
                 SELECT units.unit_code FROM ref.units AS units JOIN held ON units.parent_code = held.unit_code
             )
             SELECT unit_code FROM held
             """,
-            [email, BUDGET_ROLE],
+            [email, role_code],
         ).fetchall()
     return {r[0] for r in rows}
 

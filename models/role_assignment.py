@@ -39,24 +39,9 @@ def assignable_units(source, who) -> set[str] | None:
     """The unit codes whose roles `who` may assign or end; None means every unit (admin)."""
     if getattr(who, "role", None) == permissions.ADMIN:
         return None
-    email = getattr(who, "email", None)
-    if not getattr(who, "login", None) or not email:
+    if not getattr(who, "login", None):
         return set()
-    with permissions.connection(source, "droits sur les rôles") as con:
-        rows = con.execute(
-            """
-            WITH RECURSIVE held(unit_code) AS (
-                SELECT unit_code FROM app.role_assignments
-                WHERE lower(trim(person_email)) = lower(trim(?)) AND role_code = ?
-                  AND started_on <= current_date AND (ended_on IS NULL OR ended_on >= current_date)
-                UNION
-                SELECT units.unit_code FROM ref.units AS units JOIN held ON units.parent_code = held.unit_code
-            )
-            SELECT unit_code FROM held
-            """,
-            [email, GARANT_ROLE],
-        ).fetchall()
-    return {r[0] for r in rows}
+    return permissions.units_under_role(source, getattr(who, "email", None), GARANT_ROLE)
 
 
 def can_assign(source, who, unit_code: str) -> bool:

@@ -33,12 +33,7 @@ catalogue as (
 ),
 
 tree as (
-    select
-        rollup.unit_code,
-        string_agg(lpad(cast(above.sort as varchar), 6, '0'), '/' order by rollup.distance desc) as tree_key
-    from marts.org_rollup as rollup
-    join ref.units as above on above.unit_code = rollup.ancestor_code
-    group by rollup.unit_code
+    select unit_code, tree_key from marts.org_tree
 ),
 
 people as (
