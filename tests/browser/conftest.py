@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.browser.helpers import serving_with_accounts
 from tests.dashboards.alambic_test_server import serving
 from tests.dashboards.warehouse_fixture import build_budget_warehouse
 
@@ -89,11 +90,10 @@ def sandbox_template(tmp_path_factory):
 def sandbox_site(sandbox_template, tmp_path_factory):
     """A context manager serving a fresh copy of the sandbox with logins and its configuration (a
     save rebuilds the marts): `with sandbox_site(accounts) as (base, warehouse, config)`, accounts
-    as (login, e-mail, role, display name) with the password `helpers.PASSWORD`."""
-    from alambic.auth import AccountStore
+    as (login, e-mail, role, display name) with the password `helpers.PASSWORD`; `auth=False`
+    serves it without a login (then no account is needed)."""
     from alambic.config import load_config
     from sandbox.demo_config import write_demo_config
-    from tests.browser.helpers import PASSWORD
     from warehouse.connection import Warehouse
 
     org, template = sandbox_template
@@ -104,10 +104,25 @@ def sandbox_site(sandbox_template, tmp_path_factory):
         shutil.copyfile(template, directory / "alambic.duckdb")
         config = load_config(write_demo_config(org, directory, directory / "alambic.duckdb"))
         warehouse = Warehouse.from_config(config)
-        store = AccountStore(warehouse)
-        for login, email, role, name in accounts:
-            store.add(login, email, role, PASSWORD, display_name=name, who="test")
-        with serving(warehouse, auth=auth, config=config) as base:
+        with serving_with_accounts(warehouse, accounts, auth=auth, config=config) as base:
             yield base, warehouse, config
 
     return site
+
+
+@pytest.fixture(scope="module")
+def budget_site(tmp_path_factory):
+    """A context manager serving a fresh hand-made budget warehouse (tests/dashboards/
+    warehouse_fixture.py, no configuration) with logins: `with budget_site(accounts) as (base,
+    warehouse)`, accounts as for `sandbox_site`."""
+    from warehouse.migrations import migrate
+
+    @contextmanager
+    def site(accounts=(), auth: bool = True):
+        warehouse = build_budget_warehouse(tmp_path_factory.mktemp("entrepot-budget") / "alambic.duckdb")
+        migrate(warehouse)
+        with serving_with_accounts(warehouse, accounts, auth=auth) as base:
+            yield base, warehouse
+
+    return site
+

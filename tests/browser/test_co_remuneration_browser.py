@@ -6,19 +6,18 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser.test_suivi_budgetaire_browser import DEEP_TEXT, page_text
-from tests.dashboards.alambic_test_server import external_requests, serving
+from tests.browser import helpers
+from tests.browser.helpers import page_text, serving_with_accounts, wait_text
+from tests.dashboards.alambic_test_server import external_requests
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "motdepasse-solide"
 PAGE = "/co-remuneration?periode=2025&unite=30"
 MEMBER, REFERENT = "lea@exemple.re", "jardin@exemple.re"
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
-    from alambic.auth import AccountStore
     from tests.conftest import small_config
     from warehouse.build import build
     from warehouse.connection import Warehouse
@@ -29,29 +28,14 @@ def served(tmp_path_factory):
     with warehouse.write("rôle de test") as con:
         con.execute("INSERT INTO app.role_assignments (unit_code, role_code, person_email, started_on) "
                     "VALUES ('30', 'referent_budget_subvention', ?, '2024-01-01')", [REFERENT])
-    store = AccountStore(warehouse)
-    store.add("lea", MEMBER, "member", PASSWORD, display_name="Léa Hoarau", who="test")
-    store.add("jardin", REFERENT, "member", PASSWORD, display_name="Jo Jardin", who="test")
-    with serving(warehouse, auth=True, config=config) as base:
+    accounts = [("lea", MEMBER, "member", "Léa Hoarau"), ("jardin", REFERENT, "member", "Jo Jardin")]
+    with serving_with_accounts(warehouse, accounts, config=config) as base:
         yield base, warehouse
 
 
 def log_in(page, base: str, login: str) -> None:
-    page.goto(base + PAGE)
-    page.wait_for_url("**/login?next=*")
-    page.get_by_label("Identifiant").fill(login)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(base + PAGE)
+    helpers.log_in(page, base, login, PAGE)
     page.get_by_text("Mes propositions").first.wait_for(timeout=30000)
-
-
-def wait_text(page, text: str, timeout: float = 30000) -> None:
-    """Wait until `text` is readable on the page (Panel draws inside shadow roots)."""
-    try:
-        page.wait_for_function(f"(t) => ({DEEP_TEXT})().includes(t)", arg=text, timeout=timeout)
-    except Exception as exc:
-        raise AssertionError(f"« {text} » not shown; the page reads: {page_text(page)[-3000:]}") from exc
 
 
 def propose(page, mission: str, hours: str) -> None:

@@ -6,38 +6,21 @@ from __future__ import annotations
 
 import pytest
 
-from tests.dashboards.alambic_test_server import external_requests, serving
+from tests.browser.helpers import log_in
+from tests.dashboards.alambic_test_server import external_requests
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "motdepasse-solide"
 QUERY = ("SELECT unit_code, count(*) AS mois, sum(reel) AS reel FROM marts.budget_vs_actual "
          "GROUP BY unit_code ORDER BY unit_code")
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
-    from alambic.auth import AccountStore
-    from tests.dashboards.warehouse_fixture import build_budget_warehouse
-    from warehouse.migrations import migrate
-
-    warehouse = build_budget_warehouse(tmp_path_factory.mktemp("entrepot-console-navigateur") / "alambic.duckdb")
-    migrate(warehouse)
-    store = AccountStore(warehouse)
-    store.add("bruno", "bruno@exemple.re", "finance", PASSWORD, display_name="Bruno Hoarau", who="test")
-    store.add("ana", "ana@exemple.re", "member", PASSWORD, display_name="Ana Payet", who="test")
-    with serving(warehouse, auth=True) as base:
-        yield base, warehouse
-
-
-def log_in(page, base: str, login: str, path: str) -> None:
-    page.goto(base + path)
-    page.wait_for_url("**/login?next=*")
-    page.get_by_label("Identifiant").fill(login)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(base + path)
-    page.locator(".alambic-user").wait_for(timeout=30000)
+def served(budget_site):
+    accounts = [("bruno", "bruno@exemple.re", "finance", "Bruno Hoarau"),
+                ("ana", "ana@exemple.re", "member", "Ana Payet")]
+    with budget_site(accounts) as site:
+        yield site
 
 
 def test_finance_runs_a_query_and_sees_the_table(page, served):

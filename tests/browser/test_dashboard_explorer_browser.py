@@ -5,13 +5,12 @@ lines — and not a single request to another host."""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
-from tests.browser.test_suivi_budgetaire_browser import page_text
-from tests.dashboards.alambic_test_server import external_requests, serving
 
 from dashboards import formatting
+from tests.browser.helpers import page_text, wait_for_kpi, wait_until
+from tests.dashboards.alambic_test_server import external_requests
 
 pytestmark = pytest.mark.browser
 
@@ -20,34 +19,10 @@ SHOTS = {"dashboard": "/tmp/alambic-tableau-de-bord.png", "detail": "/tmp/alambi
 
 
 @pytest.fixture(scope="module")
-def sandbox_url(tmp_path_factory):
-    """The sandbox organisation built through the real pipeline, served on loopback."""
-    from alambic.config import load_config
-    from sandbox.demo import load_sandbox
-    from sandbox.demo_config import write_demo_config
-    from sandbox.generate import generate
-    from warehouse.build import build
-    from warehouse.connection import Warehouse
-
-    directory = tmp_path_factory.mktemp("bac-a-sable-navigateur")
-    org = generate(seed=42, scale=0.3)
-    config = load_config(write_demo_config(org, directory, directory / "alambic.duckdb"))
-    warehouse = Warehouse.from_config(config)
-    load_sandbox(warehouse, org)
-    build(warehouse, config)
-    with serving(warehouse) as base:
+def sandbox_url(sandbox_site):
+    """The sandbox organisation built through the real pipeline, served on loopback without a login."""
+    with sandbox_site(auth=False) as (base, warehouse, _config):
         yield base, warehouse
-
-
-def wait_until(predicate, what: str, timeout: float = 20.0, page=None):
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        if page is not None:
-            page.wait_for_timeout(200)
-        else:
-            time.sleep(0.2)
 
 
 def busiest_pole(warehouse):
@@ -74,8 +49,7 @@ def test_dashboard_alert_link_and_explorer(page, sandbox_url):
            FROM marts.budget_vs_actual
            WHERE unit_code IN (SELECT unit_code FROM marts.org_rollup WHERE ancestor_code = ?)
              AND year(month) = ?""", [unit, int(as_of_year)]).iloc[0]["s"]
-    wait_until(lambda: page.locator('[data-kpi="depenses_reel"] .kpi-value').inner_text()
-               == formatting.money(round(spent, 2)), "the spent KPI", page=page)
+    wait_for_kpi(page, "depenses_reel", formatting.money(round(spent, 2)))
     alerts = warehouse.query(
         """SELECT a.label, a.link FROM marts.unit_alerts a JOIN marts.org_rollup r USING (unit_code)
            WHERE r.ancestor_code = ?""", [unit])
@@ -104,7 +78,7 @@ def test_dashboard_alert_link_and_explorer(page, sandbox_url):
     target_unit = re.search(r"unite=([^&]+)", first["link"])[1]
     assert f"unite={target_unit}" in page.url and f"periode={period}" in page.url
     page.locator('[data-kpi="depenses_reel"]').wait_for(timeout=30000)
-    wait_until(lambda: "Suivi budgétaire" in page_text(page), "the budget page", page=page)
+    wait_until(lambda: "Suivi budgétaire" in page_text(page), "the budget page")
     page.wait_for_timeout(800)
     page.screenshot(path=SHOTS["detail"], full_page=True)
 
@@ -115,7 +89,7 @@ def test_dashboard_alert_link_and_explorer(page, sandbox_url):
         "SELECT sum(amount)::DOUBLE AS t FROM marts.budget_lines WHERE year(line_date) = ?",
         [int(as_of_year)]).iloc[0]["t"]
     expected_total = formatting.money(round(total, 2))
-    wait_until(lambda: expected_total in page_text(page), f"the pivot's grand total {expected_total}", page=page)
+    wait_until(lambda: expected_total in page_text(page), f"the pivot's grand total {expected_total}")
     by_category = warehouse.query(
         """SELECT c.label, sum(l.amount)::DOUBLE AS t FROM marts.budget_lines l JOIN ref.categories c USING (category_code)
            WHERE year(l.line_date) = ? GROUP BY ALL ORDER BY min(c.sort) LIMIT 1""", [int(as_of_year)]).iloc[0]
@@ -126,7 +100,7 @@ def test_dashboard_alert_link_and_explorer(page, sandbox_url):
         """SELECT count(*) AS n FROM marts.budget_lines l JOIN ref.categories c USING (category_code)
            WHERE year(l.line_date) = ? AND c.label = ?""", [int(as_of_year), by_category["label"]]).iloc[0]["n"]
     summary = f"{count} lignes — Catégorie : {by_category['label']}"
-    wait_until(lambda: summary in page_text(page), f"the drill-down summary « {summary} »", page=page)
+    wait_until(lambda: summary in page_text(page), f"the drill-down summary « {summary} »")
     body = page_text(page)
     for label in ("Explorateur", "Lignes derrière le chiffre", "Télécharger le tableau (CSV)",
                   "Télécharger le tableau (XLSX)", "Agrégat", "Colonnes", "Montant (somme)"):

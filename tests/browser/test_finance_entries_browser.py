@@ -12,97 +12,44 @@ for the whole scenario: browser tests are slow.
 from __future__ import annotations
 
 import datetime as dt
-import time
 
 import pytest
-from tests.dashboards.alambic_test_server import external_requests, serving
 
 from dashboards import formatting
+from tests.browser.helpers import fill_login, text_of, wait_for_kpi, wait_until
+from tests.dashboards.alambic_test_server import external_requests
 
 pytestmark = pytest.mark.browser
 
-LOGIN, PASSWORD = "tresoriere", "motdepasse-solide"
+LOGIN = "tresoriere"
+PATIENCE = 90.0  # seconds: the machine may be shared, and a save rebuilds every mart
 UNIT, TO_UNIT, YEAR = "303", "101", 2027  # Potager → Outils communs, an exercice not started yet
 SUBTREE = "SELECT unit_code FROM marts.org_rollup WHERE ancestor_code = ?"
 SCREENSHOT = "/tmp/alambic-saisies-finances.png"
 SUBSIDY_SCREENSHOT = "/tmp/alambic-saisie-subvention.png"
 
-DEEP_TEXT = """(root) => {
-  const parts = [];
-  const visit = (node) => {
-    if (node.nodeType === Node.TEXT_NODE) { parts.push(node.textContent); return; }
-    if (node.nodeName === 'STYLE' || node.nodeName === 'SCRIPT') return;
-    if (node.shadowRoot) visit(node.shadowRoot);
-    for (const child of node.childNodes) visit(child);
-  };
-  visit(root || document.body);
-  return parts.join(' ');
-}"""
-
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
+def served(sandbox_site):
     """The sandbox organisation (seed 42, scale 0.3) built as the demo does, served with logins and
     its configuration; a finance account to enter with."""
-    from alambic.auth import AccountStore
-    from alambic.config import load_config
-    from sandbox.demo import load_sandbox
-    from sandbox.demo_config import write_demo_config
-    from sandbox.generate import generate
-    from warehouse.build import build
-    from warehouse.connection import Warehouse
-    from warehouse.migrations import migrate
-
-    directory = tmp_path_factory.mktemp("bac-a-sable-saisies")
-    org = generate(seed=42, scale=0.3)
-    config = load_config(write_demo_config(org, directory, directory / "alambic.duckdb"))
-    warehouse = Warehouse.from_config(config)
-    load_sandbox(warehouse, org)
-    migrate(warehouse)
-    build(warehouse, config)
-    AccountStore(warehouse).add(LOGIN, "tresoriere@exemple.re", "finance", PASSWORD,
-                                display_name="Trésorière", who="test")
-    with serving(warehouse, auth=True, config=config) as base:
+    with sandbox_site([(LOGIN, "tresoriere@exemple.re", "finance", "Trésorière")]) as (base, warehouse, _config):
         yield base, warehouse
 
 
 # -- reading the page ------------------------------------------------------------------------------
 
 
-def text_of(locator) -> str:
-    """What the user reads in an element, through Panel's shadow roots."""
-    return locator.evaluate(DEEP_TEXT)
-
-
-def wait_until(check, what: str, timeout: float = 90.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(what)
-        time.sleep(0.25)
-
-
-def wait_for_kpi(page, key: str, expected: str) -> None:
-    value = page.locator(f'[data-kpi="{key}"] .kpi-value').first
-    wait_until(lambda: value.count() and value.inner_text() == expected,
-               f"KPI {key}: {value.inner_text() if value.count() else None!r} != {expected!r}")
-
-
-def wait_for_text(locator, expected: str, timeout: float = 90.0) -> str:
+def wait_for_text(locator, expected: str, timeout: float = PATIENCE) -> str:
     wait_until(lambda: locator.count() and expected in text_of(locator.first),
-               f"{expected!r} not in {text_of(locator.first) if locator.count() else None!r}", timeout)
+               lambda: f"{expected!r} not in {text_of(locator.first) if locator.count() else None!r}", timeout)
     return text_of(locator.first)
 
 
 def open_page(page, base: str, path: str, ready: str) -> None:
     page.goto(base + path)
     if "/login" in page.url:
-        page.get_by_label("Identifiant").fill(LOGIN)
-        page.get_by_label("Mot de passe").fill(PASSWORD)
-        page.get_by_role("button", name="Se connecter").click()
+        fill_login(page, LOGIN)
         page.wait_for_url(base + path)
     page.locator(ready).first.wait_for(timeout=60000)
 
@@ -182,7 +129,7 @@ def test_entries_change_every_finance_page_and_wrong_input_is_told(browser, serv
 
     # 1. Suivi budgétaire: a forecast (after wrong input), then a transfer --------------------------
     open_page(page, base, f"/suivi-budgetaire?periode={YEAR}&unite={UNIT}", ".form-forecasts")
-    wait_for_kpi(page, "depenses_previsionnel", money(before["depenses_previsionnel"]))
+    wait_for_kpi(page, "depenses_previsionnel", money(before["depenses_previsionnel"]), PATIENCE)
     forecast = page.locator(".form-forecasts").first
     choose(forecast, "Unité", labels[UNIT])
     choose(forecast, "Catégorie", "Bienveillance")
@@ -206,7 +153,7 @@ def test_entries_change_every_finance_page_and_wrong_input_is_told(browser, serv
     wait_for_text(forecast, "Enregistré.")
     after_forecast = figures(warehouse)
     assert after_forecast["depenses_previsionnel"] == round(before["depenses_previsionnel"] + 1234, 2)
-    wait_for_kpi(page, "depenses_previsionnel", money(after_forecast["depenses_previsionnel"]))
+    wait_for_kpi(page, "depenses_previsionnel", money(after_forecast["depenses_previsionnel"]), PATIENCE)
 
     transfer = page.locator(".form-internal_transfers").first
     choose(transfer, "Depuis l'unité", labels[UNIT])
@@ -220,12 +167,12 @@ def test_entries_change_every_finance_page_and_wrong_input_is_told(browser, serv
     assert after_transfer["depenses_reel"] == round(before["depenses_reel"] + 500, 2)
     assert after_transfer["depenses_internes_t1"] == 500
     assert after_transfer["february_closing"] == after_forecast["february_closing"]  # no cash moved
-    wait_for_kpi(page, "depenses_reel", money(after_transfer["depenses_reel"]))
-    wait_for_kpi(page, "depenses_previsionnel", money(after_transfer["depenses_previsionnel"]))
+    wait_for_kpi(page, "depenses_reel", money(after_transfer["depenses_reel"]), PATIENCE)
+    wait_for_kpi(page, "depenses_previsionnel", money(after_transfer["depenses_previsionnel"]), PATIENCE)
 
     # 2. Suivi subventions: a subsidy with two instalments (first above the granted amount) ----------
     open_page(page, base, f"/suivi-subventions?periode={YEAR}&unite=R", ".form-subsidies")
-    wait_for_kpi(page, "accorde", money(before["accorde"]))
+    wait_for_kpi(page, "accorde", money(before["accorde"]), PATIENCE)
     subsidy = page.locator(".form-subsidies").first
     type_into(subsidy, "Financeur", "Fondation du navigateur")
     type_into(subsidy, "Dispositif / AAP", "AAP Potagers partagés")
@@ -239,7 +186,7 @@ def test_entries_change_every_finance_page_and_wrong_input_is_told(browser, serv
     for kind, amount, expected in (("Avance", "2 000", f"15/02/{YEAR}"), ("Solde", "3 500", f"15/06/{YEAR}")):
         count = subsidy.locator(".child-row").count()
         add.click()
-        wait_until(lambda: subsidy.locator(".child-row").count() == count + 1, "a new instalment row")
+        wait_until(lambda: subsidy.locator(".child-row").count() == count + 1, "a new instalment row", PATIENCE)
         row = subsidy.locator(".child-row").nth(count)
         choose(row, "Type", kind)
         type_into(row, "Montant", amount)
@@ -258,16 +205,16 @@ def test_entries_change_every_finance_page_and_wrong_input_is_told(browser, serv
     assert after["accorde"] == round(before["accorde"] + 5000, 2)
     assert after["reste_a_percevoir"] == round(before["reste_a_percevoir"] + 5000, 2)
     assert after["february_in"] == round(before["february_in"] + 2000, 2)  # the avance, expected in February
-    wait_for_kpi(page, "accorde", money(after["accorde"]))
-    wait_for_kpi(page, "reste_a_percevoir", money(after["reste_a_percevoir"]))
+    wait_for_kpi(page, "accorde", money(after["accorde"]), PATIENCE)
+    wait_for_kpi(page, "reste_a_percevoir", money(after["reste_a_percevoir"]), PATIENCE)
     wait_for_text(page.locator(".subsidies"), "Fondation du navigateur")
     wait_for_text(page.locator(".instalments"), "Fondation du navigateur")
 
     # 3. every other page shows the new figures ---------------------------------------------------
     open_page(page, base, f"/tableau-de-bord?periode={YEAR}&unite={UNIT}", '[data-kpi="depenses_ecart"]')
     assert after["depenses_ecart"] != before["depenses_ecart"] and after["unit_accorde"] != before["unit_accorde"]
-    wait_for_kpi(page, "depenses_ecart", money(after["depenses_ecart"]))
-    wait_for_kpi(page, "subventions_accorde", money(after["unit_accorde"]))
+    wait_for_kpi(page, "depenses_ecart", money(after["depenses_ecart"]), PATIENCE)
+    wait_for_kpi(page, "subventions_accorde", money(after["unit_accorde"]), PATIENCE)
 
     open_page(page, base, f"/plan-de-tresorerie?periode={YEAR}&unite=R", ".treasury-plan")
     assert after["february_closing"] != before["february_closing"]
@@ -275,7 +222,7 @@ def test_entries_change_every_finance_page_and_wrong_input_is_told(browser, serv
     closing = (page.locator(".treasury-plan .tabulator-row").filter(has_text="Solde fin de mois")
                .locator(f'.tabulator-cell[tabulator-field="{february}"]'))
     wait_until(lambda: closing.count() and closing.first.inner_text() == money(after["february_closing"]),
-               f"février: {closing.first.inner_text() if closing.count() else None!r}")
+               lambda: f"février: {closing.first.inner_text() if closing.count() else None!r}", PATIENCE)
 
     open_page(page, base, f"/explorateur?periode={YEAR}&unite={UNIT}", ".pivot-choices")
     internal = page.locator(".pivot-table .tabulator-row").filter(has_text="Dépenses internes")

@@ -5,59 +5,35 @@ balance at once, and not a single request to another host."""
 from __future__ import annotations
 
 import re
-import time
 
 import pandas as pd
 import pytest
-from tests.dashboards.alambic_test_server import external_requests, serving
 
 from dashboards import formatting
+from tests.browser.helpers import page_text, wait_until
+from tests.dashboards.alambic_test_server import external_requests
 
 pytestmark = pytest.mark.browser
 
 PLAN_SCREENSHOT = "/tmp/alambic-plan-de-tresorerie.png"
 SUBSIDIES_SCREENSHOT = "/tmp/alambic-suivi-subventions.png"
 
-DEEP_TEXT = """() => {
-  const parts = [];
-  const visit = (node) => {
-    if (node.nodeType === Node.TEXT_NODE) { parts.push(node.textContent); return; }
-    if (node.nodeName === 'STYLE' || node.nodeName === 'SCRIPT') return;
-    if (node.shadowRoot) visit(node.shadowRoot);
-    for (const child of node.childNodes) visit(child);
-  };
-  visit(document.body);
-  return parts.join(' ');
-}"""
+@pytest.fixture(scope="module")
+def finance_site(sandbox_site):
+    """The sandbox organisation (a third of La Raffinerie's size), loaded and built as the demo
+    does, served without a login: (base URL, warehouse)."""
+    with sandbox_site(auth=False) as (base, warehouse, _config):
+        yield base, warehouse
 
 
 @pytest.fixture(scope="module")
-def finance_warehouse(tmp_path_factory):
-    """The sandbox organisation (a third of La Raffinerie's size), loaded and built as the demo does."""
-    from alambic.config import load_config
-    from sandbox.demo import load_sandbox
-    from sandbox.demo_config import write_demo_config
-    from sandbox.generate import generate
-    from warehouse.build import build
-    from warehouse.connection import Warehouse
-
-    directory = tmp_path_factory.mktemp("bac-a-sable-navigateur")
-    org = generate(seed=42, scale=0.3)
-    config = load_config(write_demo_config(org, directory, directory / "alambic.duckdb"))
-    warehouse = Warehouse.from_config(config)
-    load_sandbox(warehouse, org)
-    build(warehouse, config)
-    return warehouse
+def finance_warehouse(finance_site):
+    return finance_site[1]
 
 
 @pytest.fixture(scope="module")
-def finance_url(finance_warehouse):
-    with serving(finance_warehouse) as base:
-        yield base
-
-
-def page_text(page) -> str:
-    return page.evaluate(DEEP_TEXT)
+def finance_url(finance_site):
+    return finance_site[0]
 
 
 def closing_cell(page, title: str):
@@ -66,16 +42,10 @@ def closing_cell(page, title: str):
     return row.locator(f'.tabulator-cell[tabulator-field="{title}"]')
 
 
-def wait_for_cell(page, title: str, expected: str, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        cell = closing_cell(page, title)
-        text = cell.inner_text() if cell.count() else ""
-        if text == expected:
-            return
-        if time.monotonic() > deadline:
-            raise AssertionError(f"solde fin {title}: {text!r} != {expected!r}")
-        page.wait_for_timeout(250)
+def wait_for_cell(page, title: str, expected: str, timeout: float = 30.0) -> None:
+    cell = closing_cell(page, title)
+    shown = lambda: cell.inner_text() if cell.count() else ""  # noqa: E731
+    wait_until(lambda: shown() == expected, lambda: f"solde fin {title}: {shown()!r} != {expected!r}", timeout)
 
 
 def select_by_label(page, label: str) -> None:
@@ -143,10 +113,7 @@ def test_treasury_plan_and_its_what_if(page, finance_url, finance_warehouse):
     page.locator("select").filter(has=page.locator("option", has_text="Tous les mois affichés")).first.select_option(
         label=source_title)
     summary = page.locator(".lines-summary").first
-    deadline = time.monotonic() + 20
-    while source_title not in summary.inner_text():
-        assert time.monotonic() < deadline, summary.inner_text()
-        page.wait_for_timeout(250)
+    wait_until(lambda: source_title in summary.inner_text(), lambda: summary.inner_text())
     lines = " ".join(page.locator(".treasury-lines .tabulator-cell").all_inner_texts())
     assert "Mouvement ponctuel" in lines or "Simulation" in lines
     assert any(source in lines for source in ("Banque", "Facture ouverte", "Prévision", "Brouillon"))

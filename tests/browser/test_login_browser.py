@@ -5,26 +5,19 @@ from __future__ import annotations
 
 import pytest
 
-from tests.dashboards.alambic_test_server import external_requests, serving
+from tests.browser import helpers
+from tests.dashboards.alambic_test_server import external_requests
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "motdepasse-solide"
 HOSTILE = "<script>alert(1)</script>"
 
 
 @pytest.fixture(scope="module")
-def login_url(tmp_path_factory):
-    from alambic.auth import AccountStore
-    from tests.dashboards.warehouse_fixture import build_budget_warehouse
-    from warehouse.migrations import migrate
-
-    warehouse = build_budget_warehouse(tmp_path_factory.mktemp("entrepot-connexion-navigateur") / "alambic.duckdb")
-    migrate(warehouse)
-    store = AccountStore(warehouse)
-    store.add("membre", "damien@exemple.re", "member", PASSWORD, display_name="Damien Barret", who="test")
-    store.add("pirate", "pirate@exemple.re", "member", PASSWORD, display_name=HOSTILE, who="test")
-    with serving(warehouse, auth=True) as base:
+def login_url(budget_site):
+    accounts = [("membre", "damien@exemple.re", "member", "Damien Barret"),
+                ("pirate", "pirate@exemple.re", "member", HOSTILE)]
+    with budget_site(accounts) as (base, _warehouse):
         yield base
 
 
@@ -32,21 +25,12 @@ SHELL_PAGE = "/documentation?periode=2025&unite=R"  # any page has the shell; th
 
 
 def log_in(page, base: str, login: str, path: str = SHELL_PAGE) -> None:
-    page.goto(base + path)
-    page.wait_for_url("**/login?next=*")
-    assert page.title() == "Connexion · Alambic"
-    page.get_by_label("Identifiant").fill(login)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(base + path)
-    page.locator(".alambic-user").wait_for(timeout=30000)
+    helpers.log_in(page, base, login, path, login_title="Connexion · Alambic")
 
 
 def test_member_logs_in_sees_their_name_and_logs_out(page, login_url):
     page.goto(login_url + "/documentation")
-    page.get_by_label("Identifiant").fill("membre")
-    page.get_by_label("Mot de passe").fill("pas-le-bon-mot")
-    page.get_by_role("button", name="Se connecter").click()
+    helpers.fill_login(page, "membre", "pas-le-bon-mot")
     page.get_by_role("alert").wait_for()
     assert page.get_by_role("alert").inner_text() == "Identifiant ou mot de passe incorrect."
 

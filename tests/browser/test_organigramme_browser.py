@@ -7,57 +7,20 @@ from __future__ import annotations
 
 import pytest
 
-from tests.dashboards.alambic_test_server import external_requests, serving
+from tests.browser.helpers import log_in, page_text
+from tests.dashboards.alambic_test_server import external_requests
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "motdepasse-solide"
 SCREENSHOT = "/tmp/alambic-organigramme.png"
-
-DEEP_TEXT = """() => {
-  const parts = [];
-  const visit = (node) => {
-    if (node.nodeType === Node.TEXT_NODE) { parts.push(node.textContent); return; }
-    if (node.nodeName === 'STYLE' || node.nodeName === 'SCRIPT') return;
-    if (node.shadowRoot) visit(node.shadowRoot);
-    for (const child of node.childNodes) visit(child);
-  };
-  visit(document.body);
-  return parts.join(' ');
-}"""
 
 
 @pytest.fixture(scope="module")
-def roles_site(tmp_path_factory):
+def roles_site(sandbox_site):
     """(base URL, warehouse): the sandbox (seed 42, scale 0.3) with its configuration, so that a
     save rebuilds the marts, and an administrator's account."""
-    from alambic.auth import AccountStore
-    from alambic.config import load_config
-    from sandbox.demo import load_sandbox
-    from sandbox.demo_config import write_demo_config
-    from sandbox.generate import generate
-    from warehouse.build import build
-    from warehouse.connection import Warehouse
-
-    directory = tmp_path_factory.mktemp("organigramme-navigateur")
-    org = generate(seed=42, scale=0.3)
-    config = load_config(write_demo_config(org, directory, directory / "alambic.duckdb"))
-    warehouse = Warehouse.from_config(config)
-    load_sandbox(warehouse, org)
-    build(warehouse, config)
-    AccountStore(warehouse).add("admin", "admin@exemple.re", "admin", PASSWORD, display_name="Admin", who="test")
-    with serving(warehouse, auth=True, config=config) as base:
+    with sandbox_site([("admin", "admin@exemple.re", "admin", "Admin")]) as (base, warehouse, _config):
         yield base, warehouse
-
-
-def log_in(page, base: str, path: str) -> None:
-    page.goto(base + path)
-    page.wait_for_url("**/login?next=*")
-    page.get_by_label("Identifiant").fill("admin")
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(base + path)
-    page.locator(".alambic-user").wait_for(timeout=30000)
 
 
 def vacant_in_page(page) -> set[tuple[str, str]]:
@@ -70,12 +33,12 @@ def test_vacant_roles_show_and_assigning_one_clears_it(page, roles_site):
     from tests.dashboards.test_organigramme import sandbox_vacancies
 
     base, warehouse = roles_site
-    log_in(page, base, "/organigramme?unite=R")
+    log_in(page, base, "admin", "/organigramme?unite=R")
     page.locator("tr[data-role]").first.wait_for(timeout=30000)
     vacancies = sandbox_vacancies()
     assert vacant_in_page(page) == set(vacancies)
     assert page.locator(".badge-vacant").count() == len(vacancies)
-    text = page.evaluate(DEEP_TEXT)
+    text = page_text(page)
     for label in ("Organigramme des rôles", "Rôles vacants", "Groupes, pôles et projets", "Attribuer un rôle",
                   "Terminer un rôle", "Historique", "Télécharger l'organigramme (CSV)", "Garant·e du cadre"):
         assert label in text, label
@@ -98,7 +61,7 @@ def test_vacant_roles_show_and_assigning_one_clears_it(page, roles_site):
         if row.count() and row.get_attribute("data-vacant") == "false":
             break
         page.wait_for_timeout(250)
-    assert row.get_attribute("data-vacant") == "false", page.evaluate(DEEP_TEXT)[-2000:]
+    assert row.get_attribute("data-vacant") == "false", page_text(page)[-2000:]
     assert vacant_in_page(page) == set(vacancies) - {(unit, role)}
     held = warehouse.query("SELECT vacant FROM marts.role_chart WHERE unit_code = ? AND role_code = ?", [unit, role])
     assert held["vacant"].tolist() == [False]
@@ -112,9 +75,9 @@ def test_vacant_roles_show_and_assigning_one_clears_it(page, roles_site):
 
 def test_documentation_opens_with_the_glossary(page, roles_site):
     base, _warehouse = roles_site
-    log_in(page, base, "/documentation")
+    log_in(page, base, "admin", "/documentation")
     page.locator(".glossary").first.wait_for(timeout=30000)
-    text = page.evaluate(DEEP_TEXT)
+    text = page_text(page)
     for label in ("Glossaire", "Prévisionnel", "Transfert interne", "Valorisation du bénévolat", "Ouvrir la page",
                   "Le wiki de La Raffinerie", "Organigramme des rôles"):
         assert label in text, label

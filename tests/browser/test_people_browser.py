@@ -5,81 +5,27 @@ no conflict and no e-mail, an admin settles a conflict — and no request leaves
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 
 from dashboards import formatting
-from tests.dashboards.alambic_test_server import external_requests, serving
+from tests.browser.helpers import log_in, page_text, text_of, wait_until
+from tests.dashboards.alambic_test_server import external_requests
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "motdepasse-solide"
 DIRECTORY_SCREENSHOT = "/tmp/alambic-repertoire.png"
 VOLUNTEER_SCREENSHOT = "/tmp/alambic-suivi-volontariat.png"
 ADMIN_SCREENSHOT = "/tmp/alambic-repertoire-admin.png"
 
-DEEP_TEXT = """() => {
-  const parts = [];
-  const visit = (node) => {
-    if (node.nodeType === Node.TEXT_NODE) { parts.push(node.textContent); return; }
-    if (node.nodeName === 'STYLE' || node.nodeName === 'SCRIPT') return;
-    if (node.shadowRoot) visit(node.shadowRoot);
-    for (const child of node.childNodes) visit(child);
-  };
-  visit(document.body);
-  return parts.join(' ');
-}"""
-
-
 @pytest.fixture(scope="module")
-def people_site(tmp_path_factory):
+def people_site(sandbox_site):
     """The sandbox (a third of La Raffinerie), served with logins and its configuration (a decision
     rebuilds the marts); an admin and a member account."""
-    from alambic.auth import AccountStore
-    from alambic.config import load_config
-    from sandbox.demo import load_sandbox
-    from sandbox.demo_config import write_demo_config
-    from sandbox.generate import generate
-    from warehouse.build import build
-    from warehouse.connection import Warehouse
-
-    directory = tmp_path_factory.mktemp("personnes-navigateur")
-    org = generate(seed=42, scale=0.3)
-    config = load_config(write_demo_config(org, directory, directory / "alambic.duckdb"))
-    warehouse = Warehouse.from_config(config)
-    load_sandbox(warehouse, org)
-    build(warehouse, config)
-    store = AccountStore(warehouse)
-    store.add("admin", "admin@exemple.re", "admin", PASSWORD, display_name="Admin Test", who="test")
-    store.add("membre", "membre@exemple.re", "member", PASSWORD, display_name="Membre Test", who="test")
-    with serving(warehouse, auth=True, config=config) as base:
+    accounts = [("admin", "admin@exemple.re", "admin", "Admin Test"),
+                ("membre", "membre@exemple.re", "member", "Membre Test")]
+    with sandbox_site(accounts) as (base, warehouse, _config):
         yield base, warehouse
-
-
-def log_in(page, base: str, login: str, path: str) -> None:
-    page.goto(base + path)
-    page.wait_for_url("**/login?next=*")
-    page.get_by_label("Identifiant").fill(login)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(base + path)
-    page.locator(".alambic-user").wait_for(timeout=30000)
-
-
-def page_text(page) -> str:
-    return page.evaluate(DEEP_TEXT)
-
-
-def wait_until(check, what: str, timeout: float = 30.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(what)
-        time.sleep(0.25)
 
 
 def count_of(page, selector: str) -> str:
@@ -87,7 +33,7 @@ def count_of(page, selector: str) -> str:
     locator = page.locator(selector)
     if not locator.count():
         return ""
-    text = locator.first.evaluate(DEEP_TEXT.replace("() =>", "(root) =>").replace("visit(document.body)", "visit(root)"))
+    text = text_of(locator.first)
     return re.sub(r"[ \t\n]+", " ", text).strip()  # keeps the no-break spaces of French figures
 
 

@@ -4,13 +4,13 @@ the URL and travel with the navigation, and not a single request to another host
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
-from tests.dashboards.alambic_test_server import external_requests
 
 from dashboards import formatting
 from dashboards.pages import PAGES
+from tests.browser.helpers import page_text, wait_for_kpi
+from tests.dashboards.alambic_test_server import external_requests
 
 pytestmark = pytest.mark.browser
 
@@ -31,63 +31,30 @@ def mart_kpis(warehouse, unit, start, end):
     return formatting.money(round(row["spent"], 2)), formatting.money(round(row["to_collect"], 2))
 
 
-DEEP_TEXT = """() => {
-  const parts = [];
-  const visit = (node) => {
-    if (node.nodeType === Node.TEXT_NODE) { parts.push(node.textContent); return; }
-    if (node.nodeName === 'STYLE' || node.nodeName === 'SCRIPT') return;
-    if (node.shadowRoot) visit(node.shadowRoot);
-    for (const child of node.childNodes) visit(child);
-  };
-  visit(document.body);
-  return parts.join(' ');
-}"""
-
-
-def page_text(page) -> str:
-    """Every text the user can read, through Panel's shadow roots."""
-    return page.evaluate(DEEP_TEXT)
-
-
-def kpi_text(page, key: str) -> str:
-    return page.locator(f'[data-kpi="{key}"] .kpi-value').inner_text()
-
-
-def wait_for_text(page, key: str, expected: str, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
-        text = kpi_text(page, key)
-        if text == expected:
-            return
-        if time.monotonic() > deadline:
-            raise AssertionError(f"KPI {key}: {text!r} != {expected!r}")
-        page.wait_for_timeout(200)
-
-
 def test_budget_page_in_the_browser(page, app_url, browser_warehouse):
     page.goto(f"{app_url}/suivi-budgetaire?periode=2025&unite=R")
     page.locator('[data-kpi="depenses_reel"]').wait_for(timeout=30000)
 
     spent, to_collect = mart_kpis(browser_warehouse, "R", "2025-01-01", "2026-01-01")
-    wait_for_text(page, "depenses_reel", spent)
+    wait_for_kpi(page, "depenses_reel", spent)
     assert "\u202f" in spent and spent.endswith("\u00a0€")
-    wait_for_text(page, "reste_a_encaisser", to_collect)
+    wait_for_kpi(page, "reste_a_encaisser", to_collect)
 
     # change the unit: Jardin (groupe)
     unit_select = page.get_by_label("Unité", exact=True).first  # the filter bar's, not the forms' unit lists
     unit_select.select_option(value="30") if unit_select.locator("option[value='30']").count() else \
         unit_select.select_option(label=unit_select.locator("option", has_text="Jardin (groupe)").inner_text())
     spent, to_collect = mart_kpis(browser_warehouse, "30", "2025-01-01", "2026-01-01")
-    wait_for_text(page, "depenses_reel", spent)
-    wait_for_text(page, "reste_a_encaisser", to_collect)
+    wait_for_kpi(page, "depenses_reel", spent)
+    wait_for_kpi(page, "reste_a_encaisser", to_collect)
 
     # change the period by typing it, as in Fava
     period_input = page.locator("input[type='text']").first
     period_input.fill("2025-Q3")
     period_input.press("Enter")
     spent, to_collect = mart_kpis(browser_warehouse, "30", "2025-07-01", "2025-10-01")
-    wait_for_text(page, "depenses_reel", spent)
-    wait_for_text(page, "reste_a_encaisser", to_collect)
+    wait_for_kpi(page, "depenses_reel", spent)
+    wait_for_kpi(page, "reste_a_encaisser", to_collect)
 
     # the view is in the URL, and the navigation carries it to the other pages
     page.wait_for_function("() => window.location.search.includes('periode=2025-Q3')")
