@@ -3,6 +3,8 @@ French message through the page (the query stays in the editor), and a member is
 page class itself, whatever the shell does."""
 
 import asyncio
+import concurrent.futures
+import contextvars
 import io
 
 import pandas as pd
@@ -161,11 +163,19 @@ def test_an_sql_error_from_duckdb_is_a_message_not_a_crash(sandbox_warehouse):
     assert outcome.error == "Saisissez d'abord une requête, par exemple l'un des exemples."
 
 
+def run_in_own_loop(coroutine):
+    """asyncio.run in a thread of its own, with this context (the acting user): the browser tests'
+    Playwright keeps an event loop running in the main thread for the rest of the session."""
+    context = contextvars.copy_context()
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(context.run, asyncio.run, coroutine).result()
+
+
 def test_the_button_runs_the_query_off_the_event_loop(sandbox_warehouse):
     page = console(sandbox_warehouse, user=ADMIN)
     page.sql = "SELECT 41 + 1 AS answer"
     with acting_as(ADMIN):
-        asyncio.run(page._run_clicked())
+        run_in_own_loop(page._run_clicked())
     assert page.outcome.result.frame["answer"].tolist() == [42]
     assert not page.running
 
