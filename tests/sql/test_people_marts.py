@@ -62,7 +62,8 @@ def test_conflicts_and_their_reasons(built):
         ("odoo:4", "shared_email", ["contact@dupont.re"], "contact@dupont.re", ["odoo:5 Marie Dupont"]),
         ("odoo:5", "shared_email", ["contact@dupont.re"], "contact@dupont.re", ["odoo:4 Dupont Conseil"]),
     ]
-    hours = rows(warehouse, "SELECT conflict_key, volunteer_hours FROM marts.people_conflicts WHERE volunteer_hours > 0")
+    hours = rows(warehouse, "SELECT conflict_key, volunteer_hours FROM marts.people_conflicts WHERE volunteer_hours > 0 "
+                                   "ORDER BY conflict_key")
     assert [(k, float(h)) for k, h in hours] == [("oceco:C3", 5.0), ("oceco:C6", 1.0)]
 
 
