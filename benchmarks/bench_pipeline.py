@@ -43,6 +43,8 @@ OTHER_PARAMS = {
     "row1": "categorie", "row2": "", "col": "mois", "measure": "montant",
     "categories": "", "directions": "", "statuses": "", "sources": "",
     "row1_value": "bienveillance", "row2_value": "", "col_value": "", "col_values": "",
+    # Répertoire: every member, no search.
+    "role": "", "search": "",
 }
 # Per query, what differs from OTHER_PARAMS so that the query returns what the page shows.
 QUERY_PARAMS = {
