@@ -17,7 +17,9 @@ import param
 
 from alambic.i18n import N_, _
 from dashboards import formatting
-from dashboards.co_remuneration import awaiting_decision, labelled, pending_columns, proposal_columns
+from dashboards.co_remuneration import (
+    awaiting_decision, labelled, pending_columns, proposal_columns, proposals_ready,
+)
 from dashboards.components import KPI_CSS, Column, figure_card, french_table, kpi_card
 from dashboards.queries import run_query
 from dashboards.session import current_user
@@ -126,6 +128,9 @@ class MyDashboard(pn.viewable.Viewer):
         if self.user.is_demo or not self.user.email:
             return pn.pane.Alert(_("Log in with your own account to see your dashboard: it shows only "
                                    "your roles, proposals, volunteering and tasks."), alert_type="info")
+        if not proposals_ready(self.warehouse):  # a fresh warehouse, before its first build
+            return pn.pane.Alert(_("The proposals are not computed yet: run « alambic build »."),
+                                 alert_type="warning")
         who = _("The dashboard of {name}: only your own figures are shown here.", name=self.user.name)
         return pn.Column(
             pn.pane.HTML(f"<p>{html.escape(who)}</p>"),

@@ -97,3 +97,10 @@ def test_the_email_comes_from_the_session_not_from_the_address(sandbox_warehouse
     page = page_for(sandbox_warehouse, first)
     assert set(page.mine("roles")["unit_code"]) <= set(sandbox_warehouse.query(
         "SELECT unit_code FROM app.role_assignments WHERE person_email = ?", [first])["unit_code"])
+
+
+def test_before_the_first_build_the_page_says_so(budget_warehouse):
+    """The hand-made warehouse has no people or proposals marts, as a fresh one before a build."""
+    page = page_for(budget_warehouse, "quelqu.un@exemple.re")
+    view = page.__panel__()
+    assert isinstance(view, pn.pane.Alert) and "alambic build" in view.object
