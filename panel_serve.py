@@ -13,12 +13,23 @@ Only the page tests pass `auth=False`.
 
 from __future__ import annotations
 
+import asyncio
+import threading
+import weakref
+from concurrent.futures import ThreadPoolExecutor
+
 import panel as pn
 
 from alambic.auth.server import login_setup
 from alambic.auth.settings import AuthSettings
 from alambic.config import Config, load_config
 from dashboards.app import TITLE, AppContext, page_app, session_ended
+
+# Threads serving the sessions: page bodies (pn.state.onload) and every widget callback run on
+# this pool, never on Tornado's event loop, so a wait for the warehouse or a long computation in
+# one session never stalls the others (nor /liveness, nor the login page). Panel dispatches the
+# resulting Bokeh document changes to the event loop itself (Reactive._apply_update → next tick).
+SERVER_THREADS = 8
 from dashboards.pages import HOME, PAGES
 from warehouse.connection import Warehouse
 
@@ -30,9 +41,9 @@ def _page_function(slug: str, warehouse: Warehouse, config: Config | None, gate=
     """
 
     def build_page():
-        if gate is not None and gate.enter_session() is None:
-            return session_ended()
-        return page_app(slug, AppContext(warehouse=warehouse, config=config))
+        # The gate reads the accounts: it runs with the page body, off the event loop (page_app).
+        return page_app(slug, AppContext(warehouse=warehouse, config=config),
+                        gate=gate.enter_session if gate is not None else None)
 
     build_page.__name__ = slug.replace("-", "_")
     return build_page
@@ -50,6 +61,93 @@ def titles() -> dict:
     out = {spec.slug: f"{spec.label} · {TITLE}" for spec in PAGES}
     out["/"] = f"{HOME.label} · {TITLE}"
     return out
+
+
+# Session documents are initialised (the page function run, the template's Bokeh models made) on
+# this thread, one at a time, instead of on the event loop: Bokeh runs it inline in the
+# coroutine that answers the page's GET, where it costs 0.1–1 s per page open on a loaded machine,
+# during which the server answers nobody. One thread: Bokeh's own `curdoc()` is process-global.
+_SESSION_BUILDER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="alambic-session")
+
+
+def initialize_sessions_off_the_loop() -> None:
+    """Bokeh's ApplicationContext.create_session_if_needed (bokeh 3.9), with one change: the
+    document is initialised on `_SESSION_BUILDER` and awaited; the session is then claimed for the
+    event loop's thread, as Panel does when it initialises it there (state._thread_id_)."""
+    from bokeh.protocol.exceptions import ProtocolError
+    from bokeh.server import contexts
+    from bokeh.server.session import ServerSession
+    from bokeh.util.token import get_token_payload
+    from panel.io.state import state
+    from tornado import gen
+
+    if getattr(contexts.ApplicationContext, "alambic_threaded", False):
+        return
+
+    async def create_session_if_needed(self, session_id, request=None, token=None):
+        if len(session_id) == 0:
+            raise ProtocolError("Session ID must not be empty")
+        if session_id not in self._sessions and session_id not in self._pending_sessions:
+            future = self._pending_sessions[session_id] = gen.Future()
+            doc = contexts.Document()
+            session_context = contexts.BokehSessionContext(session_id, self.server_context, doc,
+                                                           logout_url=self._logout_url)
+            if request is not None:
+                payload = get_token_payload(token) if token else {}
+                if "cookies" in payload and "headers" in payload and "Cookie" not in payload["headers"]:
+                    payload["headers"]["Cookie"] = "; ".join(f"{k}={v}" for k, v in payload["cookies"].items())
+                session_context._request = contexts._RequestProxy(
+                    request, arguments=payload.get("arguments"), cookies=payload.get("cookies"),
+                    headers=payload.get("headers"))
+            session_context._token = token
+            doc._session_context = weakref.ref(session_context)
+            try:
+                await self._application.on_session_created(session_context)
+            except Exception as e:  # noqa: BLE001 — as Bokeh does
+                contexts.log.error("Failed to run session creation hooks %r", e, exc_info=True)
+            try:
+                await asyncio.get_running_loop().run_in_executor(
+                    _SESSION_BUILDER, self._application.initialize_document, doc)
+            except BaseException as exc:
+                del self._pending_sessions[session_id]
+                future.set_exception(exc)
+                raise
+            state._thread_id_[doc] = threading.get_ident()  # the event loop's, from now on
+            session = ServerSession(session_id, doc, io_loop=self._loop, token=token)
+            del self._pending_sessions[session_id]
+            self._sessions[session_id] = session
+            session_context._set_session(session)
+            self._session_contexts[session_id] = session_context
+            future.set_result(session)
+        if session_id in self._pending_sessions:
+            session = await self._pending_sessions[session_id]
+        else:
+            session = self._sessions[session_id]
+        return session
+
+    contexts.ApplicationContext.create_session_if_needed = create_session_if_needed
+    contexts.ApplicationContext.alambic_threaded = True
+
+
+def warm_up(warehouse: Warehouse, config: Config | None) -> None:
+    """Pay, before the first session, what the first page would otherwise pay on the event loop
+    (imports of the Markdown parsers, Bokeh's model classes, the template's first render: seconds
+    on a loaded machine, during which no request is answered); then move every object alive now
+    out of the garbage collector's sight (gc.freeze), so that the collection Panel runs on the
+    event loop after each closed session only walks the sessions' own objects."""
+    import gc
+    import io
+
+    from bokeh.document import Document
+
+    try:
+        template = page_app(HOME.slug, AppContext(warehouse=warehouse, config=config), gate=lambda: None)
+        template.server_doc(Document())
+        template.save(io.StringIO(), resources="cdn")  # rendered to nowhere: nothing is fetched
+    except Exception:  # noqa: BLE001 — a warm-up only; the server starts anyway
+        pass
+    gc.collect()
+    gc.freeze()
 
 
 def serve(config: Config | None = None, port: int = 5006, show: bool = False,
@@ -72,6 +170,10 @@ def serve(config: Config | None = None, port: int = 5006, show: bool = False,
         options.update(login.options)
         gate = login.gate
     options.update(kwargs)
+    if pn.config.nthreads is None:
+        pn.config.nthreads = SERVER_THREADS
+    warm_up(warehouse, config)
+    initialize_sessions_off_the_loop()
     return pn.serve(applications(config, warehouse, gate), **options)
 
 
@@ -100,4 +202,6 @@ def _single_file_app():
 if __name__ == "__main__":
     serve(load_config())
 elif __name__.startswith("bokeh_app"):
+    if pn.config.nthreads is None:  # `panel serve panel_serve.py` without --num-threads
+        pn.config.nthreads = SERVER_THREADS
     _single_file_app().servable(title=TITLE)

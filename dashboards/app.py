@@ -113,6 +113,40 @@ def error_view(message: str) -> pn.pane.Alert:
     return pn.pane.Alert(message, alert_type="warning")
 
 
+def _answer_busy_in_views() -> None:
+    """A view that meets a busy or missing warehouse shows the French message, never a traceback.
+
+    Page sections are `param.depends` methods and `pn.bind` functions that Panel evaluates when
+    the page is shown and at every change, outside the page's own code: every such evaluation goes
+    through the `eval` of Panel's ParamRef / ParamMethod / ParamFunction panes, wrapped here once.
+    """
+    from panel.param import ParamFunction, ParamMethod, ParamRef
+
+    def guarded(evaluate):
+        def evaluate_or_explain(*args):
+            try:
+                return evaluate(*args)
+            except (WarehouseBusy, WarehouseMissing) as exc:
+                return error_view(str(exc))
+
+        evaluate_or_explain.alambic_guarded = True
+        return evaluate_or_explain
+
+    for cls in (ParamRef, ParamMethod, ParamFunction):
+        original = cls.__dict__.get("eval")
+        if original is None or getattr(getattr(original, "__func__", original), "alambic_guarded", False):
+            continue
+        if isinstance(original, classmethod):
+            cls.eval = classmethod(guarded(original.__func__))
+        elif isinstance(original, staticmethod):
+            cls.eval = staticmethod(guarded(original.__func__))
+        else:
+            cls.eval = guarded(original)
+
+
+_answer_busy_in_views()
+
+
 def page_body(spec: PageSpec, context: AppContext):
     if not spec.allows(current_user().role):  # checked on the server: the link is hidden too
         return error_view(_("This page is reserved for the finance group and the administrators."))
@@ -121,19 +155,59 @@ def page_body(spec: PageSpec, context: AppContext):
     return spec.build(context)
 
 
-def page_app(slug: str, context: AppContext) -> pn.template.BootstrapTemplate:
-    """One session's page: template, navigation, filters synced to the URL, page body."""
-    spec = page(slug)
+def _page_parts(spec: PageSpec, context: AppContext):
+    """The filters, the body and the navigation's query string of one page (reads the warehouse)."""
     try:
         filters = Filters.from_warehouse(context.warehouse)
         filters.sync_url()
         body = page_body(spec, replace(context, filters=filters))
-        query = pn.bind(lambda *_: filters.query_string(), filters.param.current, filters.param.unit)
+        return filters, body
     except (WarehouseMissing, WarehouseBusy) as exc:
-        filters, body, query = None, error_view(str(exc)), ""
-    nav = pn.pane.HTML(pn.bind(nav_html, spec.slug, query, context.page_url) if filters else
-                       nav_html(spec.slug, "", context.page_url), sizing_mode="stretch_width",
-                       stylesheets=[APP_CSS])
+        return None, error_view(str(exc))
+
+
+def loading_view() -> pn.pane.HTML:
+    """What a page shows while its body is being built (off the server's event loop)."""
+    text = html.escape(_("Loading…"))  # outside the f-string: Babel's extractor skips f-strings
+    return pn.pane.HTML(f'<p class="alambic-loading" role="status">{text}</p>')
+
+
+def page_app(slug: str, context: AppContext, gate: Callable[[], object] | None = None) -> pn.template.BootstrapTemplate:
+    """One session's page: template, navigation, filters synced to the URL, page body.
+
+    Served, the template goes out at once with « Chargement… » and the body is built when the
+    browser has connected, on Panel's thread pool (`pn.state.onload`, `nthreads`): a page reading
+    a busy warehouse or building many widgets never holds the server's event loop, so other
+    sessions, `/liveness` and the login page keep answering. Outside a server (tests, notebooks)
+    `onload` runs at once and the page is complete when returned.
+
+    gate: called first, in the same deferred step (it reads the accounts); None from it means the
+    login session ended, and the page says so.
+    """
+    spec = page(slug)
+    nav = pn.pane.HTML(nav_html(spec.slug, "", context.page_url) if gate is None else "",
+                       sizing_mode="stretch_width", stylesheets=[APP_CSS])
+    main = pn.Column(pn.pane.Markdown(f"# {spec.label}", css_classes=["page-title"]), loading_view(),
+                     sizing_mode="stretch_width")
+
+    def fill() -> None:
+        try:
+            if gate is not None and gate() is None:
+                main[1] = session_ended()
+                return
+            filters, body = _page_parts(spec, context)
+            if filters is not None:
+                def follow(*_events):
+                    nav.object = nav_html(spec.slug, filters.query_string(), context.page_url)
+
+                filters.param.watch(follow, ["current", "unit"])
+                follow()
+            else:
+                nav.object = nav_html(spec.slug, "", context.page_url)
+            main[1] = body
+        except (WarehouseMissing, WarehouseBusy) as exc:
+            main[1] = error_view(str(exc))
+
     template = pn.template.BootstrapTemplate(
         title=TITLE,
         site=_("La Raffinerie"),
@@ -141,8 +215,8 @@ def page_app(slug: str, context: AppContext) -> pn.template.BootstrapTemplate:
         header_background=ACCENT,
         sidebar=[nav],
         sidebar_width=260,
-        main=[pn.Column(pn.pane.Markdown(f"# {spec.label}", css_classes=["page-title"]), body,
-                        sizing_mode="stretch_width")],
+        main=[main],
         raw_css=[APP_CSS],
     )
+    pn.state.onload(fill)
     return template

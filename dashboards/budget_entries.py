@@ -20,7 +20,7 @@ import param
 from alambic.i18n import _
 from dashboards import formatting
 from dashboards.components import ROOT_UNIT, Column, Filters, french_table
-from dashboards.forms import RecordForm
+from dashboards.forms import RecordForm, rebuild_after_save, saved_by
 from dashboards.queries import run_query
 from dashboards.session import current_user
 from models import (
@@ -28,7 +28,6 @@ from models import (
     forecast_years, import_forecasts, preview_copy,
 )
 from models.forecast_import import ACTIONS
-from warehouse.build import build
 from warehouse.connection import Warehouse, WarehouseBusy
 
 
@@ -74,11 +73,13 @@ class BudgetEntries(param.Parameterized):
     def can_enter(self) -> bool:
         return self.allowed is None or bool(self.allowed)
 
-    def _rebuild(self, _event=None) -> None:
-        """Recompute the marts (one transaction) and redraw the page: every figure shows the entry."""
-        if self.config is not None:
-            build(self.warehouse, self.config)
-        self.filters.param.trigger("current")  # not "period": that would echo to the URL (location sync)
+    def _rebuild(self, event=None, **messages) -> None:
+        """Recompute the marts and redraw the page: every figure shows the entry (one path for
+        every save: dashboards.forms.rebuild_after_save, off the event loop)."""
+        def redraw() -> None:
+            self.filters.param.trigger("current")  # not "period": that would echo to the URL (location sync)
+
+        rebuild_after_save(self.warehouse, self.config, redraw, **(messages or saved_by(event)))
 
     def _open_line(self, event) -> None:
         if event.new is not None:
@@ -202,9 +203,8 @@ class ForecastCopy(pn.viewable.Viewer):
             return False
         self.planned = None
         self.apply_button.disabled = True
-        self.entries._rebuild()
         self.source.options = {str(y): y for y in forecast_years(self.entries.warehouse)}  # the new year too
-        say(self.message, result.message, "success")
+        self.entries._rebuild(say=lambda text, kind: say(self.message, text, kind), done=(result.message, "success"))
         return True
 
     def __panel__(self):
@@ -322,8 +322,8 @@ class ForecastImport(pn.viewable.Viewer):
             return False
         self.preview, self.apply_button.disabled = None, True
         self.table.objects = []
-        self.entries._rebuild()
-        say(self.message, _("{count} forecast line(s) imported.", count=len(saved)), "success")
+        self.entries._rebuild(say=lambda text, kind: say(self.message, text, kind),
+                              done=(_("{count} forecast line(s) imported.", count=len(saved)), "success"))
         return True
 
     def __panel__(self):

@@ -18,12 +18,11 @@ import param
 from alambic.i18n import _
 from dashboards import formatting
 from dashboards.components import Column, FilterBar, Filters, csv_download, french_table, kpi_card
-from dashboards.forms import RecordForm
+from dashboards.forms import RecordForm, rebuild_after_save, saved_by
 from dashboards.queries import run_query
 from dashboards.session import current_user
 from models import Conflict, Forbidden, Invalid, NotFound, RemunerationProposal, editable_units
 from models.permissions import EDIT_EVERY_UNIT
-from warehouse.build import build
 from warehouse.connection import WarehouseBusy
 
 STATES = ("proposee", "validee", "refusee", "facturee", "payee")
@@ -155,11 +154,13 @@ class CoRemuneration(pn.viewable.Viewer):
             widget.value = self.user_email
             widget.disabled = True
 
-    def _rebuild(self, _event=None) -> None:
-        """Recompute the marts (one transaction) and redraw the lists: every figure shows the write."""
-        if self.context.config is not None:
-            build(self.warehouse, self.context.config)
-        self.changed += 1
+    def _rebuild(self, event=None, **messages) -> None:
+        """Recompute the marts and redraw the lists: every figure shows the write
+        (dashboards.forms.rebuild_after_save, off the event loop)."""
+        def redraw() -> None:
+            self.changed += 1
+
+        rebuild_after_save(self.warehouse, self.context.config, redraw, **(messages or saved_by(event)))
 
     # -- data (each from one SQL file) ---------------------------------------------------------
 
@@ -211,8 +212,7 @@ class CoRemuneration(pn.viewable.Viewer):
         done = _("Proposal no. {id} validated.", id=proposal_id) if to == "validee" else \
             _("Proposal no. {id} refused; the comment is kept.", id=proposal_id)
         self.comment.value = ""
-        self._rebuild()
-        self._say(done, "success")
+        self._rebuild(say=self._say, done=(done, "success"))
         return True
 
     def _say(self, text: str, kind: str) -> None:

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import logging
+from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from typing import Callable
 
@@ -31,6 +33,78 @@ from models.fields import Amount, Choice, Day, Reference
 from warehouse.connection import Warehouse, WarehouseBusy
 
 PLACEHOLDERS = {Amount: "1 234,56", Day: "jj/mm/aaaa"}
+log = logging.getLogger(__name__)
+
+
+# -- the one path from a save to the recomputed figures -------------------------------------------
+
+# One worker per server process: the rebuilds of every session queue here (the warehouse takes one
+# writer at a time anyway), never on Tornado's event loop nor in the session's own callback.
+_REBUILDS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="alambic-rebuild")
+
+
+def rebuild_after_save(warehouse: Warehouse, config, redraw: Callable[[], None], *,
+                       say: Callable[[str, str], None] | None = None,
+                       done: tuple[str, str] | None = None) -> None:
+    """After a committed write of `app.*`: recompute the marts, then redraw the page.
+
+    Every page that saves goes through here (forms, copies, imports, settlements, undo):
+    - served, the rebuild runs on a worker thread and the session shows « mise à jour des
+      chiffres… » meanwhile (`say`), then `done` (the save's own message) or, if the build
+      failed or the warehouse stayed busy, that message and why the figures could not follow;
+      the redraw runs on that thread too, under the session's document (Panel sends the changes
+      through the event loop: Reactive._apply_update schedules them as next-tick callbacks);
+    - outside a server (tests, notebooks) it runs at once, so the figures are there on return.
+    What was saved is never at stake here: it was committed before (only the marts follow).
+    """
+    from panel.io.state import set_curdoc
+
+    if config is None:  # a page shown without configuration (page tests): nothing to rebuild
+        redraw()
+        if say and done:
+            say(*done)
+        return
+
+    def run() -> None:
+        from warehouse.build import BuildError, build
+
+        text, kind = done or ("", "info")
+        try:
+            build(warehouse, config)
+        except (BuildError, WarehouseBusy) as exc:
+            reason = _("The figures could not be recomputed yet: {reason}", reason=str(exc))
+            text, kind = (f"{text} {reason}".strip(), "warning")
+        try:
+            redraw()
+        except WarehouseBusy as exc:
+            text, kind = (f"{text} {exc}".strip(), "warning")
+        if say and (text or done):
+            say(text, kind)
+
+    doc = pn.state.curdoc
+    if doc is None or doc.session_context is None:
+        run()
+        return
+    if say:
+        updating = _("Updating the figures…")
+        say(f"{done[0]} {updating}".strip() if done else updating, "info")
+
+    def in_session() -> None:
+        try:
+            with set_curdoc(doc):
+                run()
+        except Exception:  # noqa: BLE001 — logged: a worker thread has nobody else to tell
+            log.exception("rebuild after a save")
+
+    _REBUILDS.submit(in_session)
+
+
+def saved_by(event) -> dict:
+    """`say` and `done` for rebuild_after_save from the `saved` event of a RecordForm (else {})."""
+    form = getattr(event, "obj", None)
+    if not isinstance(form, RecordForm):
+        return {}
+    return {"say": form._say, "done": (form.message, form.message_kind)}
 
 
 def shown(value) -> str:

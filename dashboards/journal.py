@@ -19,12 +19,12 @@ import param
 from alambic.i18n import N_, _
 from dashboards import formatting
 from dashboards.components import TABLE_CSS, Column, display_frame, french_table
+from dashboards.forms import rebuild_after_save
 from dashboards.periods import PeriodError, parse_period
 from dashboards.queries import run_query
 from dashboards.session import current_user
 from models import audit
 from models.errors import Conflict, Forbidden, Invalid, NotFound
-from warehouse.build import BuildError, build
 from warehouse.connection import WarehouseBusy
 
 # Tables in French words; a table not listed takes its Record's label (models.audit.table_label).
@@ -306,18 +306,15 @@ class ChangeLog(pn.viewable.Viewer):
         except Exception as exc:  # noqa: BLE001
             self._refused(exc)
             return False
-        message, kind = done.message, "success"
-        if getattr(self.context, "config", None) is not None:  # every app table feeds some mart
-            try:
-                build(self.warehouse, self.context.config)
-            except (BuildError, WarehouseBusy) as exc:
-                message += " " + _("The figures could not be recomputed yet: {reason}", reason=str(exc))
-                kind = "warning"
-        self.clear_selection()
-        self.version += 1
-        self._filter_options()
-        self.refresh()
-        self._say(message, kind)
+        def redraw() -> None:
+            self.clear_selection()
+            self.version += 1
+            self._filter_options()
+            self.refresh()
+
+        # every app table feeds some mart: one path for every save (off the event loop when served)
+        rebuild_after_save(self.warehouse, getattr(self.context, "config", None), redraw,
+                           say=self._say, done=(done.message, "success"))
         return True
 
     def _refused(self, exc: Exception) -> None:

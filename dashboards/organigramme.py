@@ -18,12 +18,11 @@ import param
 from alambic.i18n import N_, _
 from dashboards import formatting
 from dashboards.components import Column, Filters, csv_download, figure_card, french_table, level_label
-from dashboards.forms import RecordForm
+from dashboards.forms import RecordForm, rebuild_after_save, saved_by
 from dashboards.queries import run_query
 from dashboards.session import current_user
 from models import RoleAssignment, assignable_units
 from models.errors import Conflict, Forbidden, Invalid, NotFound
-from warehouse.build import build
 from warehouse.connection import WarehouseBusy
 
 
@@ -268,19 +267,20 @@ class RolesChart(pn.viewable.Viewer):
         except (Forbidden, Conflict, NotFound, WarehouseBusy) as exc:
             self._say(str(exc), "danger")
             return False
-        self._say(_("Saved."), "success")
         self.end_date.value = ""
-        self._rebuild()
+        self._rebuild(say=self._say, done=(_("Saved."), "success"))
         return True
 
-    def _rebuild(self, _event=None) -> None:
-        """Recompute the marts (one transaction) and redraw: the vacancy clears, or appears."""
-        config = getattr(self.context, "config", None)
-        if config is not None:
-            build(self.warehouse, config)
-        self._refresh_end_choices()
-        self._follow_unit()
-        self.version += 1
+    def _rebuild(self, event=None, **messages) -> None:
+        """Recompute the marts and redraw: the vacancy clears, or appears
+        (dashboards.forms.rebuild_after_save, off the event loop)."""
+        def redraw() -> None:
+            self._refresh_end_choices()
+            self._follow_unit()
+            self.version += 1
+
+        rebuild_after_save(self.warehouse, getattr(self.context, "config", None), redraw,
+                           **(messages or saved_by(event)))
 
     # -- views -----------------------------------------------------------------------------------
 

@@ -21,12 +21,11 @@ import param
 from alambic.i18n import N_, _
 from dashboards import formatting
 from dashboards.components import Column, french_table
-from dashboards.forms import RecordForm
+from dashboards.forms import RecordForm, rebuild_after_save
 from dashboards.queries import run_query
 from dashboards.session import current_user
 from models import PersonLink
 from models.person_link import DECISIONS, SOURCES
-from warehouse.build import build
 
 
 
@@ -193,14 +192,16 @@ class Directory(pn.viewable.Viewer):
         )
 
     def _rebuild(self, _event=None) -> None:
-        """Recompute the marts (one transaction): the conflict leaves the list, the card follows."""
-        config = getattr(self.context, "config", None)
-        if config is not None:
-            build(self.warehouse, config)
-        self._refresh_conflicts()
-        self.settle_form.message_kind = "success"
-        self.settle_form.message = _("Decision saved: the directory and the volunteering figures follow it.")
-        self.version += 1
+        """Recompute the marts: the conflict leaves the list, the card follows
+        (dashboards.forms.rebuild_after_save, off the event loop)."""
+        def redraw() -> None:
+            self._refresh_conflicts()
+            self.version += 1
+
+        rebuild_after_save(self.warehouse, getattr(self.context, "config", None), redraw,
+                           say=self.settle_form._say,
+                           done=(_("Decision saved: the directory and the volunteering figures follow it."),
+                                 "success"))
 
     # -- views -----------------------------------------------------------------------------------
 

@@ -17,11 +17,10 @@ import param
 from alambic.i18n import _
 from dashboards.budget_entries import unit_choices
 from dashboards.components import Filters
-from dashboards.forms import RecordWithChildrenForm
+from dashboards.forms import RecordWithChildrenForm, rebuild_after_save, saved_by
 from dashboards.queries import run_query
 from dashboards.session import current_user
 from models import Subsidy, editable_units
-from warehouse.build import build
 from warehouse.connection import Warehouse
 
 
@@ -69,11 +68,13 @@ class SubsidyEntries(param.Parameterized):
         if event.new is not None:
             self.form.edit(int(event.new))
 
-    def _rebuild(self, _event=None) -> None:
-        """Recompute the marts (one transaction) and redraw the page: every figure shows the entry."""
-        if self.config is not None:
-            build(self.warehouse, self.config)
-        self.filters.param.trigger("current")  # not "period": that would echo to the URL (location sync)
+    def _rebuild(self, event=None) -> None:
+        """Recompute the marts and redraw the page: every figure shows the entry
+        (dashboards.forms.rebuild_after_save, off the event loop)."""
+        def redraw() -> None:
+            self.filters.param.trigger("current")  # not "period": that would echo to the URL (location sync)
+
+        rebuild_after_save(self.warehouse, self.config, redraw, **saved_by(event))
 
     def __panel__(self):
         if not self.can_enter:

@@ -326,7 +326,7 @@ class EventTracking(pn.viewable.Viewer):
             return False
         self.referent_email.value = ""
         self._say(self.referent_message, _("Saved."), "success")
-        self._saved()
+        self._saved(self.referent_message)
         return True
 
     def remove_referent(self) -> bool:
@@ -340,7 +340,7 @@ class EventTracking(pn.viewable.Viewer):
             self._say(self.referent_message, str(exc), "danger")
             return False
         self._say(self.referent_message, _("Removed."), "success")
-        self._saved()
+        self._saved(self.referent_message)
         return True
 
     @param.depends("event", "changed")
@@ -509,7 +509,7 @@ class EventTracking(pn.viewable.Viewer):
             return False
         self._say(self.dispatch_message, _("Dispatch saved: the transfers are in the budgets of the poles."),
                   "success")
-        self._saved()
+        self._saved(self.dispatch_message)
         return True
 
     @param.depends("event", "changed")
@@ -588,18 +588,24 @@ class EventTracking(pn.viewable.Viewer):
         alert.alert_type = kind
         alert.visible = bool(text)
 
-    def _saved(self) -> None:
-        """Recompute the marts (one transaction) when the configuration is known, then redraw."""
-        config = getattr(self.context, "config", None)
-        if config is not None:
-            from warehouse.build import build
+    def _saved(self, alert: pn.pane.Alert | None = None) -> None:
+        """Recompute the marts when the configuration is known, then redraw; `alert` shows the save's
+        message, « mise à jour… » meanwhile (dashboards.forms.rebuild_after_save, off the event loop)."""
+        from dashboards.forms import rebuild_after_save
 
-            build(self.warehouse, config)
-        self.changed += 1
-        if self.form is not None:
-            message = (self.dispatch_message.object, self.dispatch_message.alert_type, self.dispatch_message.visible)
-            self._load_dispatch()
-            self.dispatch_message.object, self.dispatch_message.alert_type, self.dispatch_message.visible = message
+        def redraw() -> None:
+            self.changed += 1
+            if self.form is not None:
+                message = (self.dispatch_message.object, self.dispatch_message.alert_type,
+                           self.dispatch_message.visible)
+                self._load_dispatch()
+                self.dispatch_message.object, self.dispatch_message.alert_type, self.dispatch_message.visible = message
+
+        messages = {}
+        if alert is not None:
+            messages = {"say": lambda text, kind: self._say(alert, text, kind),
+                        "done": (alert.object, alert.alert_type)}
+        rebuild_after_save(self.warehouse, getattr(self.context, "config", None), redraw, **messages)
 
     # -- layout ----------------------------------------------------------------------------------
 
