@@ -7,11 +7,10 @@ import sys
 from pathlib import Path
 
 from alambic.config import ConfigError, load_config
-from flows.runtime import prefect_defaults
-from warehouse.backup import BackupError
-from warehouse.build import BuildError
-from warehouse.connection import WarehouseBusy, WarehouseMissing
-from warehouse.load import LoadError
+from flows.runtime import prefect_api_configured, prefect_defaults
+
+# Imports stay inside the commands: `alambic sql "select 1"` must not pay for Prefect, Panel or
+# the model runner (seconds of imports) — see `_user_errors` for the errors `main` explains.
 
 DEFAULT_PORT = 5006
 DEMO_DIR = Path("data/demo")
@@ -50,27 +49,43 @@ def _serve(config, port: int) -> int:
     return 0
 
 
-def cmd_build(args: argparse.Namespace) -> int:
-    config = load_config(args.config)
-    prefect_defaults()
-    from flows.extract import build_marts
+WITHOUT_PREFECT = ("PREFECT_API_URL n'est pas défini : {what} tourne directement, sans Prefect (aucune "
+                   "exécution n'y est enregistrée). Pour les suivre dans l'interface de Prefect, définissez "
+                   "PREFECT_API_URL (voir le README, « Planifier les flux »).")
 
-    for name, rows in build_marts(str(config.path)).items():
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """A pure-SQL build: run directly, through the `build` flow only when a Prefect API is set
+    (never a temporary Prefect server started for it)."""
+    config = load_config(args.config)
+    if prefect_api_configured():
+        prefect_defaults()
+        from flows.extract import build_marts
+
+        marts = build_marts(str(config.path))
+    else:
+        from flows.sync import build_and_record
+
+        marts = build_and_record(config, log=lambda line: print(line, file=sys.stderr))
+    for name, rows in marts.items():
         print(f"marts.{name} : {rows} lignes")
     return 0
 
 
 def cmd_sync(args: argparse.Namespace) -> int:
     config = load_config(args.config)
-    prefect_defaults()
     from flows.connect import configured_sources
-    from flows.extract import sync
 
     sources = [args.source] if args.source else configured_sources(config)
     if not sources:
         print("Aucune source configurée (sections [sources.odoo], [sources.tibillet], [sources.oceco]).",
               file=sys.stderr)
         return 1
+    if not prefect_api_configured():
+        return _sync_directly(config, sources, args.reconcile)
+    prefect_defaults()
+    from flows.extract import sync
+
     failed = False
     for source in sources:
         state = sync(source, str(config.path), reconcile=args.reconcile, return_state=True)
@@ -80,6 +95,22 @@ def cmd_sync(args: argparse.Namespace) -> int:
         else:
             for report in state.result():
                 print(report.line())
+    return 1 if failed else 0
+
+
+def _sync_directly(config, sources: list[str], reconcile: bool) -> int:
+    """The `sync` flow's steps (flows.sync.sync_source), without Prefect; a failed source does not
+    stop the others, as in the flow."""
+    from flows.sync import sync_source
+
+    print(WITHOUT_PREFECT.format(what="la synchronisation"), file=sys.stderr)
+    failed = False
+    for source in sources:
+        try:
+            sync_source(config, source, reconcile=reconcile, log=print)
+        except Exception as exc:  # noqa: BLE001 — reported, as the flow's failed state would be
+            failed = True
+            print(f"Échec : {source} : {exc}", file=sys.stderr)
     return 1 if failed else 0
 
 
@@ -103,9 +134,9 @@ def cmd_sql(args: argparse.Namespace) -> int:
         print(f"Refusé : {exc}", file=sys.stderr)
         return 1
     if args.csv:
-        result.frame.to_csv(sys.stdout, index=False)
+        result.write_csv(sys.stdout)  # no pandas on this path: `alambic sql` answers in about a second
     else:
-        print(result.frame.to_string(index=False) if len(result.frame) else "(aucune ligne)")
+        print(result.text())
     if result.truncated:
         print(f"… seules les {args.max_rows} premières lignes sont affichées.", file=sys.stderr)
     return 0
@@ -306,6 +337,19 @@ def parser() -> argparse.ArgumentParser:
     return top
 
 
+def _user_errors() -> tuple[type[BaseException], ...]:
+    """The errors `main` explains in a line: those of the modules the command imported (one not
+    imported cannot have raised)."""
+    from warehouse.connection import WarehouseBusy, WarehouseMissing
+
+    errors: list[type[BaseException]] = [WarehouseBusy, WarehouseMissing]
+    for module, name in (("warehouse.build", "BuildError"), ("warehouse.load", "LoadError"),
+                         ("warehouse.backup", "BackupError")):
+        if module in sys.modules:
+            errors.append(getattr(sys.modules[module], name))
+    return tuple(errors)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
@@ -313,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"Configuration : {exc}", file=sys.stderr)
         return 1
-    except (WarehouseBusy, WarehouseMissing, BuildError, LoadError, BackupError) as exc:
+    except _user_errors() as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

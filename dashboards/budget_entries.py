@@ -204,7 +204,8 @@ class ForecastCopy(pn.viewable.Viewer):
         self.planned = None
         self.apply_button.disabled = True
         self.source.options = {str(y): y for y in forecast_years(self.entries.warehouse)}  # the new year too
-        self.entries._rebuild(say=lambda text, kind: say(self.message, text, kind), done=(result.message, "success"))
+        self.entries._rebuild(say=lambda text, kind: say(self.message, text, kind), done=(result.message, "success"),
+                              changed={"app.forecasts"})
         return True
 
     def __panel__(self):
@@ -323,7 +324,8 @@ class ForecastImport(pn.viewable.Viewer):
         self.preview, self.apply_button.disabled = None, True
         self.table.objects = []
         self.entries._rebuild(say=lambda text, kind: say(self.message, text, kind),
-                              done=(_("{count} forecast line(s) imported.", count=len(saved)), "success"))
+                              done=(_("{count} forecast line(s) imported.", count=len(saved)), "success"),
+                              changed={"app.forecasts"})
         return True
 
     def __panel__(self):

@@ -212,7 +212,7 @@ class CoRemuneration(pn.viewable.Viewer):
         done = _("Proposal no. {id} validated.", id=proposal_id) if to == "validee" else \
             _("Proposal no. {id} refused; the comment is kept.", id=proposal_id)
         self.comment.value = ""
-        self._rebuild(say=self._say, done=(done, "success"))
+        self._rebuild(say=self._say, done=(done, "success"), changed={"app.remuneration_proposals"})
         return True
 
     def _say(self, text: str, kind: str) -> None:

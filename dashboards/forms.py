@@ -45,7 +45,7 @@ _REBUILDS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="alambic-rebuil
 
 def rebuild_after_save(warehouse: Warehouse, config, redraw: Callable[[], None], *,
                        say: Callable[[str, str], None] | None = None,
-                       done: tuple[str, str] | None = None) -> None:
+                       done: tuple[str, str] | None = None, changed: set[str] | None = None) -> None:
     """After a committed write of `app.*`: recompute the marts, then redraw the page.
 
     Every page that saves goes through here (forms, copies, imports, settlements, undo):
@@ -56,6 +56,8 @@ def rebuild_after_save(warehouse: Warehouse, config, redraw: Callable[[], None],
       through the event loop: Reactive._apply_update schedules them as next-tick callbacks);
     - outside a server (tests, notebooks) it runs at once, so the figures are there on return.
     What was saved is never at stake here: it was committed before (only the marts follow).
+    changed: the tables the save wrote ('app.forecasts' …): only the marts depending on them are
+    rebuilt (warehouse.build.affected_marts); None rebuilds everything.
     """
     from panel.io.state import set_curdoc
 
@@ -70,7 +72,7 @@ def rebuild_after_save(warehouse: Warehouse, config, redraw: Callable[[], None],
 
         text, kind = done or ("", "info")
         try:
-            build(warehouse, config)
+            build(warehouse, config, changed)
         except (BuildError, WarehouseBusy) as exc:
             reason = _("The figures could not be recomputed yet: {reason}", reason=str(exc))
             text, kind = (f"{text} {reason}".strip(), "warning")
@@ -104,7 +106,10 @@ def saved_by(event) -> dict:
     form = getattr(event, "obj", None)
     if not isinstance(form, RecordForm):
         return {}
-    return {"say": form._say, "done": (form.message, form.message_kind)}
+    tables = {f"app.{form.record_type.table}"}
+    if isinstance(form, RecordWithChildrenForm):
+        tables.add(f"app.{form.child_type.table}")
+    return {"say": form._say, "done": (form.message, form.message_kind), "changed": tables}
 
 
 def shown(value) -> str:

@@ -268,7 +268,7 @@ class RolesChart(pn.viewable.Viewer):
             self._say(str(exc), "danger")
             return False
         self.end_date.value = ""
-        self._rebuild(say=self._say, done=(_("Saved."), "success"))
+        self._rebuild(say=self._say, done=(_("Saved."), "success"), changed={"app.role_assignments"})
         return True
 
     def _rebuild(self, event=None, **messages) -> None:

@@ -201,7 +201,7 @@ class Directory(pn.viewable.Viewer):
         rebuild_after_save(self.warehouse, getattr(self.context, "config", None), redraw,
                            say=self.settle_form._say,
                            done=(_("Decision saved: the directory and the volunteering figures follow it."),
-                                 "success"))
+                                 "success"), changed={f"app.{self.settle_form.record_type.table}"})
 
     # -- views -----------------------------------------------------------------------------------
 

@@ -15,14 +15,14 @@ from prefect.utilities.annotations import quote
 
 from alambic.config import Config, ConfigError, load_config
 from flows.connect import configured_sources, make_client
-from flows.sync import ResourceReport, fetch_batch, load_batch, source_resources
-from models.remuneration import record_invoices
+from flows.sync import (
+    DEFAULT_RETRY_DELAYS, ResourceReport, build_and_record, fetch_batch, load_batch, retry_delays, source_resources,
+)
 from warehouse.backup import backup
-from warehouse.build import build
 from warehouse.connection import Warehouse
 from warehouse.migrations import migrate
 
-DEFAULT_RETRY_DELAYS = [5, 30, 120]
+__all__ = ["DEFAULT_RETRY_DELAYS", "backup_warehouse", "build_marts", "refresh", "sync"]
 
 
 def _retry_on_source_errors(task, task_run, state) -> bool:
@@ -47,7 +47,7 @@ def load_resource(warehouse: Warehouse, source: str, resource: str, batch, start
 
 
 def _retry_delays(config: Config) -> list[float]:
-    return list(config.sources.get("retry_delays", DEFAULT_RETRY_DELAYS))
+    return retry_delays(config)
 
 
 @flow(name="sync", flow_run_name="sync-{source}", log_prints=False)
@@ -82,15 +82,7 @@ def build_marts(config_path: str | None = None) -> dict[str, int]:
     """Rebuild staging and marts in one transaction, then the data tests; then store what Odoo
     says of the co-remuneration bills (« facturée », « payée »), audited, so that a match found
     once never moves (models.remuneration.record_invoices)."""
-    config = load_config(config_path)
-    warehouse = Warehouse.from_config(config)
-    result = build(warehouse, config)
-    logger = get_run_logger()
-    logger.info(f"{len(result.marts)} marts construits, {len(result.tests)} tests de données réussis")
-    invoices = record_invoices(warehouse)
-    if invoices.invoiced or invoices.paid:
-        logger.info(invoices.message)
-    return result.marts
+    return build_and_record(load_config(config_path), log=get_run_logger().info)
 
 
 @flow(name="refresh")

@@ -6,6 +6,12 @@ import os
 from pathlib import Path
 
 
+def prefect_api_configured() -> bool:
+    """Whether runs go to a Prefect API (PREFECT_API_URL): then commands run their flows and
+    Prefect records them; otherwise they run the same steps directly (flows/sync.py)."""
+    return bool(os.environ.get("PREFECT_API_URL", "").strip())
+
+
 def prefect_defaults(home: Path | None = None) -> None:
     """Offline-friendly defaults, without overriding what the operator set.
 

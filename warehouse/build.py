@@ -150,20 +150,50 @@ def write_reference(con: duckdb.DuckDBPyConnection, config: Config) -> None:
         con.unregister("frame")
 
 
-def build(warehouse: Warehouse, config: Config) -> BuildResult:
-    """Rebuild every staging view and mart, then run the data tests; all or nothing."""
+def affected_marts(changed: set[str], staging: list[SqlModel], marts: list[SqlModel]) -> list[SqlModel]:
+    """The marts (in build order) whose rows may change when the tables `changed` change
+    ('app.forecasts' …): those that read one of them, directly, through staging views, or through
+    another affected mart. Staging views are views: they always read the current rows."""
+    app = {name.split(".", 1)[1] for name in changed if name.startswith("app.")}
+    stale_views: set[str] = set()
+    for model in staging:  # in dependency order
+        if references(model.sql, "app") & app or references(model.sql, "staging") & stale_views:
+            stale_views.add(model.name)
+    stale: set[str] = set()
+    for model in marts:  # in dependency order
+        if (references(model.sql, "app") & app or references(model.sql, "staging") & stale_views
+                or references(model.sql, "marts") & stale):
+            stale.add(model.name)
+    return [model for model in marts if model.name in stale]
+
+
+def build(warehouse: Warehouse, config: Config, changed: set[str] | None = None) -> BuildResult:
+    """Rebuild every staging view and mart, then run the data tests; all or nothing.
+
+    changed: after a save, the tables it wrote ('app.forecasts', …): only the marts that depend
+    on them are rebuilt (affected_marts), and only the data tests that read those marts or those
+    tables run — the other marts did not change since the last build, whose tests passed. Same
+    transaction, same guarantees: all or nothing; a page sees the old figures or the new ones.
+    """
     migrate(warehouse)
     started = datetime.now(timezone.utc)
     staging = dependency_order(discover("staging"), "staging")
     marts = dependency_order(discover("marts"), "marts")
     tests = discover("tests")
+    partial = changed is not None
+    if partial:
+        marts = affected_marts(changed, staging, marts)
+        rebuilt = {m.name for m in marts}
+        app = {name.split(".", 1)[1] for name in changed if name.startswith("app.")}
+        tests = [t for t in tests if references(t.sql, "marts") & rebuilt or references(t.sql, "app") & app]
     try:
-        with warehouse.write("construction des marts") as con:
-            for res in RESOURCES.values():
-                con.execute(raw_table_ddl(res))  # empty until a source is loaded
-            write_reference(con, config)
-            for model in staging:
-                _run(con, model, f"CREATE OR REPLACE VIEW staging.{model.name} AS\n{model.sql}")
+        with warehouse.write("mise à jour des marts" if partial else "construction des marts") as con:
+            if not partial:
+                for res in RESOURCES.values():
+                    con.execute(raw_table_ddl(res))  # empty until a source is loaded
+                write_reference(con, config)
+                for model in staging:
+                    _run(con, model, f"CREATE OR REPLACE VIEW staging.{model.name} AS\n{model.sql}")
             counts = {}
             for model in marts:
                 _run(con, model, f"CREATE OR REPLACE TABLE marts.{model.name} AS\n{model.sql}")
@@ -177,12 +207,13 @@ def build(warehouse: Warehouse, config: Config) -> BuildResult:
             con.execute(
                 """INSERT INTO meta.runs (kind, target, started_at, finished_at, rows_in, outcome, message)
                    VALUES ('build', 'marts', ?, current_timestamp, ?, 'ok', ?)""",
-                [started, sum(counts.values()), f"{len(counts)} marts, {len(tests)} tests"],
+                [started, sum(counts.values()), f"{len(counts)} marts, {len(tests)} tests"
+                 + (f" (après une saisie : {', '.join(sorted(changed))})" if partial else "")],
             )
     except Exception as exc:
         record_failure(warehouse, "build", "marts", started, exc)
         raise
-    return BuildResult([m.name for m in staging], counts, [t.name for t in tests])
+    return BuildResult([] if partial else [m.name for m in staging], counts, [t.name for t in tests])
 
 
 def _run(con: duckdb.DuckDBPyConnection, model: SqlModel, statement: str):

@@ -11,10 +11,15 @@ import re
 import threading
 from dataclasses import dataclass
 
+from functools import cached_property
+from typing import TYPE_CHECKING
+
 import duckdb
-import pandas as pd
 
 from warehouse.connection import Warehouse
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 LOCKED_SETTINGS = {
     "enable_external_access": False,
@@ -37,8 +42,32 @@ class QueryRefused(ValueError):
 
 @dataclass(frozen=True)
 class ConsoleResult:
-    frame: pd.DataFrame
+    columns: list[str]
+    rows: list[tuple]
     truncated: bool  # more rows than the cap: only the first `row_cap` are shown
+
+    @cached_property
+    def frame(self) -> "pd.DataFrame":
+        """The rows as a DataFrame (pandas imported only when asked: `alambic sql` can do without)."""
+        import pandas as pd
+
+        return pd.DataFrame(self.rows, columns=self.columns)
+
+    def text(self) -> str:
+        """The rows as an aligned text table (no pandas), « (aucune ligne) » when there is none."""
+        if not self.rows:
+            return "(aucune ligne)"
+        cells = [list(map(str, self.columns))] + [["NULL" if v is None else str(v) for v in row] for row in self.rows]
+        widths = [max(len(row[i]) for row in cells) for i in range(len(self.columns))]
+        return "\n".join("  ".join(cell.rjust(width) for cell, width in zip(row, widths)) for row in cells)
+
+    def write_csv(self, out) -> None:
+        """The rows as CSV with a header line (no pandas)."""
+        import csv
+
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(self.columns)
+        writer.writerows(["" if v is None else v for v in row] for row in self.rows)
 
 
 def check_statement(con: duckdb.DuckDBPyConnection, sql: str) -> None:
@@ -92,7 +121,7 @@ def run_readonly(
             raise QueryRefused(f"Erreur SQL : {_first_line(exc)}") from exc
         finally:
             timer.cancel()
-    return ConsoleResult(pd.DataFrame(rows[:row_cap], columns=columns), len(rows) > row_cap)
+    return ConsoleResult(columns, rows[:row_cap], len(rows) > row_cap)
 
 
 def _first_line(exc: Exception) -> str:
