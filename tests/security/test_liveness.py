@@ -69,7 +69,7 @@ def test_liveness_stays_fast_while_builds_syncs_an_import_and_logins_run(sandbox
     server = worker("serve", sandbox_config, port)
     loads = []
     try:
-        wait_for_server(port, timeout=60)
+        wait_for_server(port, timeout=240)  # a loaded machine: imports and the warm-up take a while
         with httpx.Client() as client:
             for _ in range(5):  # warm: the first answers pay for imports and connections
                 liveness(client, base)
@@ -143,7 +143,7 @@ def test_a_save_rebuilds_on_a_worker_and_says_mise_a_jour_meanwhile(config, ware
     started, release = threading.Event(), threading.Event()
     build_threads, redraw_threads, said = [], [], []
 
-    def slow_build(wh, cfg):  # a long build: the caller must not wait for it
+    def slow_build(wh, cfg, changed=None):  # a long build: the caller must not wait for it
         build_threads.append(threading.current_thread().name)
         started.set()
         assert release.wait(30)
