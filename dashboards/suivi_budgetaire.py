@@ -66,6 +66,20 @@ def line_columns() -> list[Column]:
     ]
 
 
+def reconciliation_columns() -> list[Column]:
+    return [
+        Column("direction_label", "", width="12%"),
+        Column("analytique", _("On the units"), "money"),
+        Column("non_affecte", _("Unassigned"), "money"),
+        Column("hors_categories", _("Accounts of no category"), "money"),
+        Column("sans_ecriture", _("Analytic only"), "money"),
+        Column("elimine", _("Internal flows eliminated"), "money"),
+        Column("reel_budget", _("Actual (budget)"), "money"),
+        Column("ledger", _("Books (classes 6/7)"), "money"),
+        Column("ecart", _("Difference"), "money"),
+    ]
+
+
 class BudgetTracking(pn.viewable.Viewer):
     """The page. `filters` holds the unit and period (synced to the URL by the app shell)."""
 
@@ -113,6 +127,11 @@ class BudgetTracking(pn.viewable.Viewer):
     def lines_data(self) -> pd.DataFrame:
         return run_query(self.warehouse, "suivi_budgetaire/lines", category=self.category or "",
                          **self.filters.params())
+
+    def reconciliation_data(self) -> pd.DataFrame:
+        frame = run_query(self.warehouse, "suivi_budgetaire/reconciliation", **self.filters.params())
+        labels = {EXPENSE: _("Expenses"), INCOME: _("Income")}
+        return frame.assign(direction_label=frame["direction"].map(labels))
 
     def proposals_data(self) -> pd.DataFrame:
         return proposals_by_state(self.warehouse, self.filters)
@@ -248,6 +267,21 @@ class BudgetTracking(pn.viewable.Viewer):
             sizing_mode="stretch_width",
         )
 
+    @param.depends("filters.current", "filters.unit")
+    def reconciliation(self):
+        """At the organisation's level only: its « réel » against the books (Règles de calcul)."""
+        data = self.reconciliation_data()
+        if data.empty:
+            return pn.Column()
+        return pn.Column(
+            pn.pane.Markdown("### " + _("Actual against the books")),
+            pn.pane.Markdown(_("Units + unassigned + accounts of no category = the books; internal "
+                               "flows between two units cancel out at the organisation's level."),
+                             css_classes=["hint"]),
+            french_table(data, reconciliation_columns(), selectable=False, css_classes=["reconciliation"]),
+            sizing_mode="stretch_width",
+        )
+
     def __panel__(self):
         return pn.Column(
             FilterBar(filters=self.filters),
@@ -255,6 +289,7 @@ class BudgetTracking(pn.viewable.Viewer):
             self.kpis,
             self.expenses_recap,
             self.income_recap,
+            self.reconciliation,
             self.proposals,
             pn.Column(pn.pane.Markdown("### " + _("Month by month: forecast and actual")),
                       self._chart_switch, self.chart, sizing_mode="stretch_width"),

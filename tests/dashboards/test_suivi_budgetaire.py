@@ -20,19 +20,31 @@ CASES = [("R", "2025"), ("30", "2025-Q3"), ("303", "2025-03..2025-06"), ("101", 
 
 
 def mart_totals(warehouse, unit, start, end, direction):
+    """The subtree's sums of budget_vs_actual, less the internal flows with both ends in the subtree
+    (eliminated: budget_lines whose counterpart_unit is in the subtree)."""
     return warehouse.query(
-        """SELECT c.label,
-                  coalesce(sum(b.previsionnel), 0)::DOUBLE AS prev,
-                  coalesce(sum(b.engage), 0)::DOUBLE AS eng,
-                  coalesce(sum(b.reel), 0)::DOUBLE AS reel
+        """WITH subtree AS (SELECT unit_code FROM marts.org_rollup WHERE ancestor_code = $unit),
+                eliminated AS (
+                    SELECT category_code, sum(amount) AS amount FROM marts.budget_lines
+                    WHERE unit_code IN (SELECT unit_code FROM subtree)
+                      AND counterpart_unit IN (SELECT unit_code FROM subtree) AND counts_as = 'reel'
+                      AND month >= $start AND month < $end
+                    GROUP BY category_code),
+                figures AS (
+                    SELECT category_code, sum(previsionnel) AS prev, sum(engage) AS eng, sum(reel) AS reel
+                    FROM marts.budget_vs_actual
+                    WHERE unit_code IN (SELECT unit_code FROM subtree) AND month >= $start AND month < $end
+                    GROUP BY category_code)
+           SELECT c.label,
+                  coalesce(f.prev, 0)::DOUBLE AS prev,
+                  coalesce(f.eng, 0)::DOUBLE AS eng,
+                  (coalesce(f.reel, 0) - coalesce(e.amount, 0))::DOUBLE AS reel
            FROM ref.categories c
-           LEFT JOIN marts.budget_vs_actual b
-             ON b.category_code = c.category_code
-            AND b.unit_code IN (SELECT unit_code FROM marts.org_rollup WHERE ancestor_code = ?)
-            AND b.month >= ? AND b.month < ?
-           WHERE c.direction = ?
-           GROUP BY c.label, c.sort ORDER BY c.sort""",
-        [unit, start, end, direction],
+           LEFT JOIN figures f USING (category_code)
+           LEFT JOIN eliminated e USING (category_code)
+           WHERE c.direction = $direction
+           ORDER BY c.sort""",
+        {"unit": unit, "start": start, "end": end, "direction": direction},
     )
 
 
