@@ -2,7 +2,9 @@
 --
 -- Grain: one row per (month, direction) with any amount: 'depense' (charges, class 6) and
 -- 'recette' (produits, class 7).
--- Columns (DECIMAL(14,2), positive in the direction, posted items only):
+-- Columns:
+--   month           first day of the month
+--   direction       'depense' | 'recette'
 --   ledger          the books: posted items of classes 6/7 (marts.ledger_pnl), in the budget
 --                   category's direction where the account has one, else its class's
 --   analytique      the part counted on units (tree plan, or another plan mapped to a unit)
@@ -16,6 +18,7 @@
 --   elimine         the internal flows eliminated at the organisation's level (both ends in it)
 --   reel_budget     the organisation's « réel » on the Suivi budgétaire (marts.budget_rollup)
 --   ecart           reel_budget − ledger
+-- Amounts DECIMAL(14,2), positive in the direction, posted items only.
 -- Identities (sql/tests/ledger_reconciliation_adds_up.sql):
 --   ledger      = analytique + non_affecte + hors_categories
 --   reel_budget = analytique + non_affecte + sans_ecriture + interne − elimine
