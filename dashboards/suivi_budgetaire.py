@@ -63,6 +63,7 @@ def line_columns() -> list[Column]:
         Column("unit_name", _("Unit")),
         Column("partner", _("Partner")),
         Column("reference", _("Reference")),
+        Column("dimension", _("Dimension")),  # the « second dimension » plans ([analytic])
     ]
 
 

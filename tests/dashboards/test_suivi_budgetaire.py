@@ -219,3 +219,21 @@ def test_proposals_by_status_count_the_units_proposals(sandbox_warehouse, unit, 
 def test_proposals_section_waits_for_the_mart(budget_warehouse):
     page = build_page(budget_warehouse, "R", "2025")  # the hand-made warehouse has no proposals mart
     assert page.proposals().height == 0
+
+
+def test_the_organisation_shows_its_real_against_the_books_and_a_pole_does_not(sandbox_warehouse):
+    page = build_page(sandbox_warehouse, "R", "2025")
+    data = page.reconciliation_data()
+    assert list(data["direction"]) == ["depense", "recette"]
+    expected = sandbox_warehouse.query(
+        """SELECT CASE account_class WHEN '6' THEN 'depense' ELSE 'recette' END AS direction,
+                  sum(amount)::DOUBLE AS ledger
+           FROM marts.ledger_pnl WHERE month >= '2025-01-01' AND month < '2026-01-01' GROUP BY 1 ORDER BY 1""")
+    assert [float(v) for v in data["ledger"]] == list(expected["ledger"])
+    # every sandbox account of classes 6/7 is in a category: the organisation's réel is its books
+    assert [float(v) for v in data["reel_budget"]] == list(expected["ledger"])
+    assert (data["ecart"] == 0).all() and (data["non_affecte"] > 0).any() and (data["elimine"] > 0).all()
+    shown = page.reconciliation()
+    assert "Le réel rapproché de la comptabilité" in str(shown.objects[0].object)
+    assert build_page(sandbox_warehouse, "303", "2025").reconciliation_data().empty
+    assert not build_page(sandbox_warehouse, "303", "2025").reconciliation().objects
