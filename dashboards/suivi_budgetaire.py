@@ -81,6 +81,15 @@ def reconciliation_columns() -> list[Column]:
     ]
 
 
+def ledger_month_columns() -> list[Column]:
+    return [
+        Column("month", _("Month"), "month"),
+        Column("charges", _("Charges (class 6)"), "money"),
+        Column("produits", _("Income (class 7)"), "money"),
+        Column("resultat", _("Result"), "money"),
+    ]
+
+
 class BudgetTracking(pn.viewable.Viewer):
     """The page. `filters` holds the unit and period (synced to the URL by the app shell)."""
 
@@ -133,6 +142,9 @@ class BudgetTracking(pn.viewable.Viewer):
         frame = run_query(self.warehouse, "suivi_budgetaire/reconciliation", **self.filters.params())
         labels = {EXPENSE: _("Expenses"), INCOME: _("Income")}
         return frame.assign(direction_label=frame["direction"].map(labels))
+
+    def ledger_months_data(self) -> pd.DataFrame:
+        return run_query(self.warehouse, "suivi_budgetaire/ledger_months", **self.filters.params())
 
     def proposals_data(self) -> pd.DataFrame:
         return proposals_by_state(self.warehouse, self.filters)
@@ -280,6 +292,9 @@ class BudgetTracking(pn.viewable.Viewer):
                                "flows between two units cancel out at the organisation's level."),
                              css_classes=["hint"]),
             french_table(data, reconciliation_columns(), selectable=False, css_classes=["reconciliation"]),
+            pn.pane.Markdown("#### " + _("The books month by month")),
+            french_table(self.ledger_months_data(), ledger_month_columns(), selectable=False,
+                         css_classes=["ledger-months"]),
             sizing_mode="stretch_width",
         )
 

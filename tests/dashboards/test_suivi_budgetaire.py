@@ -237,3 +237,22 @@ def test_the_organisation_shows_its_real_against_the_books_and_a_pole_does_not(s
     assert "Le réel rapproché de la comptabilité" in str(shown.objects[0].object)
     assert build_page(sandbox_warehouse, "303", "2025").reconciliation_data().empty
     assert not build_page(sandbox_warehouse, "303", "2025").reconciliation().objects
+
+
+def test_the_organisation_shows_the_books_month_by_month(sandbox_warehouse):
+    page = build_page(sandbox_warehouse, "R", "2025")
+    months = page.ledger_months_data()
+    expected = sandbox_warehouse.query(
+        """SELECT month, sum(debit - credit) FILTER (WHERE account_code LIKE '6%')::DOUBLE AS charges,
+                  sum(credit - debit) FILTER (WHERE account_code LIKE '7%')::DOUBLE AS produits
+           FROM marts.ledger_pnl WHERE month >= '2025-01-01' AND month < '2026-01-01' GROUP BY 1 ORDER BY 1""")
+    assert len(months) == len(expected) == 12
+    assert [float(v) for v in months["charges"]] == list(expected["charges"])
+    assert [float(v) for v in months["produits"]] == list(expected["produits"])
+    assert [round(float(r), 2) for r in months["resultat"]] == [
+        round(float(p) - float(c), 2) for p, c in zip(months["produits"], months["charges"])]
+    # the year's months add up to the reconciliation's books
+    totals = page.reconciliation_data().set_index("direction")["ledger"]
+    assert round(float(months["charges"].sum()), 2) == round(float(totals["depense"]), 2)
+    assert round(float(months["produits"].sum()), 2) == round(float(totals["recette"]), 2)
+    assert build_page(sandbox_warehouse, "30", "2025").ledger_months_data().empty
