@@ -53,8 +53,9 @@ def recap_columns(direction: str) -> list[Column]:
     ]
 
 
-def line_columns() -> list[Column]:
-    return [
+def line_columns(with_dimension: bool = False) -> list[Column]:
+    """The budget lines' columns (also the Explorateur's); the « second dimension » only here."""
+    columns = [
         Column("line_date", _("Date"), "date"),
         Column("label", _("Label")),
         Column("amount", _("Amount"), "money"),
@@ -63,8 +64,9 @@ def line_columns() -> list[Column]:
         Column("unit_name", _("Unit")),
         Column("partner", _("Partner")),
         Column("reference", _("Reference")),
-        Column("dimension", _("Dimension")),  # the « second dimension » plans ([analytic])
     ]
+    # the « second dimension » plans ([analytic] dimension_plans)
+    return columns + ([Column("dimension", _("Dimension"))] if with_dimension else [])
 
 
 def reconciliation_columns() -> list[Column]:
@@ -264,7 +266,7 @@ class BudgetTracking(pn.viewable.Viewer):
 
     def lines_table(self) -> pn.widgets.Tabulator:
         data = self.lines_data()
-        return french_table(data, line_columns(), pagination="local", page_size=20, layout="fit_data_stretch",
+        return french_table(data, line_columns(with_dimension=True), pagination="local", page_size=20, layout="fit_data_stretch",
                             css_classes=["budget-lines"], header_filters=False)
 
     @param.depends("filters.current", "filters.unit", "category")
@@ -276,7 +278,7 @@ class BudgetTracking(pn.viewable.Viewer):
             pn.pane.Markdown(summary),
             self.lines_table(),
             csv_download(_("Download the lines (CSV)"), self._filename("lignes"),
-                         self.lines_data, line_columns()),
+                         self.lines_data, line_columns(with_dimension=True)),
             sizing_mode="stretch_width",
         )
 
