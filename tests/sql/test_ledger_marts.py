@@ -215,14 +215,17 @@ def test_odoo_15_and_17_give_the_same_marts(tmp_path_factory):
 
 # -- per-plan percentages -------------------------------------------------------------------------
 
-def test_percentages_are_checked_per_plan_not_across_plans(tmp_path):
-    """100 % in two plans builds (above); 120 % within one plan stops the build."""
-    books = odoo_books("17")
-    line = next(r for r in books["account_move_line"] if r["id"] == 71)
-    line["analytic_distribution"] = {"20": 70.0, "21": 50.0}       # Potager 70 % + Concerts 50 %: one plan
-    line["parent_state"] = "draft"
+@pytest.mark.parametrize("version", ["15", "17"])
+def test_percentages_are_checked_per_plan_not_across_plans(tmp_path, version):
+    """100 % in two plans builds (above); more than 100 % within one plan stops the build."""
+    books = odoo_books(version)
+    line = next(r for r in books["account_move_line"] if r["id"] == 51)   # the draft L5
+    if version == "17":
+        line["analytic_distribution"] = {"20": 70.0, "21": 50.0}       # Potager 70 % + Concerts 50 %: one plan
+    else:
+        line["analytic_account_id"] = [20, "Potager"]                 # 100 % + the tag's 25 % + 75 %
     with pytest.raises(BuildError, match="analytic_split_at_most_100_pct"):
-        sync_and_build(tmp_path, "17", books)
+        sync_and_build(tmp_path, version, books)
 
 
 def test_a_unit_account_written_id_must_be_a_number(tmp_path):
