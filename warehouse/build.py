@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pandas as pd
 
-from alambic.config import Config
+from alambic.config import Config, analytic_reference
 from warehouse import SQL_DIR
 from warehouse.connection import Warehouse
 from warehouse.load import raw_table_ddl, record_failure
@@ -101,9 +101,15 @@ def reference_frames(config: Config) -> dict[str, pd.DataFrame]:
         ]
     )
     analytic = pd.DataFrame(
-        [(u.code, a) for u in config.units for a in u.analytic_accounts],
-        columns=["unit_code", "analytic_code"],
-    )
+        [(u.code, *analytic_reference(a)) for u in config.units for a in u.analytic_accounts],
+        columns=["unit_code", "analytic_code", "analytic_id"],
+    ).astype({"analytic_code": "object", "analytic_id": "Int64"})
+    # [analytic]: the tree plan and the plans shown as a second dimension (names or id:<n>)
+    plans = pd.DataFrame(
+        ([("tree", config.analytic.tree_plan)] if config.analytic.tree_plan else [])
+        + [("dimension", p) for p in config.analytic.dimension_plans],
+        columns=["role", "plan_ref"],
+    ).astype({"role": "object", "plan_ref": "object"})
     categories = pd.DataFrame(
         [(c.code, c.label, c.direction, c.sort) for c in config.categories],
         columns=["category_code", "label", "direction", "sort"],
@@ -137,6 +143,7 @@ def reference_frames(config: Config) -> dict[str, pd.DataFrame]:
         "units": units,
         "roles": roles,
         "unit_analytic_accounts": analytic,
+        "analytic_plans": plans,
         "categories": categories,
         "category_accounts": category_accounts,
         "settings": settings,

@@ -41,6 +41,7 @@ def _resources() -> dict[tuple[str, str], Resource]:
         "res_company", "res_partner", "account_account", "account_journal",
         "account_analytic_group",  # ≤ 15
         "account_analytic_plan",   # 16+
+        "account_analytic_tag", "account_analytic_distribution",  # ≤ 15 (tag distributions)
         "account_analytic_account", "account_analytic_line", "account_move", "account_move_line",
         "account_bank_statement_line", "account_payment",
     ]

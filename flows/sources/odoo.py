@@ -103,6 +103,14 @@ EXTRACTS: dict[str, Extract] = {
         # balance/debit/credit are computed, not stored, and slow: never asked.
         "name", "code", "active", "partner_id", "company_id", "write_date", "group_id", "plan_id",
         "root_plan_id")),
+    # ≤15: analytic tags, and the distributions of the tags that spread a journal item over
+    # analytic accounts (`active_analytic_distribution`); both gone from 16 (distributions became
+    # the move line's analytic_distribution). Needed for draft lines, which have no analytic line.
+    "account_analytic_tag": Extract("account.analytic.tag", (
+        "name", "active", "active_analytic_distribution", "analytic_distribution_ids", "company_id",
+        "write_date"), max_version=15),
+    "account_analytic_distribution": Extract("account.analytic.distribution", (
+        "account_id", "percentage", "tag_id", "write_date"), max_version=15),
     "account_analytic_line": Extract("account.analytic.line", (
         "date", "name", "ref", "amount", "unit_amount", "account_id", "general_account_id",
         "partner_id", "product_id", "company_id", "currency_id", "write_date", "move_id",

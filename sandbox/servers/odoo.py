@@ -45,6 +45,8 @@ RELATIONS = {
     ("account.analytic.line", "group_id"): "account.analytic.group",
     ("account.analytic.account", "group_id"): "account.analytic.group",
     ("account.account", "group_id"): "account.group",
+    ("account.analytic.distribution", "account_id"): "account.analytic.account",  # ≤ 15
+    "tag_id": "account.analytic.tag", "analytic_distribution_ids": "account.analytic.distribution",
     "account_id": "account.account", "general_account_id": "account.account",
     "default_account_id": "account.account", "destination_account_id": "account.account",
     "partner_id": "res.partner", "commercial_partner_id": "res.partner",

@@ -74,6 +74,13 @@ def odoo_records(version: str) -> dict[str, list[dict]]:
     grouping = [{"id": 1, "name": "Projets", "parent_id": False, "complete_name": "Projets", "write_date": ODOO_SETUP}]
     if v15:
         books["account_analytic_group"] = [g | {"company_id": ODOO_COMPANY} for g in grouping]
+        # a tag spreading its journal items 100 % over Ateliers vélo (≤15 tag distributions)
+        books["account_analytic_tag"] = [
+            {"id": 5, "name": "Vélo", "active": True, "active_analytic_distribution": True,
+             "analytic_distribution_ids": [6], "company_id": ODOO_COMPANY, "write_date": ODOO_SETUP}]
+        books["account_analytic_distribution"] = [
+            {"id": 6, "account_id": [10, "Ateliers vélo"], "percentage": 100.0, "tag_id": [5, "Vélo"],
+             "write_date": ODOO_SETUP}]
     else:
         books["account_analytic_plan"] = [g | {"sequence": 10} for g in grouping] + [
             {"id": 2, "name": "Financeurs", "parent_id": False, "complete_name": "Financeurs", "sequence": 20,

@@ -234,6 +234,10 @@ ALERTS = [
     # (303 achats: 180 réel + 600 engagé = 780 ≤ 1 200 prévisionnel: none)
     ("depassement", "30301", PEA, None, "Dépassement : Prestations externes / achats, Jardin partagé, 2025",
      D("400.00"), None, "suivi-budgetaire?unite=30301&periode=2025"),
+    # R achats: S2's bank fees (627000, no analytic account) are « non affecté », on the
+    # organisation, which has no forecast → overrun 12
+    ("depassement", "R", PEA, None, "Dépassement : Prestations externes / achats, La Raffinerie, 2025",
+     D("12.00"), None, "suivi-budgetaire?unite=R&periode=2025"),
     # the Région's solde, expected 01/06/2025, not received
     ("echeance_en_retard", "101", None, 1,
      "Versement en retard : solde Région Réunion (Aide aux lieux culturels), attendu le 01/06/2025",
