@@ -293,6 +293,10 @@ class SqlConsole(pn.viewable.Viewer):
             return ""
         if outcome.error:
             return f'<div class="console-error" role="alert">{html.escape(outcome.error)}</div>'
+        if outcome.result is not None and outcome.result.truncated and "Mo" in outcome.result.limit_message:
+            # Cut by size, not by rows: the console's own French message says so.
+            text = outcome.result.limit_message[:1].upper() + outcome.result.limit_message[1:]
+            return f'<div class="console-truncated" role="status">{html.escape(text)}</div>'
         if outcome.result is not None and outcome.result.truncated:
             text = _("The answer has more rows than the console shows: only the first {cap} are shown "
                      "(and exported). Add a filter or a LIMIT to see the others.",
