@@ -293,7 +293,7 @@ class SqlConsole(pn.viewable.Viewer):
             return ""
         if outcome.error:
             return f'<div class="console-error" role="alert">{html.escape(outcome.error)}</div>'
-        if outcome.result is not None and outcome.result.truncated and "Mo" in outcome.result.limit_message:
+        if outcome.result is not None and outcome.result.cut_by_size:
             # Cut by size, not by rows: the console's own French message says so.
             text = outcome.result.limit_message[:1].upper() + outcome.result.limit_message[1:]
             return f'<div class="console-truncated" role="status">{html.escape(text)}</div>'

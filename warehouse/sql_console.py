@@ -7,7 +7,8 @@ runs too long; a row cap and a size cap bound the answer.
 
 The accounts (`app.users`: password hashes) are refused from what DuckDB's own binder and
 optimizer resolve, not from the text: before running, the console asks DuckDB for the plan of the
-query (`EXPLAIN (FORMAT json)`) and refuses it if any scan in that plan reads a private table.
+query (`EXPLAIN (FORMAT json)`, bound plan before and after optimisation) and refuses it if
+any scan in it reads a private table.
 However the table is named (catalog-qualified, quoted, any case, through a CTE, a view, SUMMARIZE,
 PIVOT, `query_table('…')`, `query('…')`), the plan names the table actually read. Table functions
 that show a table's stored statistics (minimum and maximum values) are refused likewise.
@@ -33,6 +34,9 @@ LOCKED_SETTINGS = {
     "memory_limit": "1GB",
     "threads": 1,
     "max_temp_directory_size": "0B",  # nothing spilled to disk: over the memory limit, the query fails
+    # EXPLAIN shows the plan as bound, before the optimizer: a scan the optimizer would prune
+    # from the tables' statistics (an empty result) is still seen, and refused.
+    "explain_output": "all",
     "lock_configuration": True,
 }
 DEFAULT_ROW_CAP = 10_000
@@ -55,6 +59,7 @@ class ConsoleResult:
     frame: pd.DataFrame
     truncated: bool  # more rows than the cap (or than the size cap): only the first ones are shown
     limit_message: str = ""  # why the answer was cut, in French ("" when it was not)
+    cut_by_size: bool = False  # cut because of its size in bytes (not its number of rows)
 
 
 def check_statement(con: duckdb.DuckDBPyConnection, sql: str) -> None:
@@ -219,7 +224,7 @@ def _capped(
     elif len(kept) > row_cap:
         kept = kept[:row_cap]
         message = f"seules les {row_cap} premières lignes sont affichées."
-    return ConsoleResult(pd.DataFrame(kept, columns=columns), bool(message), message)
+    return ConsoleResult(pd.DataFrame(kept, columns=columns), bool(message), message, over_size)
 
 
 def _first_line(exc: Exception) -> str:

@@ -1,0 +1,107 @@
+"""Pentest findings on the SQL console and on the files the warehouse writes (issue #15)."""
+
+from __future__ import annotations
+
+import pytest
+
+from alambic.auth import AccountStore
+from warehouse.migrations import migrate
+from warehouse.sql_console import LOCKED_SETTINGS, QueryRefused, run_readonly
+
+PASSWORD = "un mot de passe assez long"
+
+
+@pytest.fixture
+def with_account(warehouse):
+    migrate(warehouse)
+    AccountStore(warehouse).add("ana", "ana@example.org", "admin", PASSWORD, who="test")
+    with warehouse.write() as con:
+        con.execute("CREATE TABLE marts.t AS SELECT range AS n FROM range(50)")
+    return warehouse
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "SELECT login, password_hash FROM alambic.app.users",
+        'SELECT login, password_hash FROM "alambic"."app"."users"',
+        'SELECT * FROM "APP"."Users"',
+        "SUMMARIZE alambic.app.users",
+        "SUMMARIZE app.users",
+        "SELECT * FROM (SUMMARIZE app.users)",
+        "FROM alambic.app.users",
+        "WITH a AS (SELECT * FROM alambic.app.users), b AS (SELECT * FROM a) SELECT * FROM b",
+        "SELECT (SELECT max(password_hash) FROM alambic.app.users) AS h",
+        "SELECT * FROM marts.t WHERE n IN (SELECT length(password_hash) FROM app.users)",
+        "SELECT * FROM query_table('alambic.app.users')",
+        "SELECT * FROM query_table(['app.users'])",
+        "SELECT * FROM query('SELECT password_hash FROM alambic.app.users')",
+        "SELECT * FROM app.users JOIN app.users AS u2 USING (login)",
+        "SELECT * FROM app.users UNION ALL SELECT * FROM app.users",
+        "SELECT * FROM pragma_storage_info('app.users')",
+    ],
+)
+def test_the_accounts_never_come_out_of_the_console_however_named(with_account, sql):
+    with pytest.raises(QueryRefused, match="^Refusé"):
+        run_readonly(with_account, sql)
+
+
+@pytest.mark.parametrize(
+    "sql",
+    [
+        "PIVOT app.users ON login USING count(*)",
+        "ATTACH 'alambic.duckdb' AS copie",
+        "COPY app.users TO 'fuite.csv'",
+        "EXPORT DATABASE 'fuite'",
+        "SET enable_external_access = true",
+        "PRAGMA table_info('app.users')",
+        "SELECT * FROM read_blob('alambic.duckdb')",
+        "SELECT * FROM read_text('alambic.duckdb')",
+        "FROM 'alambic.duckdb'",
+        "SELECT * FROM read_parquet('backups/*/app/users.parquet')",
+    ],
+)
+def test_other_ways_to_the_accounts_are_refused(with_account, sql):
+    with pytest.raises(QueryRefused) as refused:
+        run_readonly(with_account, sql)
+    assert "argon2" not in str(refused.value)
+
+
+def test_listing_the_catalogue_shows_no_hash(with_account):
+    for sql in ("SELECT * FROM duckdb_tables()", "SELECT * FROM duckdb_columns()", "DESCRIBE app.users",
+                "SELECT * FROM information_schema.columns"):
+        frame = run_readonly(with_account, sql).frame
+        assert "argon2" not in frame.to_csv()
+
+
+def test_what_worked_still_works(with_account):
+    assert run_readonly(with_account, "SELECT sum(n) AS s FROM marts.t;").frame["s"].tolist() == [1225]
+    result = run_readonly(with_account, "SELECT n FROM marts.t ORDER BY n DESC -- the biggest first")
+    assert result.frame["n"].tolist()[:3] == [49, 48, 47] and not result.truncated
+    # a table merely called like the accounts elsewhere is not refused
+    with with_account.write() as con:
+        con.execute("CREATE TABLE marts.users AS SELECT 1 AS x")
+    assert run_readonly(with_account, "SELECT x FROM marts.users").frame["x"].tolist() == [1]
+    capped = run_readonly(with_account, "SELECT * FROM marts.t", row_cap=10)
+    assert len(capped.frame) == 10 and capped.truncated and "10 premières lignes" in capped.limit_message
+
+
+def test_the_console_connection_bounds_memory_threads_and_spilling(with_account):
+    frame = run_readonly(with_account, """SELECT current_setting('memory_limit') AS m,
+        current_setting('threads') AS t, current_setting('max_temp_directory_size') AS d""").frame
+    assert frame["t"].tolist() == [1]
+    assert frame["m"].tolist()[0].startswith(("953", "1.0", "1000")), frame  # 1 GB as DuckDB shows it
+    assert frame["d"].tolist()[0].startswith("0"), frame
+    assert LOCKED_SETTINGS["lock_configuration"] is True
+
+
+def test_a_huge_answer_is_cut_by_its_size_with_a_french_message(with_account):
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    result = run_readonly(with_account, "SELECT repeat('x', 1e7::INT) AS s FROM range(150)")
+    grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert result.truncated and result.cut_by_size
+    assert "trop volumineuse" in result.limit_message and "Mo" in result.limit_message
+    assert 1 <= len(result.frame) <= 5
+    assert grown_kib < 800_000, f"the answer took {grown_kib / 1e6:.1f} GB"  # 1.5 GB before the fix
