@@ -18,6 +18,7 @@ from dashboards import formatting
 from dashboards.periods import Period, PeriodError, fiscal_year_of, parse_period
 from dashboards.queries import run_query
 from warehouse.connection import Warehouse
+from warehouse.export import spreadsheet_safe
 
 ROOT_UNIT = "R"
 URL_KEYS = {"period": "periode", "unit": "unite"}  # parameter → query-string key
@@ -324,7 +325,8 @@ def french_table(data: pd.DataFrame, columns: list[Column], highlight: str | Non
 
 
 def csv_bytes(data: pd.DataFrame, columns: list[Column]) -> bytes:
-    """CSV for French Excel: `;` separator, decimal comma, dd/mm/yyyy dates, UTF-8 with BOM."""
+    """CSV for French Excel: `;` separator, decimal comma, dd/mm/yyyy dates, UTF-8 with BOM; text
+    starting like a formula (`=`, `+`, `-`, `@`, tab, CR) gets a leading `'`."""
     out = {}
     for col in columns:
         values = data[col.name]
@@ -338,8 +340,8 @@ def csv_bytes(data: pd.DataFrame, columns: list[Column]) -> bytes:
             out[col.title] = values.map(status_label)
         elif col.kind == "flag":
             out[col.title] = values.map(lambda v: _("yes") if v is True or v == 1 else _("no"))
-        else:
-            out[col.title] = values
+        else:  # text typed by members: never a formula for the spreadsheet
+            out[col.title] = values.map(spreadsheet_safe)
     frame = pd.DataFrame(out)
     text = frame.to_csv(sep=";", decimal=",", index=False, float_format="%.2f", lineterminator="\r\n")
     return text.encode("utf-8-sig")

@@ -105,3 +105,68 @@ def test_a_huge_answer_is_cut_by_its_size_with_a_french_message(with_account):
     assert "trop volumineuse" in result.limit_message and "Mo" in result.limit_message
     assert 1 <= len(result.frame) <= 5
     assert grown_kib < 800_000, f"the answer took {grown_kib / 1e6:.1f} GB"  # 1.5 GB before the fix
+
+
+# -- formula injection in every export (#15.12) --------------------------------------------------
+
+HOSTILE = ["=HYPERLINK(\"http://evil\",\"x\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)", "\t=1", "\r=1"]
+
+
+def _hostile_frame():
+    import pandas as pd
+
+    return pd.DataFrame({"label": HOSTILE + ["Plants"], "amount": [-12.5] * len(HOSTILE) + [3.0]})
+
+
+def _columns():
+    from dashboards.components import Column
+
+    return [Column("label", "Libellé"), Column("amount", "Montant", "money")]
+
+
+def test_page_csv_downloads_neutralise_formulas_and_keep_numbers():
+    from dashboards.components import csv_bytes
+
+    lines = csv_bytes(_hostile_frame(), _columns()).decode("utf-8-sig").split("\r\n")
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO("\n".join(lines)), delimiter=";"))
+    labels = [r[0] for r in rows[1:] if r]
+    assert labels[:len(HOSTILE)] == ["'" + v for v in HOSTILE]
+    assert labels[-1] == "Plants"
+    assert [r[1] for r in rows[1:] if r][0] == "-12,50"  # a negative amount stays a number
+
+
+def test_page_workbooks_store_text_cells_never_formulas():
+    import io
+
+    from openpyxl import load_workbook
+
+    from dashboards.workbook import workbook_bytes
+
+    data = workbook_bytes({"Lignes": (_hostile_frame(), _columns())}, title="=titre")
+    sheet = load_workbook(io.BytesIO(data))["Lignes"]
+    cells = [c for row in sheet.iter_rows() for c in row if c.value is not None]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]
+    texts = [c.value for c in cells if c.column == 1 and c.value not in ("Libellé", "Plants", "'=titre")]
+    # (XML keeps no bare carriage return: "\r=1" reads back as "\n=1", still behind its quote)
+    assert [t.replace("\n", "\r") for t in texts] == ["'" + v for v in HOSTILE]
+    amounts = [c.value for c in cells if c.column == 2 and isinstance(c.value, float)]
+    assert amounts[0] == -12.5
+
+
+def test_alambic_export_neutralises_formulas_in_csv(warehouse, tmp_path):
+    from warehouse.export import export_marts
+
+    migrate(warehouse)
+    with warehouse.write() as con:
+        con.execute("CREATE TABLE marts.lines (label VARCHAR, amount DECIMAL(14,2))")
+        con.executemany("INSERT INTO marts.lines VALUES (?, -12.5)", [[v] for v in HOSTILE])
+    export_marts(warehouse, tmp_path / "x", "csv")
+    import csv
+
+    with (tmp_path / "x" / "lines.csv").open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f, delimiter=";"))[1:]
+    assert [r[0] for r in rows] == ["'" + v for v in HOSTILE]
+    assert {r[1] for r in rows} == {"-12,50"}
