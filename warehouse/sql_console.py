@@ -60,6 +60,7 @@ class ConsoleResult:
     truncated: bool  # more rows than the cap (or than the size cap): only the first ones are shown
     limit_message: str = ""  # why the answer was cut, in French ("" when it was not)
     cut_by_size: bool = False  # cut because of its size in bytes (not its number of rows)
+    rows: tuple = ()  # the same rows as DuckDB gives them (Python values: ints stay ints, NULL is None)
 
 
 def check_statement(con: duckdb.DuckDBPyConnection, sql: str) -> None:
@@ -224,7 +225,7 @@ def _capped(
     elif len(kept) > row_cap:
         kept = kept[:row_cap]
         message = f"seules les {row_cap} premières lignes sont affichées."
-    return ConsoleResult(pd.DataFrame(kept, columns=columns), bool(message), message, over_size)
+    return ConsoleResult(pd.DataFrame(kept, columns=columns), bool(message), message, over_size, tuple(kept))
 
 
 def _first_line(exc: Exception) -> str:
