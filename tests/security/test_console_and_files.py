@@ -170,3 +170,71 @@ def test_alambic_export_neutralises_formulas_in_csv(warehouse, tmp_path):
         rows = list(csv.reader(f, delimiter=";"))[1:]
     assert [r[0] for r in rows] == ["'" + v for v in HOSTILE]
     assert {r[1] for r in rows} == {"-12,50"}
+
+
+# -- files private to their owner (#15.15) -------------------------------------------------------
+
+import os  # noqa: E402
+import stat  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+
+KILLED_WITH_ITS_WAL = """
+import os, signal, sys
+from warehouse.connection import Warehouse
+original = Warehouse._make_private
+def then_die(self):
+    original(self)
+    if self.path.with_name(self.path.name + ".wal").exists():
+        os.kill(os.getpid(), signal.SIGKILL)  # committed, WAL on disk, never closed
+Warehouse._make_private = then_die
+os.umask(0o022)
+with Warehouse(sys.argv[1]).write() as con:
+    con.execute("INSERT INTO app.forecasts (unit_code, category_code, period_start, period_end, amount, label) "
+                "VALUES ('303', 'ventes', '2025-01-01', '2025-03-31', 1, 'x')")
+"""
+
+
+def mode(path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture
+def open_umask():
+    previous = os.umask(0o022)  # what most accounts have: files 0644, readable by everyone
+    yield
+    os.umask(previous)
+
+
+def test_the_warehouse_and_its_wal_are_private(warehouse, open_umask):
+    migrate(warehouse)
+    assert mode(warehouse.path) == 0o600
+    repo = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    done = subprocess.run([sys.executable, "-c", KILLED_WITH_ITS_WAL, str(warehouse.path)],
+                          env={**os.environ, "PYTHONPATH": repo}, timeout=60)
+    assert done.returncode == -9
+    wal = warehouse.path.with_name(warehouse.path.name + ".wal")
+    assert wal.exists() and mode(wal) == 0o600
+
+
+def test_backups_and_exports_are_private(warehouse, config, tmp_path, open_umask):
+    from warehouse.backup import backup
+    from warehouse.export import export_marts
+
+    migrate(warehouse)
+    target = backup(warehouse, config.backups_path)
+    assert mode(config.backups_path) == 0o700 and mode(target) == 0o700 and mode(target / "app") == 0o700
+    files = [p for p in target.rglob("*") if p.is_file()]
+    assert files and all(mode(p) == 0o600 for p in files), [(p.name, oct(mode(p))) for p in files]
+    for fmt in ("csv", "parquet"):
+        written = export_marts(warehouse, tmp_path / f"export-{fmt}", fmt)
+        assert written and all(mode(p) == 0o600 for p in written)
+
+
+def test_the_cookie_secret_is_private(tmp_path, open_umask, monkeypatch):
+    from alambic.auth.settings import AuthSettings, cookie_secret
+
+    monkeypatch.delenv("ALAMBIC_COOKIE_SECRET", raising=False)
+    path = tmp_path / "alambic.cookie_secret"
+    cookie_secret(AuthSettings(cookie_secret_file=path))
+    assert mode(path) == 0o600
