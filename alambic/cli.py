@@ -86,11 +86,9 @@ def cmd_sync(args: argparse.Namespace) -> int:
 
 def cmd_schedule(args: argparse.Namespace) -> int:
     config = load_config(args.config)
-    prefect_defaults()
-    from flows.deployments import serve_schedules
+    from flows.schedule import run_schedule  # the runner in a child: stops on SIGINT and SIGTERM
 
-    serve_schedules(config)
-    return 0
+    return run_schedule(config.path)
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
