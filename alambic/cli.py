@@ -36,8 +36,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
     config = build_demo(Path(args.dir), seed=args.seed, scale=args.scale, reset=args.reset, log=print)
     if args.no_serve:
         return 0
-    print_welcome(config, args.port)
-    return _serve(config, args.port)
+    return serve_demo(Path(args.dir), args.port)
+
+
+def serve_demo(directory: Path, port: int) -> int:
+    """Serve the demo with its simulated sources running, so that its syncs work meanwhile."""
+    from sandbox.demo import print_welcome, serving_demo_sources
+
+    with serving_demo_sources(directory) as config:
+        print(f"Sources simulées en service : {', '.join(s['url'] for s in config.sources.values() if 'url' in s)}")
+        print_welcome(config, port)
+        return _serve(config, port)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
