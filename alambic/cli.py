@@ -31,9 +31,9 @@ class NotBuiltYet(SystemExit):
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from sandbox.demo import build_demo, print_welcome
+    from sandbox.demo import build_demo
 
-    config = build_demo(Path(args.dir), seed=args.seed, scale=args.scale, reset=args.reset, log=print)
+    build_demo(Path(args.dir), seed=args.seed, scale=args.scale, reset=args.reset, log=print)
     if args.no_serve:
         return 0
     return serve_demo(Path(args.dir), args.port)
