@@ -195,4 +195,7 @@ def test_a_restore_shows_in_the_journal_and_cannot_be_undone(journal, tmp_path):
     restore_id = int(audit_sql(warehouse, "action = 'restore'")["audit_id"].iloc[0])
     page.select(restore_id)
     assert "restauration d&#x27;une sauvegarde par cli" in page.detail.object
-    assert page.undo_button.disabled
+    from models.audit import NotUndoable, undo
+
+    with pytest.raises(NotUndoable, match="Une restauration ne s'annule pas"):
+        undo(warehouse, restore_id, Actor("admin", role="admin"))
