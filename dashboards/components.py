@@ -212,7 +212,8 @@ KPI_CSS = """
 class Column:
     """How one column of a page query is shown: its French title and its kind.
 
-    kind: 'text', 'money', 'percent', 'number' (a whole number), 'hours' (« 12,5 h »), 'date',
+    kind: 'text', 'money', 'percent', 'number' (a whole number), 'hours' (« 12,5 h »), 'date', 'number_text'
+    (a number already written as French text: kept as is in the CSV),
     'month', 'status', 'flag' (true → `flag_text`). Numeric kinds stay numbers in the table (they
     sort as numbers; Tabulator formats them) and in the CSV.
     """
@@ -340,6 +341,8 @@ def csv_bytes(data: pd.DataFrame, columns: list[Column]) -> bytes:
             out[col.title] = values.map(status_label)
         elif col.kind == "flag":
             out[col.title] = values.map(lambda v: _("yes") if v is True or v == 1 else _("no"))
+        elif col.kind == "number_text":  # a number already written in French (the console's answers)
+            out[col.title] = values
         else:  # text typed by members: never a formula for the spreadsheet
             out[col.title] = values.map(spreadsheet_safe)
     frame = pd.DataFrame(out)

@@ -238,3 +238,15 @@ def test_the_cookie_secret_is_private(tmp_path, open_umask, monkeypatch):
     path = tmp_path / "alambic.cookie_secret"
     cookie_secret(AuthSettings(cookie_secret_file=path))
     assert mode(path) == 0o600
+
+
+def test_the_console_csv_neutralises_formulas_and_keeps_negative_numbers():
+    import pandas as pd
+
+    from dashboards.components import csv_bytes
+    from dashboards.console_sql import csv_frame
+
+    frame, columns = csv_frame(pd.DataFrame({"label": ["=HYPERLINK(\"http://evil\")", "Plants"],
+                                             "amount": [-983.52, 12.0]}))
+    lines = csv_bytes(frame, columns).decode("utf-8-sig").split("\r\n")
+    assert lines[1].startswith("\"'=HYPERLINK") and lines[1].endswith(";-983,52")
