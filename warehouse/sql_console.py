@@ -41,8 +41,8 @@ LOCKED_SETTINGS = {
 }
 DEFAULT_ROW_CAP = 10_000
 DEFAULT_BYTE_CAP = 50_000_000  # about 50 MB of values in an answer
-# Tables the console never reads: the accounts hold password hashes. (schema, table), lower case.
-PRIVATE_TABLES = {("app", "users")}
+# Tables the console never reads: the accounts hold password hashes. "schema.table", lower case.
+PRIVATE_TABLES = {"app.users"}
 # Table functions that read a table's stored statistics (min / max of each column segment).
 PRIVATE_FUNCTIONS = {"PRAGMA_STORAGE_INFO", "STORAGE_INFO"}
 DEFAULT_TIME_LIMIT = 30.0
@@ -113,7 +113,7 @@ def _nodes(plan) -> list[dict]:
 def _is_private(qualified: str) -> bool:
     # The plan names a table catalog.schema.table (identifiers as stored: lower case here).
     parts = [p.strip('"').lower() for p in qualified.split(".")]
-    return len(parts) >= 2 and (parts[-2], parts[-1]) in PRIVATE_TABLES
+    return len(parts) >= 2 and f"{parts[-2]}.{parts[-1]}" in PRIVATE_TABLES
 
 
 def reads_private_table(con: duckdb.DuckDBPyConnection, sql: str) -> bool:
