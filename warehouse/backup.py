@@ -77,9 +77,9 @@ def _write_backup(con: duckdb.DuckDBPyConnection, warehouse: Warehouse, target: 
 
 
 def backup(warehouse: Warehouse, backups_dir: Path) -> Path:
-    target = _new_folder(backups_dir)
     if not warehouse.path.exists():
         raise BackupError(f"L'entrepôt {warehouse.path} n'existe pas : rien à sauvegarder.")
+    target = _new_folder(backups_dir)
     # Under the writer lock: nobody writes between the CHECKPOINT and the end of the copy.
     with warehouse.exclusive("sauvegarde") as deadline:
         _write_backup(_checkpointed(warehouse, "sauvegarde", deadline), warehouse, target)
