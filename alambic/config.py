@@ -116,11 +116,24 @@ class Config:
         raise ConfigError(f"Unité inconnue : {code!r}")
 
 
+DEMO_CONFIG = Path("data/demo/alambic.toml")  # written by `alambic demo` (its default folder)
+
+
 def config_path(explicit: str | os.PathLike | None = None) -> Path:
-    """Where the configuration is: explicit path, then $ALAMBIC_CONFIG, then ./alambic.toml."""
+    """Where the configuration is: explicit path, then $ALAMBIC_CONFIG, then ./alambic.toml, then
+    the demo's (data/demo/alambic.toml, said on stderr) when only `alambic demo` was run here."""
     if explicit:
         return Path(explicit)
-    return Path(os.environ.get("ALAMBIC_CONFIG", "alambic.toml"))
+    if os.environ.get("ALAMBIC_CONFIG"):
+        return Path(os.environ["ALAMBIC_CONFIG"])
+    default = Path("alambic.toml")
+    if not default.exists() and DEMO_CONFIG.exists():
+        import sys
+
+        print(f"Configuration : {DEMO_CONFIG} (celle de la démo : ni alambic.toml ici, ni ALAMBIC_CONFIG).",
+              file=sys.stderr)
+        return DEMO_CONFIG
+    return default
 
 
 def load_config(path: str | os.PathLike | None = None) -> Config:
@@ -128,7 +141,8 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
     if not path.exists():
         raise ConfigError(
             f"Fichier de configuration introuvable : {path}. "
-            "Copiez alambic.example.toml en alambic.toml, ou lancez `alambic demo`."
+            "Copiez alambic.example.toml en alambic.toml, ou lancez `alambic demo` "
+            f"(qui écrit {DEMO_CONFIG} : ensuite, `--config {DEMO_CONFIG}` ou ALAMBIC_CONFIG={DEMO_CONFIG})."
         )
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))

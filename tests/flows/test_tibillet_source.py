@@ -283,7 +283,8 @@ def test_a_fetch_loads_into_the_warehouse(server, warehouse):
         quarantined = con.execute("SELECT record_key, reason FROM meta.quarantine").fetchall()
     assert rows[0] == ("00000000-0000-4000-8000-000000000001", "12", "2025-03-15T16:00:00.000000+00:00")
     assert quarantined == [("00000000-0000-4000-8000-000000000006", "prix unitaire absent ou non décimal ('douze')")]
-    assert read_watermark(warehouse, "tibillet", "sales") == batch.watermark
+    # held at the quarantined line, so that the next sync reads it again (once fixed, it loads)
+    assert read_watermark(warehouse, "tibillet", "sales") == Watermark("2025-03-18T10:00:00+00:00")
     events = source(server).fetch("events")
     load_records(warehouse, "tibillet", "events", events.records, delete_missing=events.complete)
     with warehouse.read() as con:
