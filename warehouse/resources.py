@@ -43,6 +43,7 @@ def _resources() -> dict[tuple[str, str], Resource]:
         "account_analytic_plan",   # 16+
         "account_analytic_account", "account_analytic_line", "account_move", "account_move_line",
         "account_bank_statement_line", "account_payment",
+        "account_partial_reconcile",
     ]
     resources = [Resource("odoo", name, _field("id"), "id") for name in odoo]
     resources += [
