@@ -74,6 +74,7 @@ class _Renderer:
             "account_move_line": [self.move_line(l) for m in self.books.moves for l in m.lines],
             "account_bank_statement_line": [self.statement_line(s) for s in self.books.statement_lines],
             "account_payment": [self.payment(p) for p in self.books.payments],
+            "account_partial_reconcile": self.partial_reconciles(),
         }
 
     # -- many2one helpers ----------------------------------------------------------------------
@@ -250,6 +251,34 @@ class _Renderer:
             "payment_id": [m.payment_id, m.name] if m.payment_id else False,
             "write_date": odoo_datetime(m.touched),
         }
+
+    def partial_reconciles(self) -> list[dict]:
+        """account.partial.reconcile: one row per (debit line, credit line) settled together, the same in
+        15 and 17. Each reconciliation of the sandbox pairs one debit with one credit line."""
+        groups: dict[int, list[Line]] = {}
+        for m in self.books.moves:
+            for l in m.lines:
+                if l.full_reconcile is not None:
+                    groups.setdefault(l.full_reconcile, []).append(l)
+        rows = []
+        for number, lines in sorted(groups.items()):
+            debits = [l for l in lines if l.balance > 0]
+            credits = [l for l in lines if l.balance < 0]
+            for debit, credit in zip(debits, credits):
+                amount = min(debit.balance, -credit.balance)
+                rows.append({
+                    "id": len(rows) + 1,
+                    "debit_move_id": [debit.id, debit.move.name],
+                    "credit_move_id": [credit.id, credit.move.name],
+                    "amount": _num(amount),
+                    "debit_amount_currency": _num(amount),
+                    "credit_amount_currency": _num(amount),
+                    "full_reconcile_id": [number, f"A{number}"],
+                    "max_date": max(debit.move.date, credit.move.date).isoformat(),
+                    "company_id": COMPANY,
+                    "write_date": odoo_datetime(max(debit.move.touched, credit.move.touched)),
+                })
+        return rows
 
     def move_line(self, l: Line) -> dict:
         m = l.move
