@@ -52,6 +52,8 @@ def _resources() -> dict[tuple[str, str], Resource]:
         Resource("tibillet", "products", _field("identifier"), "identifier"),
         Resource("tibillet", "sales", _tibillet_sale_line_uuid, "additionalProperty.sale_line_uuid"),
         Resource("tibillet", "reservations", _field("uuid"), "uuid"),
+        # v2 reservation detail: the tickets grouped by price uuid (read one by one)
+        Resource("tibillet", "reservation_details", _field("identifier"), "identifier"),
     ]
     resources += [
         # Oceco / Communecter documents as Meteor DDP delivers them; the iCal agenda as events.
