@@ -253,32 +253,56 @@ class _Renderer:
         }
 
     def partial_reconciles(self) -> list[dict]:
-        """account.partial.reconcile: one row per (debit line, credit line) settled together, the same in
-        15 and 17. Each reconciliation of the sandbox pairs one debit with one credit line."""
+        """account.partial.reconcile, the same in 15 and 17: within each full reconciliation, the debit
+        lines settled by the credit lines in order (greedy); then the partial ones not full yet."""
         groups: dict[int, list[Line]] = {}
         for m in self.books.moves:
             for l in m.lines:
                 if l.full_reconcile is not None:
                     groups.setdefault(l.full_reconcile, []).append(l)
-        rows = []
+        pairs: list[tuple[Line, Line, object, int | None]] = []
         for number, lines in sorted(groups.items()):
-            debits = [l for l in lines if l.balance > 0]
-            credits = [l for l in lines if l.balance < 0]
-            for debit, credit in zip(debits, credits):
-                amount = min(debit.balance, -credit.balance)
-                rows.append({
-                    "id": len(rows) + 1,
-                    "debit_move_id": [debit.id, debit.move.name],
-                    "credit_move_id": [credit.id, credit.move.name],
-                    "amount": _num(amount),
-                    "debit_amount_currency": _num(amount),
-                    "credit_amount_currency": _num(amount),
-                    "full_reconcile_id": [number, f"A{number}"],
-                    "max_date": max(debit.move.date, credit.move.date).isoformat(),
-                    "company_id": COMPANY,
-                    "write_date": odoo_datetime(max(debit.move.touched, credit.move.touched)),
-                })
+            debits = [[l, l.balance] for l in lines if l.balance > 0]
+            credits = [[l, -l.balance] for l in lines if l.balance < 0]
+            while debits and credits:
+                amount = min(debits[0][1], credits[0][1])
+                pairs.append((debits[0][0], credits[0][0], amount, number))
+                debits[0][1] -= amount
+                credits[0][1] -= amount
+                if debits[0][1] == 0:
+                    debits.pop(0)
+                if credits[0][1] == 0:
+                    credits.pop(0)
+        pairs += [(debit, credit, amount, None) for debit, credit, amount in self.books.partial_links]
+        rows = []
+        for debit, credit, amount, number in pairs:
+            rows.append({
+                "id": len(rows) + 1,
+                "debit_move_id": [debit.id, debit.move.name],
+                "credit_move_id": [credit.id, credit.move.name],
+                "amount": _num(amount),
+                "debit_amount_currency": _num(amount),
+                "credit_amount_currency": _num(amount),
+                "full_reconcile_id": [number, f"A{number}"] if number else False,
+                "max_date": max(debit.move.date, credit.move.date).isoformat(),
+                "company_id": COMPANY,
+                "write_date": odoo_datetime(max(debit.move.touched, credit.move.touched)),
+            })
         return rows
+
+    def partial_matching(self, l: Line) -> str | bool:
+        """The matching number of a line only partially reconciled: 'P' up to 16, 'P<n>' from 17
+        (n: the partial reconciliation's id, as partial_reconciles numbers them)."""
+        if not hasattr(self, "_partial_numbers"):
+            full = sum(1 for r in self.partial_reconciles() if r["full_reconcile_id"])
+            self._partial_numbers = {}
+            for index, (debit, credit, _) in enumerate(self.books.partial_links):
+                for line in (debit, credit):
+                    self._partial_numbers.setdefault(line.id, full + index + 1)
+        number = self._partial_numbers.get(l.id)
+        if number is None:
+            return False
+        return "P" if self.v15 else f"P{number}"
 
     def move_line(self, l: Line) -> dict:
         m = l.move
@@ -303,7 +327,7 @@ class _Renderer:
             "amount_residual": _num(l.residual),
             "reconciled": l.reconcilable and l.residual == 0 and l.full_reconcile is not None,
             "full_reconcile_id": [l.full_reconcile, f"A{l.full_reconcile}"] if l.full_reconcile else False,
-            "matching_number": f"A{l.full_reconcile}" if l.full_reconcile else False,
+            "matching_number": f"A{l.full_reconcile}" if l.full_reconcile else self.partial_matching(l),
             "parent_state": m.state,
             "product_id": False,
             "quantity": 1.0 if m.move_type != "entry" else 0.0,
