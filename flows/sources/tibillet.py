@@ -104,9 +104,13 @@ class TibilletSource:
         items = body if resource == "reservations" else (body.get("results") if isinstance(body, dict) else None)
         if not isinstance(items, list):
             raise SourceError(SOURCE, resource, "réponse inattendue (liste absente)")
+        complete = True
         if resource == "events":
-            items = items + self._unpublished_events(items)
-        return self._batch(resource, items, complete=True)
+            unpublished = self._unpublished_events(items)
+            # reservations unreadable: the published events only, and nothing deleted for it
+            complete = unpublished is not None
+            items = items + (unpublished or [])
+        return self._batch(resource, items, complete=complete)
 
     def _reservations(self, resource: str) -> list[dict]:
         body = self._get(resource, PATHS["reservations"])
@@ -114,10 +118,15 @@ class TibilletSource:
             raise SourceError(SOURCE, resource, "réponse inattendue de /api/reservations/ (liste absente)")
         return [r for r in body if isinstance(r, dict)]
 
-    def _unpublished_events(self, listed: list) -> list[dict]:
-        """The events reservations name that the published list lacks, read one by one."""
+    def _unpublished_events(self, listed: list) -> list[dict] | None:
+        """The events reservations name that the published list lacks, read one by one; None when
+        the reservations cannot be read (a key without the reservation right, a failure)."""
         known = {e.get("identifier") for e in listed if isinstance(e, dict)}
-        missing = sorted({str(r["event"]) for r in self._reservations("events") if r.get("event")} - known)
+        try:
+            reservations = self._reservations("events")
+        except SourceError:
+            return None
+        missing = sorted({str(r["event"]) for r in reservations if r.get("event")} - known)
         found = []
         for uuid in missing:
             body = self._get("events", f"{PATHS['events']}{uuid}/", missing_ok=True)

@@ -276,6 +276,7 @@ def test_app_rows_fit_the_app_tables(org):
     con = duckdb.connect()
     con.execute("CREATE SCHEMA app")
     con.execute((REPO / "sql" / "migrations" / "0002_app_tables.sql").read_text(encoding="utf-8"))
+    con.execute((REPO / "sql" / "migrations" / "0012_subsidy_odoo_move.sql").read_text(encoding="utf-8"))
     ids = []
     for table, rows in org.app.items():
         assert rows, table
@@ -331,7 +332,10 @@ def test_subsidies_follow_up_matches_odoo(org):
         assert (i["odoo_payment_id"] is None) == (i["received_on"] is None)
         if i["odoo_payment_id"]:
             payment = payments[i["odoo_payment_id"]]
-            assert Decimal(str(payment["amount"])) == i["amount"] and payment["date"] == i["received_on"].isoformat()
+            # an instalment of 5 000 € or more comes in two transfers: its payment is the first (60 %)
+            first_part = (i["amount"] * Decimal("0.6")).quantize(Decimal("0.01"))
+            assert Decimal(str(payment["amount"])) in (i["amount"], first_part)
+            assert payment["date"] == i["received_on"].isoformat()
     late = [
         i
         for i in org.app["subsidy_instalments"]

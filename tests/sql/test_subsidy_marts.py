@@ -175,3 +175,27 @@ def test_a_follow_up_typed_first_is_matched_when_the_odoo_entry_appears(books):
                         WHERE line_key IN ('subvention:31', 'subvention:-2000000000007') ORDER BY month""")
     assert got == [("subvention:31", date(2025, 10, 1), D("2500.00")),
                    ("subvention:-2000000000007", date(2025, 11, 1), D("2500.00"))]
+
+
+def test_the_page_shows_each_odoo_entry_and_offers_only_follow_ups_to_edit(books):
+    from dashboards.app import AppContext
+    from dashboards.components import Filters
+    from dashboards.subsidy_entries import SubsidyEntries
+    from dashboards.suivi_subventions import SubsidyTracking
+
+    filters = Filters.from_warehouse(books.warehouse)
+    filters.param.update(period="2025", unit="R")
+    page = SubsidyTracking(context=AppContext(warehouse=books.warehouse, filters=filters))
+    data = page.subsidies_data()
+    shown = dict(zip(data["odoo_label"], data["match_label"]))
+    assert shown["MISC/2025/02/0001 (n° 1)"] == "rattaché (même financeur, montant et exercice)"
+    assert shown["INV/2025/04/0001 (n° 2)"] == "aucun suivi saisi"
+    assert "à rattacher : plusieurs pièces Odoo correspondent, choisissez-en une dans le formulaire" in set(
+        data["match_label"])
+    # the form offers the follow-ups (1, 2, 3), never an Odoo subsidy nobody follows up
+    from dashboards.session import User
+
+    finance = User("tresoriere", "tresoriere@exemple.re", "finance")
+    entries = SubsidyEntries(books.warehouse, filters, who=lambda: finance)
+    assert sorted(v for v in entries.subsidy_choice.options.values() if v is not None) == [1, 2, 3]
+
