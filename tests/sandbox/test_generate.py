@@ -234,7 +234,9 @@ def test_tibillet_records_have_the_lespass_shapes(org):
     assert any(o["freePrice"] for o in offers) and any(o["price"] == "0.00" for o in offers)
     assert all(e["startDate"].endswith("+04:00") for e in org.tibillet["events"])
     reservation = org.tibillet["reservations"][0]
-    assert set(reservation) == {"uuid", "datetime", "user_mail", "event", "status", "options", "tickets", "paiements"}
+    # `_tickets` (tickets by price) is the simulated server's own, for the v2 detail; the v1 list leaves it out
+    assert set(reservation) - {"_tickets"} == {"uuid", "datetime", "user_mail", "event", "status", "options",
+                                               "tickets", "paiements"}
 
 
 def test_soiree_takings_in_odoo_are_the_net_tibillet_sales(org):
