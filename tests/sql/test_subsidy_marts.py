@@ -192,6 +192,13 @@ def test_the_page_shows_each_odoo_entry_and_offers_only_follow_ups_to_edit(books
     assert shown["INV/2025/04/0001 (n° 2)"] == "aucun suivi saisi"
     assert "à rattacher : plusieurs pièces Odoo correspondent, choisissez-en une dans le formulaire" in set(
         data["match_label"])
+    # the échéancier and the KPIs count the Odoo subsidies nobody follows up too: the Mairie's residual is late
+    instalments = page.instalments_data()
+    assert -22 in set(instalments["instalment_id"])
+    from dashboards.queries import run_query
+
+    k = run_query(books.warehouse, "suivi_subventions/kpis", **page._params()).iloc[0]
+    assert (int(k["late_count"]), Decimal(str(k["late_amount"]))) == (1, D("1500.00"))
     # the form offers the follow-ups (1, 2, 3), never an Odoo subsidy nobody follows up
     from dashboards.session import User
 
