@@ -3,11 +3,18 @@
 -- a ticket whose price no reservation names, sold on no soirée day).
 --
 -- Grain: one row per sale line of status V, P, F, R or N absent from marts.soiree_sale_lines.
--- Columns: sale_line_id, product_id, product_name, product_category, sold_at, line_day (the
---   soirée day of the line, 04:00 pivot), unit_price, quantity, amount (euros VAT included,
---   negative for refunds), vat_rate, payment_method, status,
---   reason  'aucun évènement ce jour-là' (no event on its soirée day, and for a ticket no
---           reservation and no product name tie it to one)
+-- Columns:
+--   sale_line_id   TiBillet sale line identifier
+--   product_id, product_name, product_category   its product
+--   sold_at        when it was sold (UTC)
+--   line_day       the soirée day of the line (04:00 pivot)
+--   unit_price     euros VAT included
+--   quantity       negative for refunds and credit notes
+--   amount         unit_price × quantity, to the cent (negative for refunds)
+--   vat_rate       its VAT rate (percent)
+--   payment_method, status   as TiBillet gives them
+--   reason         'aucun évènement ce jour-là' (no event on its soirée day, and for a ticket no
+--                  reservation and no product name tie it to one)
 select
     sales.sale_line_id,
     sales.product_id,
