@@ -77,6 +77,7 @@ class _Renderer:
             "account_move_line": [self.move_line(l) for m in self.books.moves for l in m.lines],
             "account_bank_statement_line": [self.statement_line(s) for s in self.books.statement_lines],
             "account_payment": [self.payment(p) for p in self.books.payments],
+            "account_partial_reconcile": self.partial_reconciles(),
         } | (self.tag_records() if self.v15 else {})
 
     # -- many2one helpers ----------------------------------------------------------------------
@@ -309,6 +310,58 @@ class _Renderer:
             "write_date": odoo_datetime(m.touched),
         }
 
+    def partial_reconciles(self) -> list[dict]:
+        """account.partial.reconcile, the same in 15 and 17: within each full reconciliation, the debit
+        lines settled by the credit lines in order (greedy); then the partial ones not full yet."""
+        groups: dict[int, list[Line]] = {}
+        for m in self.books.moves:
+            for l in m.lines:
+                if l.full_reconcile is not None:
+                    groups.setdefault(l.full_reconcile, []).append(l)
+        pairs: list[tuple[Line, Line, object, int | None]] = []
+        for number, lines in sorted(groups.items()):
+            debits = [[l, l.balance] for l in lines if l.balance > 0]
+            credits = [[l, -l.balance] for l in lines if l.balance < 0]
+            while debits and credits:
+                amount = min(debits[0][1], credits[0][1])
+                pairs.append((debits[0][0], credits[0][0], amount, number))
+                debits[0][1] -= amount
+                credits[0][1] -= amount
+                if debits[0][1] == 0:
+                    debits.pop(0)
+                if credits[0][1] == 0:
+                    credits.pop(0)
+        pairs += [(debit, credit, amount, None) for debit, credit, amount in self.books.partial_links]
+        rows = []
+        for debit, credit, amount, number in pairs:
+            rows.append({
+                "id": len(rows) + 1,
+                "debit_move_id": [debit.id, debit.move.name],
+                "credit_move_id": [credit.id, credit.move.name],
+                "amount": _num(amount),
+                "debit_amount_currency": _num(amount),
+                "credit_amount_currency": _num(amount),
+                "full_reconcile_id": [number, f"A{number}"] if number else False,
+                "max_date": max(debit.move.date, credit.move.date).isoformat(),
+                "company_id": COMPANY,
+                "write_date": odoo_datetime(max(debit.move.touched, credit.move.touched)),
+            })
+        return rows
+
+    def partial_matching(self, l: Line) -> str | bool:
+        """The matching number of a line only partially reconciled: 'P' up to 16, 'P<n>' from 17
+        (n: the partial reconciliation's id, as partial_reconciles numbers them)."""
+        if not hasattr(self, "_partial_numbers"):
+            full = sum(1 for r in self.partial_reconciles() if r["full_reconcile_id"])
+            self._partial_numbers = {}
+            for index, (debit, credit, _) in enumerate(self.books.partial_links):
+                for line in (debit, credit):
+                    self._partial_numbers.setdefault(line.id, full + index + 1)
+        number = self._partial_numbers.get(l.id)
+        if number is None:
+            return False
+        return "P" if self.v15 else f"P{number}"
+
     def move_line(self, l: Line) -> dict:
         m = l.move
         kind = ACCOUNT_KIND[l.account]
@@ -332,7 +385,7 @@ class _Renderer:
             "amount_residual": _num(l.residual),
             "reconciled": l.reconcilable and l.residual == 0 and l.full_reconcile is not None,
             "full_reconcile_id": [l.full_reconcile, f"A{l.full_reconcile}"] if l.full_reconcile else False,
-            "matching_number": f"A{l.full_reconcile}" if l.full_reconcile else False,
+            "matching_number": f"A{l.full_reconcile}" if l.full_reconcile else self.partial_matching(l),
             "parent_state": m.state,
             "product_id": False,
             "quantity": 1.0 if m.move_type != "entry" else 0.0,

@@ -24,6 +24,7 @@ import pandas as pd
 
 from alambic.config import Config, analytic_reference
 from warehouse import SQL_DIR
+from warehouse.build_status import descriptions
 from warehouse.connection import Warehouse
 from warehouse.load import raw_table_ddl, record_failure
 from warehouse.migrations import migrate
@@ -178,8 +179,10 @@ def build(warehouse: Warehouse, config: Config) -> BuildResult:
             for test in tests:
                 failing = _run(con, test, f"SELECT * FROM ({test.sql}) LIMIT 5").fetchall()
                 if failing:
+                    rule = descriptions().get(test.name, {}).get("rule")
                     raise BuildError(
-                        f"Test de données {test.path.relative_to(SQL_DIR)} en échec : {failing}"
+                        f"Test de données {test.path.relative_to(SQL_DIR)} en échec"
+                        + (f" ({rule})" if rule else "") + f" : {failing}"
                     )
             con.execute(
                 """INSERT INTO meta.runs (kind, target, started_at, finished_at, rows_in, outcome, message)

@@ -78,6 +78,7 @@ def _resources() -> dict[tuple[str, str], Resource]:
         "account_analytic_tag", "account_analytic_distribution",  # ≤ 15 (tag distributions)
         "account_analytic_account", "account_analytic_line", "account_move", "account_move_line",
         "account_bank_statement_line", "account_payment",
+        "account_partial_reconcile",
     ]
     resources = [Resource("odoo", name, _field("id"), "id", _odoo_position, _odoo_order) for name in odoo]
     resources += [
@@ -87,6 +88,8 @@ def _resources() -> dict[tuple[str, str], Resource]:
         Resource("tibillet", "sales", _tibillet_sale_line_uuid, "additionalProperty.sale_line_uuid",
                  _tibillet_sale_position, _instant_order),
         Resource("tibillet", "reservations", _field("uuid"), "uuid"),
+        # v2 reservation detail: the tickets grouped by price uuid (read one by one)
+        Resource("tibillet", "reservation_details", _field("identifier"), "identifier"),
     ]
     resources += [
         # Oceco / Communecter documents as Meteor DDP delivers them; the iCal agenda as events.

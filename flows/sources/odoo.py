@@ -42,7 +42,8 @@ NUMERIC_TYPES = {"float", "monetary", "integer"}
 # Checked as numbers even if a customised fields_get typed them otherwise.
 NUMERIC_NAMES = {"amount", "balance", "debit", "credit", "amount_total", "amount_residual",
                  "amount_untaxed", "amount_tax", "amount_total_signed", "amount_residual_signed",
-                 "amount_currency", "unit_amount", "quantity"}
+                 "amount_currency", "unit_amount", "quantity", "debit_amount_currency",
+                 "credit_amount_currency"}
 
 T = TypeVar("T")
 
@@ -135,6 +136,13 @@ EXTRACTS: dict[str, Extract] = {
     "account_payment": Extract("account.payment", (
         "name", "date", "amount", "payment_type", "partner_type", "partner_id", "journal_id", "state",
         "currency_id", "is_reconciled", "is_matched", "move_id", "write_date", "ref", "memo")),
+    # Not in §4.2: who was reconciled with whom, and for how much. Odoo ≤16 writes 'P' as the
+    # matching_number of every partially reconciled line (useless as a key), 17 'P<n>'; the
+    # partial reconciliations themselves (14–18) say which debit line was settled by which credit
+    # line and by how much — what a subsidy's instalments received are made of.
+    "account_partial_reconcile": Extract("account.partial.reconcile", (
+        "debit_move_id", "credit_move_id", "amount", "debit_amount_currency", "credit_amount_currency",
+        "full_reconcile_id", "max_date", "company_id", "write_date")),
 }
 
 

@@ -67,6 +67,13 @@ def odoo_records(version: str) -> dict[str, list[dict]]:
              "state": "posted", "currency_id": ODOO_EUR, "is_reconciled": True, "is_matched": True,
              "move_id": [103, "PAY/2025/0001"], "ref": "FAC/2025/0001", "write_date": "2025-01-20 10:00:00"},
         ],
+        # One partial reconciliation, in the shape both versions return (the fetch is what is tested here).
+        "account_partial_reconcile": [
+            {"id": 70, "debit_move_id": [1000, "FAC/2025/0001"], "credit_move_id": [1001, "FAC/2025/0001"],
+             "amount": 120.0, "debit_amount_currency": 120.0, "credit_amount_currency": 120.0,
+             "full_reconcile_id": False, "max_date": "2025-01-20", "company_id": ODOO_COMPANY,
+             "write_date": "2025-01-20 10:00:00"},
+        ],
         # Three lines written in the same second: paging must break the tie on id.
         "account_analytic_line": [_odoo_analytic_line(200 + i, 1001 + 2 * (i % 2), -40.0 * (i + 1), "2025-01-10 09:05:00")
                                   for i in range(3)],

@@ -261,7 +261,9 @@ def test_tibillet_records_have_the_lespass_shapes(org):
     assert any(o["freePrice"] for o in offers) and any(o["price"] == "0.00" for o in offers)
     assert all(e["startDate"].endswith("+04:00") for e in org.tibillet["events"])
     reservation = org.tibillet["reservations"][0]
-    assert set(reservation) == {"uuid", "datetime", "user_mail", "event", "status", "options", "tickets", "paiements"}
+    # `_tickets` (tickets by price) is the simulated server's own, for the v2 detail; the v1 list leaves it out
+    assert set(reservation) - {"_tickets"} == {"uuid", "datetime", "user_mail", "event", "status", "options",
+                                               "tickets", "paiements"}
 
 
 def test_soiree_takings_in_odoo_are_the_net_tibillet_sales(org):
@@ -303,6 +305,7 @@ def test_app_rows_fit_the_app_tables(org):
     con = duckdb.connect()
     con.execute("CREATE SCHEMA app")
     con.execute((REPO / "sql" / "migrations" / "0002_app_tables.sql").read_text(encoding="utf-8"))
+    con.execute((REPO / "sql" / "migrations" / "0012_subsidy_odoo_move.sql").read_text(encoding="utf-8"))
     ids = []
     for table, rows in org.app.items():
         assert rows, table
@@ -358,7 +361,10 @@ def test_subsidies_follow_up_matches_odoo(org):
         assert (i["odoo_payment_id"] is None) == (i["received_on"] is None)
         if i["odoo_payment_id"]:
             payment = payments[i["odoo_payment_id"]]
-            assert Decimal(str(payment["amount"])) == i["amount"] and payment["date"] == i["received_on"].isoformat()
+            # an instalment of 5 000 € or more comes in two transfers: its payment is the first (60 %)
+            first_part = (i["amount"] * Decimal("0.6")).quantize(Decimal("0.01"))
+            assert Decimal(str(payment["amount"])) in (i["amount"], first_part)
+            assert payment["date"] == i["received_on"].isoformat()
     late = [
         i
         for i in org.app["subsidy_instalments"]
