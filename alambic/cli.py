@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -29,13 +30,22 @@ class NotBuiltYet(SystemExit):
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from sandbox.demo import build_demo, print_welcome
+    from sandbox.demo import build_demo
 
-    config = build_demo(Path(args.dir), seed=args.seed, scale=args.scale, reset=args.reset, log=print)
+    build_demo(Path(args.dir), seed=args.seed, scale=args.scale, reset=args.reset, log=print)
     if args.no_serve:
         return 0
-    print_welcome(config, args.port)
-    return _serve(config, args.port)
+    return serve_demo(Path(args.dir), args.port)
+
+
+def serve_demo(directory: Path, port: int) -> int:
+    """Serve the demo with its simulated sources running, so that its syncs work meanwhile."""
+    from sandbox.demo import print_welcome, serving_demo_sources
+
+    with serving_demo_sources(directory) as config:
+        print(f"Sources simulées en service : {', '.join(s['url'] for s in config.sources.values() if 'url' in s)}")
+        print_welcome(config, port)
+        return _serve(config, port)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -116,29 +126,88 @@ def _sync_directly(config, sources: list[str], reconcile: bool) -> int:
 
 def cmd_schedule(args: argparse.Namespace) -> int:
     config = load_config(args.config)
-    prefect_defaults()
-    from flows.deployments import serve_schedules
+    from flows.schedule import run_schedule  # the runner in a child: stops on SIGINT and SIGTERM
 
-    serve_schedules(config)
-    return 0
+    return run_schedule(config.path)
 
 
 def cmd_sql(args: argparse.Namespace) -> int:
     from warehouse.connection import Warehouse
-    from warehouse.sql_console import QueryRefused, run_readonly
 
     config = load_config(args.config)
+    warehouse = Warehouse.from_config(config)
+    if args.query is None:
+        return sql_interactive(warehouse, config, args)
+    return sql_once(warehouse, config, args, args.query)
+
+
+def sql_once(warehouse, config, args: argparse.Namespace, query: str) -> int:
+    """Run one query and print its answer (table, --csv or --json); 1 if refused."""
+    from alambic import sql_output
+    from warehouse.sql_console import QueryRefused, run_readonly
+
     try:
-        result = run_readonly(Warehouse.from_config(config), args.query, row_cap=args.max_rows)
+        result = run_readonly(warehouse, query, row_cap=args.max_rows)
     except QueryRefused as exc:
-        print(f"Refusé : {exc}", file=sys.stderr)
+        print(str(exc), file=sys.stderr)  # the message already says « Refusé » when it refuses
         return 1
+    columns, rows = [str(c) for c in result.columns], list(result.rows)
     if args.csv:
-        result.write_csv(sys.stdout)  # no pandas on this path: `alambic sql` answers in about a second
+        sys.stdout.write(sql_output.csv_text(columns, rows, config.timezone))
+    elif args.json:
+        print(sql_output.json_text(columns, rows, config.timezone))
     else:
-        print(result.text())
+        print(sql_output.table(columns, rows, config.timezone))
     if result.truncated:
-        print(f"… seules les {args.max_rows} premières lignes sont affichées.", file=sys.stderr)
+        print(f"… {result.limit_message}", file=sys.stderr)
+    return 0
+
+
+SQL_HISTORY = Path("~/.alambic_sql_history")
+
+
+def sql_interactive(warehouse, config, args: argparse.Namespace) -> int:
+    """`alambic sql` without a query: a prompt; a query ends with `;` (or an empty line);
+    `\\q` or Ctrl-D quits; the history is kept in ~/.alambic_sql_history."""
+    try:
+        import readline
+    except ImportError:  # not on every platform: the prompt works without history
+        readline = None
+    history = SQL_HISTORY.expanduser()
+    if readline is not None:
+        try:
+            readline.read_history_file(history)
+        except (FileNotFoundError, OSError):
+            pass
+    print("Console SQL en lecture seule. Terminez une requête par « ; ». \\q ou Ctrl-D pour quitter.",
+          file=sys.stderr)
+    pending: list[str] = []
+    try:
+        while True:
+            try:
+                line = input("alambic> " if not pending else "    ...> ")
+            except EOFError:
+                print(file=sys.stderr)
+                break
+            except KeyboardInterrupt:  # Ctrl-C drops the query being typed, like psql
+                print(file=sys.stderr)
+                pending = []
+                continue
+            if not pending and line.strip() in ("\\q", "\\quit", "exit", "quit"):
+                break
+            if line.strip():
+                pending.append(line)
+            query = "\n".join(pending).strip()
+            if query and (query.endswith(";") or not line.strip()):
+                pending = []
+                sql_once(warehouse, config, args, query)
+    finally:
+        if readline is not None:
+            try:
+                readline.write_history_file(history)
+                os.chmod(history, 0o600)
+            except OSError:
+                pass
     return 0
 
 
@@ -147,7 +216,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from warehouse.export import export_marts
 
     config = load_config(args.config)
-    for path in export_marts(Warehouse.from_config(config), Path(args.directory), args.format):
+    for path in export_marts(Warehouse.from_config(config), Path(args.directory), args.format, config.timezone):
         print(path)
     return 0
 
@@ -167,8 +236,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     source = Path(args.backup) if args.backup else latest_backup(config.backups_path)
-    restore(Warehouse.from_config(config), source, app_only=args.app_only)
+    kept = restore(Warehouse.from_config(config), source, app_only=args.app_only, who=CLI_WHO,
+                   backups_dir=config.backups_path)
     print(f"Restauré depuis {source}" + (" (saisies seulement)" if args.app_only else ""))
+    if kept is not None:
+        print(f"L'entrepôt d'avant la restauration est gardé dans {kept}")
     return 0
 
 
@@ -293,8 +365,10 @@ def parser() -> argparse.ArgumentParser:
     schedule.set_defaults(run=cmd_schedule)
 
     sql = command("sql", help="requête SQL en lecture seule sur l'entrepôt")
-    sql.add_argument("query", help="une requête SELECT")
-    sql.add_argument("--csv", action="store_true", help="sortie CSV")
+    sql.add_argument("query", nargs="?", help="une requête SELECT (sans : invite interactive)")
+    sql_format = sql.add_mutually_exclusive_group()
+    sql_format.add_argument("--csv", action="store_true", help="sortie CSV à la française (;, virgule décimale)")
+    sql_format.add_argument("--json", action="store_true", help="sortie JSON")
     sql.add_argument("--max-rows", type=int, default=10_000, help="nombre maximal de lignes (défaut : 10 000)")
     sql.set_defaults(run=cmd_sql)
 
@@ -350,8 +424,15 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
+def private_files() -> None:
+    """What the commands create (warehouse, WAL, backups, exports, history) is the owner's only:
+    the warehouse holds the accounts' password hashes."""
+    os.umask(0o077)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    private_files()
     try:
         return args.run(args)
     except ConfigError as exc:

@@ -69,6 +69,21 @@ DEFAULT_ROLES = (
 
 
 @dataclass(frozen=True)
+class AnalyticPlans:
+    """[analytic]: which Odoo analytic plan (16+) or analytic group (≤15) is the organisation's
+    tree, and which other plans only show as a second dimension of the lines.
+
+    A plan is named by its name (or complete name) or by `id:<n>`. Without `tree_plan`, the tree
+    is the plan that holds most of the units' analytic accounts. Accounts of the other plans that
+    the units list still count on their unit, for the part of a line that the tree plan leaves
+    unassigned (a euro counts once: docs/regles-de-calcul.md).
+    """
+
+    tree_plan: str | None = None
+    dimension_plans: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Config:
     path: Path
     organisation_name: str
@@ -88,6 +103,7 @@ class Config:
     roles: tuple[Role, ...] = DEFAULT_ROLES
     volunteering: dict = field(default_factory=dict)  # [volunteering]: hourly_rate (valuation 864/875)
     documentation: dict = field(default_factory=dict)  # [documentation]: wiki_url, links
+    analytic: AnalyticPlans = field(default_factory=lambda: AnalyticPlans())  # [analytic]
 
     @property
     def root(self) -> Unit:
@@ -100,11 +116,24 @@ class Config:
         raise ConfigError(f"Unité inconnue : {code!r}")
 
 
+DEMO_CONFIG = Path("data/demo/alambic.toml")  # written by `alambic demo` (its default folder)
+
+
 def config_path(explicit: str | os.PathLike | None = None) -> Path:
-    """Where the configuration is: explicit path, then $ALAMBIC_CONFIG, then ./alambic.toml."""
+    """Where the configuration is: explicit path, then $ALAMBIC_CONFIG, then ./alambic.toml, then
+    the demo's (data/demo/alambic.toml, said on stderr) when only `alambic demo` was run here."""
     if explicit:
         return Path(explicit)
-    return Path(os.environ.get("ALAMBIC_CONFIG", "alambic.toml"))
+    if os.environ.get("ALAMBIC_CONFIG"):
+        return Path(os.environ["ALAMBIC_CONFIG"])
+    default = Path("alambic.toml")
+    if not default.exists() and DEMO_CONFIG.exists():
+        import sys
+
+        print(f"Configuration : {DEMO_CONFIG} (celle de la démo : ni alambic.toml ici, ni ALAMBIC_CONFIG).",
+              file=sys.stderr)
+        return DEMO_CONFIG
+    return default
 
 
 def load_config(path: str | os.PathLike | None = None) -> Config:
@@ -112,7 +141,8 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
     if not path.exists():
         raise ConfigError(
             f"Fichier de configuration introuvable : {path}. "
-            "Copiez alambic.example.toml en alambic.toml, ou lancez `alambic demo`."
+            "Copiez alambic.example.toml en alambic.toml, ou lancez `alambic demo` "
+            f"(qui écrit {DEMO_CONFIG} : ensuite, `--config {DEMO_CONFIG}` ou ALAMBIC_CONFIG={DEMO_CONFIG})."
         )
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -158,7 +188,33 @@ def parse_config(data: dict, path: Path) -> Config:
         roles=_parse_roles(data.get("roles"), path),
         volunteering=data.get("volunteering", {}),
         documentation=data.get("documentation", {}),
+        analytic=_parse_analytic(data.get("analytic", {}), path),
     )
+
+
+def _parse_analytic(raw: dict, path: Path) -> AnalyticPlans:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path} : [analytic] doit être une section")
+    tree = raw.get("tree_plan")
+    dimensions = raw.get("dimension_plans", [])
+    if isinstance(dimensions, (str, int)):
+        dimensions = [dimensions]
+    return AnalyticPlans(
+        tree_plan=str(tree) if tree not in (None, "") else None,
+        dimension_plans=tuple(str(d) for d in dimensions),
+    )
+
+
+def analytic_reference(account: str) -> tuple[str | None, int | None]:
+    """A unit's analytic account as the configuration gives it: its code ('303'), or its Odoo id
+    written `id:34`. Returns (code, id), one of them None."""
+    text = str(account).strip()
+    if text.lower().startswith("id:"):
+        number = text[3:].strip()
+        if not number.isdigit():
+            raise ConfigError(f"compte analytique {account!r} : après « id: » il faut un nombre")
+        return None, int(number)
+    return text, None
 
 
 def _parse_roles(raw: list | None, path: Path) -> tuple[Role, ...]:
@@ -190,6 +246,11 @@ def _parse_unit(raw: dict, path: Path) -> Unit:
         raise ConfigError(f"{path} : unité {code} : niveau {level!r} inconnu (attendu : {LEVELS})")
     parent = raw.get("parent")
     accounts = raw.get("analytic_accounts", [] if level == ROOT_LEVEL else [code])
+    for account in accounts:  # a code, or `id:<Odoo id>`
+        try:
+            analytic_reference(account)
+        except ConfigError as exc:
+            raise ConfigError(f"{path} : unité {code} : {exc}") from exc
     return Unit(
         code=code,
         name=raw.get("name", code),

@@ -8,6 +8,7 @@ The shell is fully offline: Panel serves its own JS and CSS, and the Fast design
 from __future__ import annotations
 
 import html
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -17,8 +18,10 @@ from alambic.i18n import _
 from dashboards.components import Filters, coming_soon
 from dashboards.pages import PAGES, PageSpec, page, sections
 from dashboards.session import current_user
+from warehouse.build_status import BuildStatus, build_status
 from warehouse.connection import Warehouse, WarehouseBusy, WarehouseMissing
 
+LOG = logging.getLogger(__name__)
 TITLE = "Alambic"
 ACCENT = "#2f6f5e"  # a still's copper-green
 SYSTEM_FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
@@ -147,6 +150,51 @@ def _answer_busy_in_views() -> None:
 _answer_busy_in_views()
 
 
+def _when(moment) -> str:
+    return moment.strftime("%d/%m/%Y %H:%M") if moment else "?"
+
+
+def _what_stopped(status: BuildStatus) -> str:
+    """The rule broken (the data test's French description), or the computation that failed."""
+    if status.rule:
+        return status.rule
+    if status.test:
+        return _("the check « {test} » found figures that break its rule", test=status.test)
+    if status.model:
+        return _("the computation of « {model} » failed on the data received", model=status.model)
+    return _("an unexpected error stopped it")
+
+
+def _what_to_do(status: BuildStatus) -> str:
+    return status.action or _("Tell whoever runs Alambic: « alambic build » shows the details of the failure.")
+
+
+def failed_build_banner(status: BuildStatus) -> pn.pane.Alert:
+    """Shown above every page when the last build failed after a good one: the figures are the
+    last good ones, and why the new ones were refused."""
+    text = _("**The figures are not up to date.** The update of {failed} was stopped by a check: {what}. "
+             "The pages show the figures of the last successful update, on {ok}.",
+             failed=_when(status.failed_at), what=_what_stopped(status), ok=_when(status.last_ok_at))
+    todo = _("What to do: {action}", action=_what_to_do(status))
+    check = _("(Check: {test})", test=status.test) if status.test else ""
+    return pn.pane.Alert(f"{text}\n\n{todo} {check}", alert_type="warning", css_classes=["build-failed"])
+
+
+def never_built_view(status: BuildStatus) -> pn.pane.Alert:
+    """Instead of a page, when no build ever succeeded: what failed, and what to do."""
+    if status.failed_at:
+        text = _("**The figures have never been computed.** The first update, on {failed}, was stopped: "
+                 "{what}. Nothing is shown until an update succeeds.",
+                 failed=_when(status.failed_at), what=_what_stopped(status))
+        todo = _("What to do: {action} Then run « alambic build » again (or wait for the next synchronisation).",
+                 action=_what_to_do(status))
+    else:
+        text = _("**The figures have never been computed.** The sources have not been read and computed yet.")
+        todo = _("What to do: run « alambic sync » then « alambic build » (or « alambic demo » to try the demo).")
+    check = _("(Check: {test})", test=status.test) if status.test else ""
+    return pn.pane.Alert(f"{text}\n\n{todo} {check}", alert_type="danger", css_classes=["never-built"])
+
+
 def page_body(spec: PageSpec, context: AppContext):
     if not spec.allows(current_user().role):  # checked on the server: the link is hidden too
         return error_view(_("This page is reserved for the finance group and the administrators."))
@@ -155,15 +203,40 @@ def page_body(spec: PageSpec, context: AppContext):
     return spec.build(context)
 
 
-def _page_parts(spec: PageSpec, context: AppContext):
-    """The filters, the body and the navigation's query string of one page (reads the warehouse)."""
+def _has_marts(warehouse: Warehouse) -> bool:
+    """A warehouse built before builds were journaled (or by hand in tests) has ref.settings."""
     try:
+        with warehouse.read() as con:
+            return con.execute("SELECT count(*) FROM information_schema.tables"
+                               " WHERE table_schema = 'ref' AND table_name = 'settings'").fetchone()[0] > 0
+    except (WarehouseMissing, WarehouseBusy):
+        raise
+    except Exception:  # noqa: BLE001
+        return False
+
+
+def _page_parts(spec: PageSpec, context: AppContext):
+    """The filters (None when the page cannot show figures) and the body of one page (reads the
+    warehouse): a French page when no build ever succeeded, the last good figures under a banner
+    when the last build failed, never a traceback."""
+    tz = getattr(context.config, "timezone", None) or "Indian/Reunion"
+    try:
+        status = build_status(context.warehouse, tz)
+        if not status.ever_built and not _has_marts(context.warehouse):
+            return None, never_built_view(status)
         filters = Filters.from_warehouse(context.warehouse)
         filters.sync_url()
         body = page_body(spec, replace(context, filters=filters))
+        if status.failed_at:
+            body = pn.Column(failed_build_banner(status), body, sizing_mode="stretch_width")
         return filters, body
     except (WarehouseMissing, WarehouseBusy) as exc:
         return None, error_view(str(exc))
+    except Exception:  # noqa: BLE001 — no traceback ever reaches a page: it goes to the server's log
+        LOG.exception("page %s", spec.slug)
+        return None, error_view(_(
+            "This page could not be shown: an unexpected error occurred (recorded in the server's log). "
+            "Try again in a moment; if it lasts, tell whoever runs Alambic."))
 
 
 def loading_view() -> pn.pane.HTML:

@@ -18,6 +18,7 @@ from dashboards import formatting
 from dashboards.periods import Period, PeriodError, fiscal_year_of, parse_period
 from dashboards.queries import run_query
 from warehouse.connection import Warehouse
+from warehouse.export import spreadsheet_safe
 
 ROOT_UNIT = "R"
 URL_KEYS = {"period": "periode", "unit": "unite"}  # parameter → query-string key
@@ -211,7 +212,8 @@ KPI_CSS = """
 class Column:
     """How one column of a page query is shown: its French title and its kind.
 
-    kind: 'text', 'money', 'percent', 'number' (a whole number), 'hours' (« 12,5 h »), 'date',
+    kind: 'text', 'money', 'percent', 'number' (a whole number), 'hours' (« 12,5 h »), 'date', 'number_text'
+    (a number already written as French text: kept as is in the CSV),
     'month', 'status', 'flag' (true → `flag_text`). Numeric kinds stay numbers in the table (they
     sort as numbers; Tabulator formats them) and in the CSV.
     """
@@ -324,7 +326,8 @@ def french_table(data: pd.DataFrame, columns: list[Column], highlight: str | Non
 
 
 def csv_bytes(data: pd.DataFrame, columns: list[Column]) -> bytes:
-    """CSV for French Excel: `;` separator, decimal comma, dd/mm/yyyy dates, UTF-8 with BOM."""
+    """CSV for French Excel: `;` separator, decimal comma, dd/mm/yyyy dates, UTF-8 with BOM; text
+    starting like a formula (`=`, `+`, `-`, `@`, tab, CR) gets a leading `'`."""
     out = {}
     for col in columns:
         values = data[col.name]
@@ -338,8 +341,10 @@ def csv_bytes(data: pd.DataFrame, columns: list[Column]) -> bytes:
             out[col.title] = values.map(status_label)
         elif col.kind == "flag":
             out[col.title] = values.map(lambda v: _("yes") if v is True or v == 1 else _("no"))
-        else:
+        elif col.kind == "number_text":  # a number already written in French (the console's answers)
             out[col.title] = values
+        else:  # text typed by members: never a formula for the spreadsheet
+            out[col.title] = values.map(spreadsheet_safe)
     frame = pd.DataFrame(out)
     text = frame.to_csv(sep=";", decimal=",", index=False, float_format="%.2f", lineterminator="\r\n")
     return text.encode("utf-8-sig")

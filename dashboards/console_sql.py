@@ -168,12 +168,14 @@ def csv_frame(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Column]]:
     """The answer for `components.csv_download`: every value as French text (decimal comma,
     dd/mm/yyyy dates), so that no column loses digits; titles as in the table."""
     titles = unique_titles(frame.columns)
-    out = {}
+    out, kinds = {}, {}
     for position, title in enumerate(titles):
         values = frame.iloc[:, position]
         kind = column_kind(values)
         out[title] = values.map(lambda v, k=kind: text_value(v, k))
-    return pd.DataFrame(out), [Column(title, title) for title in titles]
+        # numbers stay numbers (a negative amount is no formula); any other text is neutralised
+        kinds[title] = "number_text" if kind.name == "number" else "text"
+    return pd.DataFrame(out), [Column(title, title, kinds[title]) for title in titles]
 
 
 def result_table(frame: pd.DataFrame) -> pn.widgets.Tabulator:
@@ -293,6 +295,10 @@ class SqlConsole(pn.viewable.Viewer):
             return ""
         if outcome.error:
             return f'<div class="console-error" role="alert">{html.escape(outcome.error)}</div>'
+        if outcome.result is not None and outcome.result.cut_by_size:
+            # Cut by size, not by rows: the console's own French message says so.
+            text = outcome.result.limit_message[:1].upper() + outcome.result.limit_message[1:]
+            return f'<div class="console-truncated" role="status">{html.escape(text)}</div>'
         if outcome.result is not None and outcome.result.truncated:
             text = _("The answer has more rows than the console shows: only the first {cap} are shown "
                      "(and exported). Add a filter or a LIMIT to see the others.",

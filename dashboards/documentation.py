@@ -3,7 +3,8 @@
 The text lives in Markdown files that a member can edit without touching Python (docs/README.md):
 `docs/pages/<slug>.md` for each page of `dashboards.pages.PAGES` — the list of sections comes from
 that registry, so a new page cannot be forgotten (a test checks its file exists) — and
-`docs/glossaire.md`, one `### Term` per entry. In a page's text `[[term]]` or `[[term|shown]]`
+`docs/glossaire.md`, one `### Term` per entry; `docs/regles-de-calcul.md`, the calculation rules,
+one `## Topic` per subject. In a page's text `[[term]]` or `[[term|shown]]`
 points to the glossary: the term is shown with its definition on hover.
 
 The links come from the configuration (`[documentation]`: `wiki_url`, `links = [{label, url}]`),
@@ -29,6 +30,7 @@ from dashboards.session import current_user
 DOCS_DIR = Path(__file__).resolve().parent.parent / "docs"
 PAGES_DIR = DOCS_DIR / "pages"
 GLOSSARY_FILE = DOCS_DIR / "glossaire.md"
+RULES_FILE = DOCS_DIR / "regles-de-calcul.md"  # « Règles de calcul »: one `## Topic` per subject
 TERM = re.compile(r"\[\[([^\]|]+)(?:\|([^\]]+))?\]\]")
 HEADING = re.compile(r"^###\s+(.+?)\s*$", re.MULTILINE)
 SAFE_URL = re.compile(r"^https?://[^\s\"'<>]+$", re.IGNORECASE)
@@ -60,6 +62,13 @@ def glossary() -> dict[str, Entry]:
         end = headings[index + 1].start() if index + 1 < len(headings) else len(text)
         entries[term_key(match.group(1))] = Entry(match.group(1).strip(), text[match.end():end].strip())
     return entries
+
+
+def rules_text() -> str:
+    """The calculation rules, without their title, topics one level down (### under the page's ##)."""
+    text = RULES_FILE.read_text(encoding="utf-8") if RULES_FILE.exists() else ""
+    text = re.sub(r"\A#\s+[^\n]*\n", "", text)
+    return re.sub(r"^##\s", "### ", text, flags=re.MULTILINE)
 
 
 def doc_path(slug: str) -> Path:
@@ -169,6 +178,9 @@ class Documentation(pn.viewable.Viewer):
             pn.pane.HTML(links_html(self._config_links()), stylesheets=[DOC_CSS], css_classes=["doc-links-pane"]),
             pn.pane.Markdown("## " + _("The pages")),
             *[self.page_section(spec) for spec in PAGES if spec.allows(role)],
+            pn.pane.Markdown("## " + _("Calculation rules")),
+            pn.pane.Markdown(with_terms(rules_text()), stylesheets=[DOC_CSS], css_classes=["doc-rules"],
+                             sizing_mode="stretch_width"),
             pn.pane.Markdown("## " + _("Glossary")),
             self.glossary_view(),
             sizing_mode="stretch_width",

@@ -42,6 +42,7 @@ ACTION_LABELS = {
     "undo_insert": N_("Undo of a creation"),
     "undo_update": N_("Undo of a change"),
     "undo_delete": N_("Undo of a deletion"),
+    "restore": N_("Restore from a backup"),  # `alambic restore` (warehouse/backup.py)
 }
 RUN_KINDS = {"load": N_("Load"), "build": N_("Build"), "migrate": N_("Migration")}
 RUN_OUTCOMES = {"ok": N_("Succeeded"), "failed": N_("Failed")}

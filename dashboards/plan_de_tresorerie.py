@@ -44,7 +44,9 @@ SOURCE_LABELS = {
 }
 
 DIRECTION_LABELS = {IN: N_("Receipt"), OUT: N_("Payment")}
-INSTALMENT_KINDS = {"avance": N_("Advance"), "acompte": N_("Interim payment"), "solde": N_("Final payment")}
+INSTALMENT_KINDS = {"avance": N_("Advance"), "acompte": N_("Interim payment"), "solde": N_("Final payment"),
+                    # from the Odoo books: a payment received, a receivable still open
+                    "versement": N_("Payment received (Odoo)"), "echeance": N_("Receivable due (Odoo)")}
 
 FORECAST_CELL = "font-style: italic; background-color: #f1f3f5; color: #4a5560"
 BELOW_CELL = "background-color: #fdecea; color: #9b1c14; font-weight: bold"

@@ -57,7 +57,9 @@ class SubsidyEntries(param.Parameterized):
         """The subsidies of the table above (unit and exercice shown) that the user may edit."""
         frame = run_query(self.warehouse, "suivi_subventions/subsidies",
                           unit=self.filters.unit, date_from=self.filters.current.start)
-        rows = frame[~frame["is_total"].astype(bool)]
+        # an Odoo subsidy nobody follows up has no follow-up to edit: a member creates one, naming
+        # its Odoo entry (« Subvention dans Odoo »)
+        rows = frame[~frame["is_total"].astype(bool) & frame["subsidy_id"].notna()]
         if self.allowed is not None:
             rows = rows[rows["unit_code"].isin(self.allowed)]
         options = {"—": None, **{subsidy_label(row): int(row.subsidy_id) for row in rows.itertuples()}}

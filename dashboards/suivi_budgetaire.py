@@ -53,8 +53,9 @@ def recap_columns(direction: str) -> list[Column]:
     ]
 
 
-def line_columns() -> list[Column]:
-    return [
+def line_columns(with_dimension: bool = False) -> list[Column]:
+    """The budget lines' columns (also the Explorateur's); the « second dimension » only here."""
+    columns = [
         Column("line_date", _("Date"), "date"),
         Column("label", _("Label")),
         Column("amount", _("Amount"), "money"),
@@ -63,6 +64,31 @@ def line_columns() -> list[Column]:
         Column("unit_name", _("Unit")),
         Column("partner", _("Partner")),
         Column("reference", _("Reference")),
+    ]
+    # the « second dimension » plans ([analytic] dimension_plans)
+    return columns + ([Column("dimension", _("Dimension"))] if with_dimension else [])
+
+
+def reconciliation_columns() -> list[Column]:
+    return [
+        Column("direction_label", "", width="12%"),
+        Column("analytique", _("On the units"), "money"),
+        Column("non_affecte", _("Unassigned"), "money"),
+        Column("hors_categories", _("Accounts of no category"), "money"),
+        Column("sans_ecriture", _("Analytic only"), "money"),
+        Column("elimine", _("Internal flows eliminated"), "money"),
+        Column("reel_budget", _("Actual (budget)"), "money"),
+        Column("ledger", _("Books (classes 6/7)"), "money"),
+        Column("ecart", _("Difference"), "money"),
+    ]
+
+
+def ledger_month_columns() -> list[Column]:
+    return [
+        Column("month", _("Month"), "month"),
+        Column("charges", _("Charges (class 6)"), "money"),
+        Column("produits", _("Income (class 7)"), "money"),
+        Column("resultat", _("Result"), "money"),
     ]
 
 
@@ -113,6 +139,14 @@ class BudgetTracking(pn.viewable.Viewer):
     def lines_data(self) -> pd.DataFrame:
         return run_query(self.warehouse, "suivi_budgetaire/lines", category=self.category or "",
                          **self.filters.params())
+
+    def reconciliation_data(self) -> pd.DataFrame:
+        frame = run_query(self.warehouse, "suivi_budgetaire/reconciliation", **self.filters.params())
+        labels = {EXPENSE: _("Expenses"), INCOME: _("Income")}
+        return frame.assign(direction_label=frame["direction"].map(labels))
+
+    def ledger_months_data(self) -> pd.DataFrame:
+        return run_query(self.warehouse, "suivi_budgetaire/ledger_months", **self.filters.params())
 
     def proposals_data(self) -> pd.DataFrame:
         return proposals_by_state(self.warehouse, self.filters)
@@ -232,7 +266,7 @@ class BudgetTracking(pn.viewable.Viewer):
 
     def lines_table(self) -> pn.widgets.Tabulator:
         data = self.lines_data()
-        return french_table(data, line_columns(), pagination="local", page_size=20, layout="fit_data_stretch",
+        return french_table(data, line_columns(with_dimension=True), pagination="local", page_size=20, layout="fit_data_stretch",
                             css_classes=["budget-lines"], header_filters=False)
 
     @param.depends("filters.current", "filters.unit", "category")
@@ -244,7 +278,25 @@ class BudgetTracking(pn.viewable.Viewer):
             pn.pane.Markdown(summary),
             self.lines_table(),
             csv_download(_("Download the lines (CSV)"), self._filename("lignes"),
-                         self.lines_data, line_columns()),
+                         self.lines_data, line_columns(with_dimension=True)),
+            sizing_mode="stretch_width",
+        )
+
+    @param.depends("filters.current", "filters.unit")
+    def reconciliation(self):
+        """At the organisation's level only: its « réel » against the books (Règles de calcul)."""
+        data = self.reconciliation_data()
+        if data.empty:
+            return pn.Column()
+        return pn.Column(
+            pn.pane.Markdown("### " + _("Actual against the books")),
+            pn.pane.Markdown(_("Units + unassigned + accounts of no category = the books; internal "
+                               "flows between two units cancel out at the organisation's level."),
+                             css_classes=["hint"]),
+            french_table(data, reconciliation_columns(), selectable=False, css_classes=["reconciliation"]),
+            pn.pane.Markdown("#### " + _("The books month by month")),
+            french_table(self.ledger_months_data(), ledger_month_columns(), selectable=False,
+                         css_classes=["ledger-months"]),
             sizing_mode="stretch_width",
         )
 
@@ -255,6 +307,7 @@ class BudgetTracking(pn.viewable.Viewer):
             self.kpis,
             self.expenses_recap,
             self.income_recap,
+            self.reconciliation,
             self.proposals,
             pn.Column(pn.pane.Markdown("### " + _("Month by month: forecast and actual")),
                       self._chart_switch, self.chart, sizing_mode="stretch_width"),

@@ -24,6 +24,7 @@ from dashboards import formatting
 from dashboards.components import TABLE_CSS, Column, FilterBar, Filters, csv_download, figure_card, french_table, kpi_card
 from dashboards.plan_de_tresorerie import COMPACT_CSS
 from dashboards.queries import run_query
+from dashboards.plan_de_tresorerie import is_true
 from dashboards.session import current_user
 from models import Dispatch, DispatchLine, EventReferent, can_edit, editable_units
 from models.errors import Conflict, Forbidden, Invalid, NotFound
@@ -87,6 +88,28 @@ def cost_columns() -> list[Column]:
         Column("category_label", _("Category")),
         Column("amount", _("Amount"), "money"),
         Column("status", _("Status"), "status"),
+    ]
+
+
+def vat_columns() -> list[Column]:
+    return [
+        Column("rate_label", _("VAT rate")),
+        Column("ttc", _("Incl. VAT"), "money"),
+        Column("ht", _("Excl. VAT"), "money"),
+        Column("tva", _("VAT"), "money"),
+        Column("line_count", _("Sale lines"), "number"),
+    ]
+
+
+def unattributed_columns() -> list[Column]:
+    return [
+        Column("line_day", _("Soirée day"), "date"),
+        Column("product_name", _("Product")),
+        Column("unit_price", _("Unit price"), "money"),
+        Column("quantity", _("Quantity"), "number"),
+        Column("amount", _("Amount"), "money"),
+        Column("status", _("Status")),
+        Column("reason", _("Why")),
     ]
 
 
@@ -159,6 +182,17 @@ class EventTracking(pn.viewable.Viewer):
         frame["quantity_text"] = frame["quantity"].map(
             lambda q: "" if formatting.is_missing(q) else formatting.number(Decimal(str(q)).normalize()))
         return frame
+
+    def vat_data(self) -> pd.DataFrame:
+        frame = run_query(self.warehouse, "suivi_evenements/vat", event=self.event).copy()
+        frame["rate_label"] = [_("Total") if total else formatting.percent(float(rate) / 100)
+                               for rate, total in zip(frame["vat_rate"], frame["is_total"])]
+        return frame
+
+    def unattributed_data(self) -> pd.DataFrame:
+        params = self._params()
+        return run_query(self.warehouse, "suivi_evenements/unattributed",
+                         date_from=params["date_from"], date_to=params["date_to"])
 
     def costs_data(self) -> pd.DataFrame:
         return run_query(self.warehouse, "suivi_evenements/costs", event=self.event)
@@ -250,7 +284,9 @@ class EventTracking(pn.viewable.Viewer):
         fill = formatting.percent(s["fill_rate"]) if not formatting.is_missing(s["fill_rate"]) else ""
         unit = s["unit_label"] or _("not set yet")
         header = pn.pane.Markdown(
-            f"### {html.escape(str(s['event_name']))} — {formatting.long_date(s['soiree_day'])}\n\n"
+            f"### {html.escape(str(s['event_name']))} — {formatting.long_date(s['soiree_day'])}"
+            + (" — " + _("cancelled in TiBillet (unpublished), shown with its refunds")
+               if is_true(s.get("is_cancelled")) else "") + "\n\n"
             + _("Unit: **{unit}**", unit=html.escape(unit))
             + (" · " + _("Referents: {names}", names=html.escape(str(s["referents"])))
                if not formatting.is_missing(s["referents"]) else ""),
@@ -276,10 +312,31 @@ class EventTracking(pn.viewable.Viewer):
             self._products_table("bar,recharge", _("No bar sale for this soirée."), with_price=False),
             pn.pane.Markdown("#### " + _("Memberships sold")),
             self._products_table("adhesion", _("No membership sold during this soirée.")),
+            pn.pane.Markdown("#### " + _("VAT by rate")),
+            self._vat_table(),
             pn.pane.Markdown("#### " + _("Costs booked in Odoo")),
             self._costs_table(),
             sizing_mode="stretch_width",
         )
+
+    def _vat_table(self):
+        data = self.vat_data()
+        hint = pn.pane.Markdown(_("As TiBillet closes its books: per rate, excl. VAT = incl. VAT × 100 / (100 + rate), "
+                                  "rounded half up to the cent, on the soirée's total; VAT = incl. VAT − excl. VAT."),
+                                css_classes=["hint"])
+        if data.empty:
+            return pn.Column(pn.pane.Markdown(_("No sale for this soirée.")), hint)
+        return pn.Column(french_table(data, vat_columns(), bold="is_total", selectable=False, css_classes=["vat"]), hint)
+
+    @param.depends("filters.current", "filters.unit", "changed")
+    def unattributed(self):
+        data = self.unattributed_data()
+        if data.empty:
+            return pn.pane.Markdown(_("Every TiBillet sale of the period belongs to a soirée."))
+        return pn.Column(
+            pn.pane.Markdown(_("These TiBillet sales belong to no soirée (no event that day, and for a ticket no "
+                               "reservation ties its price to an event): check them in TiBillet."), css_classes=["hint"]),
+            french_table(data, unattributed_columns(), selectable=False, css_classes=["unattributed"]))
 
     def _products_table(self, families: str, empty: str, with_price: bool = True):
         data = self.products_data(families)
@@ -626,5 +683,7 @@ class EventTracking(pn.viewable.Viewer):
             pn.pane.Markdown("#### " + _("Dispatch of the takings")),
             self.dispatch_table,
             self.forms_area,
+            pn.pane.Markdown("### " + _("Sales attributed to no soirée")),
+            self.unattributed,
             sizing_mode="stretch_width",
         )

@@ -101,7 +101,33 @@ def subsidy_columns() -> list[Column]:
         Column("depense", _("Spent"), "money"),
         Column("reste_a_depenser", _("Remaining to spend"), "money"),
         Column("report_due_on", _("Report due on"), "date"),
+        Column("odoo_label", _("Odoo entry")),
+        Column("match_label", _("Follow-up")),
     ]
+
+
+MATCH_LABELS = {
+    "lien": N_("attached by a member"),
+    "auto": N_("attached (same funder, amount and fiscal year)"),
+    "ambigu": N_("to attach: several Odoo entries fit, choose one in the form"),
+    "aucun": N_("not in Odoo yet"),
+    "introuvable": N_("the Odoo entry chosen is not a subsidy"),
+    "en_double": N_("another follow-up already has this Odoo entry"),
+}
+
+
+def match_label(source, match) -> str:
+    if formatting.is_missing(source):
+        return ""
+    if formatting.is_missing(match):
+        return _("no follow-up typed") if source == "odoo" else ""
+    return _(MATCH_LABELS[match]) if match in MATCH_LABELS else str(match)
+
+
+def odoo_label(move_id, move_name) -> str:
+    if formatting.is_missing(move_id):
+        return ""
+    return f"{move_name} (n° {int(move_id)})"
 
 
 def instalment_columns() -> list[Column]:
@@ -178,6 +204,8 @@ class SubsidyTracking(pn.viewable.Viewer):
         frame["unit_label"] = [f"{name} ({code})" if isinstance(code, str) else ""
                                for code, name in zip(frame["unit_code"], frame["unit_name"])]
         frame["nature_label"] = frame["nature"].map(nature_label)
+        frame["odoo_label"] = [odoo_label(i, n) for i, n in zip(frame["odoo_move_id"], frame["odoo_move_name"])]
+        frame["match_label"] = [match_label(s, m) for s, m in zip(frame["source"], frame["match"])]
         frame["funder_html"] = [funder_html(f, sc, bool(t)) for f, sc, t in
                                 zip(frame["funder"], frame["scheme"], frame["is_total"])]
         frame["unit_link"] = [

@@ -31,6 +31,7 @@ from openpyxl.utils import get_column_letter
 from alambic.i18n import _
 from dashboards import formatting
 from dashboards.components import Column, status_label
+from warehouse.export import spreadsheet_safe
 
 MONEY_FORMAT = '#,##0.00 "€"'
 PERCENT_FORMAT = "0.0 %"
@@ -92,7 +93,7 @@ def cell_value(value, column: Column):
         return (_("yes") if value is True or value == 1 else _("no")), None
     if formatting.is_missing(value):
         return None, None
-    return str(value), None
+    return spreadsheet_safe(str(value)), None  # text typed by members: never a formula
 
 
 def _width(column: Column, frame: pd.DataFrame) -> float:
@@ -110,7 +111,8 @@ def write_sheet(book: Workbook, name: str, frame: pd.DataFrame, columns: list[Co
     sheet = book.create_sheet(name)
     row = 1
     if title:
-        sheet.cell(row=1, column=1, value=title).font = TITLE_FONT
+        heading = sheet.cell(row=1, column=1, value=spreadsheet_safe(title))
+        heading.data_type, heading.font = "s", TITLE_FONT
         row = 3
     for j, column in enumerate(columns, start=1):
         cell = sheet.cell(row=row, column=j, value=column.title)
@@ -125,6 +127,8 @@ def write_sheet(book: Workbook, name: str, frame: pd.DataFrame, columns: list[Co
         for j, column in enumerate(columns, start=1):
             value, fmt = cell_value(data[j - 1][i], column)
             cell = sheet.cell(row=row, column=j, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # a string cell, whatever it starts with (openpyxl would store "=…" as a formula)
             if fmt and value is not None:
                 cell.number_format = fmt
             if flags and flags[i]:

@@ -12,6 +12,8 @@ anyway: every write goes through the warehouse's writer lock (warehouse/connecti
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from prefect import serve
 from prefect.schedules import Cron
 
@@ -29,7 +31,8 @@ def deployments(config: Config) -> list:
     loop or a flow run; these are plain synchronous calls, whatever the caller.
     """
     schedules = {**DEFAULT_SCHEDULES, **config.schedules}
-    params = {"config_path": str(config.path)}
+    # Absolute: a flow run starts in a folder of Prefect's choosing, not where `alambic schedule` ran.
+    params = {"config_path": str(Path(config.path).resolve())}
 
     def on(name: str) -> list:
         cron = schedules.get(name)

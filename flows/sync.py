@@ -71,7 +71,7 @@ def load_batch(warehouse: Warehouse, source: str, resource: str, batch, started:
     )
     return ResourceReport(
         source, resource, result.rows_in, result.rows_new, result.rows_changed, result.rows_unchanged,
-        result.rows_deleted, len(batch.rejected), time.perf_counter() - started,
+        result.rows_deleted, result.rows_quarantined, time.perf_counter() - started,
     )
 
 

@@ -73,6 +73,8 @@ BOOKKEEPING_LABELS = {
 NOT_RECORDS = {
     "users": "Les comptes de connexion ne s'annulent pas depuis le journal : utilisez « alambic users » "
     "(passwd, disable, enable). Rien n'a été modifié.",
+    "warehouse": "Une restauration ne s'annule pas depuis le journal : l'entrepôt d'avant est gardé dans "
+    "le dossier « …-avant-restauration » des sauvegardes (« alambic restore <dossier> »). Rien n'a été modifié.",
 }
 
 

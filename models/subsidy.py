@@ -64,6 +64,9 @@ class Subsidy(Record):
     period_end = Day(label="Fin de réalisation")
     report_due_on = Day(label="Compte rendu financier dû le", doc="CERFA 15059, dans les 6 mois après la fin de l'exercice.")
     odoo_partner_id = WholeNumber(label="Financeur dans Odoo", doc="Identifiant du partenaire Odoo, pour rapprocher les paiements.")
+    odoo_move_id = WholeNumber(label="Subvention dans Odoo", doc="L'identifiant de la pièce Odoo de cette subvention "
+                               "(colonne « Pièce Odoo » du Suivi subventions). Vide : rapprochée seule si une seule "
+                               "pièce a le même financeur, le même montant accordé et le même exercice.")
     links = Text(label="Liens", doc="Demande, convention… une adresse par ligne.")
 
     instalments = param.List(default=[], item_type=Instalment, doc="L'échéancier : avance, acomptes, solde.")
@@ -91,6 +94,13 @@ class Subsidy(Record):
     def check(self, con):
         """The subsidy's fields and rules, then each instalment's, keyed « instalments.<n>.<field> »."""
         values, errors = super().check(con)
+        if con is not None and values.get("odoo_move_id") is not None:
+            other = con.execute(
+                "SELECT subsidy_id, funder FROM app.subsidies WHERE odoo_move_id = ? AND subsidy_id IS DISTINCT FROM ?",
+                [values["odoo_move_id"], self.id]).fetchone()
+            if other:
+                errors["odoo_move_id"] = (f"Cette pièce Odoo est déjà suivie par la subvention n° {other[0]} "
+                                          f"({other[1]}) : une subvention Odoo n'a qu'un suivi")
         for index, instalment in enumerate(self.instalments):
             for name, message in instalment.check(con)[1].items():
                 errors[f"instalments.{index}.{name}"] = f"Échéance {index + 1} — {message}"

@@ -122,6 +122,8 @@ class Books:
         self.statement_lines: list[StatementLine] = []
         self.analytic_lines: list[AnalyticLine] = []
         self.split_tags: dict[Distribution, int] = {}
+        # partial reconciliations not (yet) part of a full one: (debit line, credit line, amount)
+        self.partial_links: list[tuple[Line, Line, Decimal]] = []
         self._ids = {
             name: IdSequence()
             for name in ("partner", "analytic", "move", "line", "payment", "statement", "reconcile", "aline")
@@ -301,7 +303,8 @@ class Books:
         for move in self.moves:
             if move.move_type != "entry" and move.state == "posted":
                 open_ = any(l.residual != 0 for l in move.lines if l.reconcilable)
-                move.payment_state = "not_paid" if open_ else "paid"
+                partly = any(l.residual != l.balance for l in move.lines if l.reconcilable)
+                move.payment_state = ("partial" if partly else "not_paid") if open_ else "paid"
         for move in self.moves:
             if move.state == "posted":
                 for line in move.lines:

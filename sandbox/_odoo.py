@@ -50,6 +50,8 @@ class _Renderer:
         self.analytic = {a.id: a for a in books.analytic_accounts}
         self.plans = {pid: (name, parent) for pid, name, parent in books.plans}
         self.funder_plan = next((a.plan_id for a in books.analytic_accounts if a.only_17), None)
+        self.tree_root = self.root_plan(books.plans[0][0]) if books.plans else None
+        self.tags_15 = tag_distributions(books, self.analytic) if self.v15 else {}
 
     def all(self) -> dict[str, list[dict]]:
         grouping = "account_analytic_group" if self.v15 else "account_analytic_plan"
@@ -69,12 +71,14 @@ class _Renderer:
             "account_analytic_account": [
                 self.analytic_account(a) for a in self.books.analytic_accounts if not (self.v15 and a.only_17)
             ],
-            "account_analytic_line": [self.analytic_line(al) for al in self.books.analytic_lines],
+            "account_analytic_line": [self.analytic_line(al) for al in self.books.analytic_lines]
+            + (self.support_analytic_lines() if self.v15 else []),
             "account_move": [self.move(m) for m in self.books.moves],
             "account_move_line": [self.move_line(l) for m in self.books.moves for l in m.lines],
             "account_bank_statement_line": [self.statement_line(s) for s in self.books.statement_lines],
             "account_payment": [self.payment(p) for p in self.books.payments],
-        }
+            "account_partial_reconcile": self.partial_reconciles(),
+        } | (self.tag_records() if self.v15 else {})
 
     # -- many2one helpers ----------------------------------------------------------------------
 
@@ -218,9 +222,64 @@ class _Renderer:
             record |= {
                 "move_line_id": [line.id, f"{move.name} {line.label}".strip()],
                 "journal_id": self.journal_m2o(move.journal),
-                f"x_plan{self.funder_plan}_id": self.analytic_m2o(al.funder_account_id),
-            }
+            } | self.plan_columns(al)
         return record
+
+    # -- several plans (sandbox/_ledger.py) ------------------------------------------------------
+
+    def plan_columns(self, al) -> dict:
+        """17: the tree plan's account in account_id, each other root plan's in x_plan<root>_id
+        (every column present, `false` when the line has no account in that plan)."""
+        roots = sorted({self.root_plan(p) for p, _, _ in self.books.plans} - {self.tree_root})
+        columns = {"account_id": False} | {f"x_plan{root}_id": False for root in roots}
+        for account_id in (al.account_id, al.funder_account_id):
+            if account_id:
+                root = self.root_plan(self.analytic[account_id].plan_id)
+                columns["account_id" if root == self.tree_root else f"x_plan{root}_id"] = self.analytic_m2o(account_id)
+        return columns
+
+    def second_plan_account(self, accounts: tuple[int, ...]) -> int | None:
+        """The account of another plan joined to a line's account, when Odoo 15 has it (not a 17-only funder)."""
+        return next((a for a in accounts[1:] if not self.analytic[a].only_17), None)
+
+    def tags_of_line(self, l: Line) -> list[int]:
+        """15: the analytic tags that carry a line's distribution beyond its analytic account."""
+        if len(l.distribution) > 1:
+            return [self.tags_15[("split", l.distribution)][0]]
+        if l.distribution and (second := self.second_plan_account(l.distribution[0][0])):
+            return [self.tags_15[("account", second)][0]]
+        return []
+
+    def tag_records(self) -> dict[str, list[dict]]:
+        """15: account.analytic.tag and account.analytic.distribution for the tags in use."""
+        written = odoo_datetime_naive(MASTER_DATA_WRITTEN)
+        tags, distributions = [], []
+        for (kind, key), (tag_id, spread) in sorted(self.tags_15.items(), key=lambda item: item[1][0]):
+            name = (f"Répartition {tag_id}" if kind == "split" else self.analytic[key].name)
+            ids = [tag_id * 100 + k for k in range(len(spread))]
+            tags.append({"id": tag_id, "name": name, "active": True, "active_analytic_distribution": True,
+                         "analytic_distribution_ids": ids, "company_id": COMPANY, "write_date": written})
+            distributions += [
+                {"id": dist_id, "account_id": self.analytic_m2o(account_id), "percentage": pct,
+                 "tag_id": [tag_id, name], "write_date": written}
+                for dist_id, (account_id, pct) in zip(ids, spread.items())]
+        return {"account_analytic_tag": tags, "account_analytic_distribution": distributions}
+
+    def support_analytic_lines(self) -> list[dict]:
+        """15: the analytic line Odoo makes for each tag distribution line on a second-plan account
+        (17 puts that account on the same analytic line, in its x_plan<N>_id column)."""
+        next_id = max((al.id for al in self.books.analytic_lines), default=0)
+        records = []
+        for al in self.books.analytic_lines:
+            second = al.funder_account_id and not self.analytic[al.funder_account_id].only_17
+            if not second:
+                continue
+            next_id += 1
+            record = self.analytic_line(al) | {"id": next_id, "account_id": self.analytic_m2o(al.funder_account_id),
+                                               "group_id": self.plan_m2o(self.analytic[al.funder_account_id].plan_id),
+                                               "tag_ids": self.tags_of_line(al.line)}
+            records.append(record)
+        return records
 
     def move(self, m: Move) -> dict:
         total = sum(l.balance for l in m.lines if l.balance > 0)
@@ -251,6 +310,58 @@ class _Renderer:
             "write_date": odoo_datetime(m.touched),
         }
 
+    def partial_reconciles(self) -> list[dict]:
+        """account.partial.reconcile, the same in 15 and 17: within each full reconciliation, the debit
+        lines settled by the credit lines in order (greedy); then the partial ones not full yet."""
+        groups: dict[int, list[Line]] = {}
+        for m in self.books.moves:
+            for l in m.lines:
+                if l.full_reconcile is not None:
+                    groups.setdefault(l.full_reconcile, []).append(l)
+        pairs: list[tuple[Line, Line, object, int | None]] = []
+        for number, lines in sorted(groups.items()):
+            debits = [[l, l.balance] for l in lines if l.balance > 0]
+            credits = [[l, -l.balance] for l in lines if l.balance < 0]
+            while debits and credits:
+                amount = min(debits[0][1], credits[0][1])
+                pairs.append((debits[0][0], credits[0][0], amount, number))
+                debits[0][1] -= amount
+                credits[0][1] -= amount
+                if debits[0][1] == 0:
+                    debits.pop(0)
+                if credits[0][1] == 0:
+                    credits.pop(0)
+        pairs += [(debit, credit, amount, None) for debit, credit, amount in self.books.partial_links]
+        rows = []
+        for debit, credit, amount, number in pairs:
+            rows.append({
+                "id": len(rows) + 1,
+                "debit_move_id": [debit.id, debit.move.name],
+                "credit_move_id": [credit.id, credit.move.name],
+                "amount": _num(amount),
+                "debit_amount_currency": _num(amount),
+                "credit_amount_currency": _num(amount),
+                "full_reconcile_id": [number, f"A{number}"] if number else False,
+                "max_date": max(debit.move.date, credit.move.date).isoformat(),
+                "company_id": COMPANY,
+                "write_date": odoo_datetime(max(debit.move.touched, credit.move.touched)),
+            })
+        return rows
+
+    def partial_matching(self, l: Line) -> str | bool:
+        """The matching number of a line only partially reconciled: 'P' up to 16, 'P<n>' from 17
+        (n: the partial reconciliation's id, as partial_reconciles numbers them)."""
+        if not hasattr(self, "_partial_numbers"):
+            full = sum(1 for r in self.partial_reconciles() if r["full_reconcile_id"])
+            self._partial_numbers = {}
+            for index, (debit, credit, _) in enumerate(self.books.partial_links):
+                for line in (debit, credit):
+                    self._partial_numbers.setdefault(line.id, full + index + 1)
+        number = self._partial_numbers.get(l.id)
+        if number is None:
+            return False
+        return "P" if self.v15 else f"P{number}"
+
     def move_line(self, l: Line) -> dict:
         m = l.move
         kind = ACCOUNT_KIND[l.account]
@@ -274,7 +385,7 @@ class _Renderer:
             "amount_residual": _num(l.residual),
             "reconciled": l.reconcilable and l.residual == 0 and l.full_reconcile is not None,
             "full_reconcile_id": [l.full_reconcile, f"A{l.full_reconcile}"] if l.full_reconcile else False,
-            "matching_number": f"A{l.full_reconcile}" if l.full_reconcile else False,
+            "matching_number": f"A{l.full_reconcile}" if l.full_reconcile else self.partial_matching(l),
             "parent_state": m.state,
             "product_id": False,
             "quantity": 1.0 if m.move_type != "entry" else 0.0,
@@ -286,7 +397,7 @@ class _Renderer:
                 "display_type": False,
                 "analytic_account_id": self.analytic_m2o(l.distribution[0][0][0]) if single else False,
                 # A split went through an analytic tag with a distribution (≤15); its id only.
-                "analytic_tag_ids": [self.books.split_tags[l.distribution]] if len(l.distribution) > 1 else [],
+                "analytic_tag_ids": self.tags_of_line(l),
             }
         else:
             record |= {
@@ -340,3 +451,38 @@ class _Renderer:
 
 def odoo_datetime_naive(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def tag_distributions(books: Books, analytic: dict) -> dict[tuple, tuple[int, dict[int, float]]]:
+    """15's analytic tags: one per split distribution (its accounts at their percentages, a
+    second-plan account at the sum of the shares it is joined to) and one per second-plan account
+    joined to a single account (that account at 100 %). 17-only funder accounts are left out.
+    {("split", distribution) | ("account", account id): (tag id, {account id: pct})}"""
+    tags: dict[tuple, tuple[int, dict[int, float]]] = {}
+    for distribution, tag_id in sorted(books.split_tags.items(), key=lambda item: item[1]):
+        spread: dict[int, float] = {}
+        for accounts, pct in distribution:
+            for account in accounts:
+                if not analytic[account].only_17:
+                    spread[account] = spread.get(account, 0.0) + pct
+        tags[("split", distribution)] = (tag_id, spread)
+    next_id = max((tag_id for tag_id, _ in tags.values()), default=0)
+    drafts = [l for m in books.moves for l in m.lines if len(l.distribution) > 1 and l.distribution not in books.split_tags]
+    for l in drafts:  # a draft's split has no analytic line yet, hence no tag from close()
+        if ("split", l.distribution) not in tags:
+            next_id += 1
+            spread = {}
+            for accounts, pct in l.distribution:
+                for account in accounts:
+                    if not analytic[account].only_17:
+                        spread[account] = spread.get(account, 0.0) + pct
+            tags[("split", l.distribution)] = (next_id, spread)
+    for m in books.moves:
+        for l in m.lines:
+            if len(l.distribution) == 1:
+                for account in l.distribution[0][0][1:]:
+                    if not analytic[account].only_17 and ("account", account) not in tags:
+                        next_id += 1
+                        tags[("account", account)] = (next_id, {account: 100.0})
+    return tags
+

@@ -127,8 +127,12 @@ def build_subsidies(
             to_book.append((row, plan_rows, account, partner, funder_account))
             instalments += plan_rows
     _keep_one_solde_late(instalments, today)
+    # subsidies invoiced on 411: the Mairie's; else (none this time) the latest one booked
+    invoiced = {b[0]["subsidy_id"] for b in to_book if b[0]["funder"] == INVOICED_FUNDER}
+    if to_book and not invoiced:
+        invoiced = {to_book[-1][0]["subsidy_id"]}
     for booking in to_book:
-        _book(books, *booking)
+        _book(books, *booking, invoiced=booking[0]["subsidy_id"] in invoiced)
     return subsidies, instalments, funding
 
 
@@ -164,6 +168,7 @@ def _subsidy_row(rng, ids, funder, scheme, unit, nature, granted, notified, toda
         "period_end": end,
         "report_due_on": add_months(end, 6),
         "odoo_partner_id": partner,
+        "odoo_move_id": None,  # set at booking for every other follow-up (a member named the entry)
         "links": f"https://documentation.exemple.re/subventions/{notified.year}/{ascii_slug(funder, '-')}",
         "created_by": referent,
     }
@@ -199,14 +204,74 @@ def _instalments(rng, subsidy: dict, today: date, ids: IdSequence, admin: str) -
     return rows
 
 
+INVOICED_FUNDER = "Mairie de Saint-Paul"  # invoiced on 411 instead of an entry on 441 (see build_subsidies)
+SPLIT_FROM = Decimal("5000")  # an instalment at least this large comes in two bank transfers
+
+
 def _book(
-    books: Books, subsidy: dict, instalments: list[dict], account: str, partner: int, funder_account: int
+    books: Books, subsidy: dict, instalments: list[dict], account: str, partner: int, funder_account: int,
+    *, invoiced: bool = False,
 ) -> None:
+    """At notification: a misc entry on 441 (one line per instalment), or for the Mairie a customer
+    invoice on 411; each instalment received settles its receivable — in two partial payments for a
+    large one (Odoo then writes the matching number 'P' in 15, 'P<n>' in 17), the second one not
+    always received yet. A member names the Odoo entry on every other follow-up; the others are
+    matched by funder, amount and exercice."""
     label = f"{subsidy['funder']} – {subsidy['scheme']}"
-    lines = [("441000", row["amount"], f"{label} ({row['kind']})", (), row["expected_on"]) for row in instalments]
-    lines.append((account, -subsidy["amount_granted"], label, books.to(subsidy["unit_code"], funder_account), None))
-    move = books.entry(subsidy["notified_on"], partner, f"Notification {label}", lines)
-    for row, line in zip(instalments, move.lines):
-        if row["received_on"]:
-            payment = books.settle([line], row["received_on"], f"{subsidy['funder']} – {row['kind']}")
-            row["odoo_payment_id"] = payment.id
+    distribution = books.to(subsidy["unit_code"], funder_account)
+    if invoiced:
+        move = books.invoice("out_invoice", partner, subsidy["notified_on"],
+                             [(account, subsidy["amount_granted"], label, distribution)],
+                             due=instalments[0]["expected_on"], ref=f"Subvention {label}")
+        receivable = next(l for l in move.lines if l.account == "411000")
+        for row in instalments:
+            if row["received_on"]:
+                row["odoo_payment_id"] = _settle_part(books, receivable, row["amount"], row["received_on"],
+                                                      f"{subsidy['funder']} – {row['kind']}")
+    else:
+        lines = [("441000", row["amount"], f"{label} ({row['kind']})", (), row["expected_on"])
+                 for row in instalments]
+        lines.append((account, -subsidy["amount_granted"], label, distribution, None))
+        move = books.entry(subsidy["notified_on"], partner, f"Notification {label}", lines)
+        for row, line in zip(instalments, move.lines):
+            if not row["received_on"]:
+                continue
+            memo = f"{subsidy['funder']} – {row['kind']}"
+            if row["amount"] >= SPLIT_FROM:
+                first = money(row["amount"] * Decimal("0.6"))
+                row["odoo_payment_id"] = _settle_part(books, line, first, row["received_on"], memo + " (1/2)")
+                second_on = row["received_on"] + timedelta(days=24)
+                if second_on <= books.now.date() and subsidy["subsidy_id"] % 3:
+                    _settle_part(books, line, line.residual, second_on, memo + " (2/2)")
+            else:
+                row["odoo_payment_id"] = books.settle([line], row["received_on"], memo).id
+    if subsidy["subsidy_id"] % 2 == 0:
+        subsidy["odoo_move_id"] = move.id
+
+
+def _settle_part(books: Books, line, amount: Decimal, day: date, memo: str) -> int:
+    """A payment of `amount` on an open receivable line, and its bank line: a partial
+    reconciliation while something is left, the full one (with every earlier part) once paid."""
+    from sandbox._books import Payment
+    from sandbox._chart import OUTSTANDING
+    from sandbox._common import ZERO, local_dt
+
+    if amount >= line.residual:
+        payment = books.settle([line], day, memo)
+        for debit, credit, _ in [link for link in books.partial_links if link[0] is line]:
+            credit.full_reconcile = line.full_reconcile
+        books.partial_links = [link for link in books.partial_links if link[0] is not line]
+        return payment.id
+    move = books._move("entry", "BNK1", day, line.partner_id, memo, "posted")
+    outstanding = books._line(move, OUTSTANDING["inbound"], amount, memo, line.partner_id)
+    counter = books._line(move, line.account, -amount, memo, line.partner_id)
+    counter.residual, line.residual = ZERO, line.residual - amount
+    books.partial_links.append((line, counter, amount))
+    line.move.touched = max(line.move.touched, min(local_dt(day, 17), books.now))
+    payment = Payment(books._ids["payment"](), move, amount, "inbound", "customer", line.partner_id, memo,
+                      line.account)
+    move.payment_id = payment.id
+    books.payments.append(payment)
+    statement = books.bank_line(day, amount, OUTSTANDING["inbound"], memo, line.partner_id)
+    books._reconcile([outstanding, statement.move.lines[1]], day)
+    return payment.id

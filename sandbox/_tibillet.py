@@ -78,6 +78,9 @@ BAR = [
 ]
 BAR_CATEGORY = "V"  # not a choice of categorie_article: Django shows the raw code (uncertain, §2.2)
 TICKET, FREE, MEMBERSHIP = "Ticket booking", "Free booking", "Subscription or membership"
+# Three VAT rates, as on La Réunion (uncertain: which rates La Raffinerie applies is not known):
+# tickets 2.10 %, bar 8.50 %, memberships not taxed.
+VAT_BY_CATEGORY = {TICKET: "2.10", FREE: "2.10", BAR_CATEGORY: "8.50", MEMBERSHIP: "0.00"}
 PROP_DESCRIPTIONS = {
     "sale_line_uuid": "Identifiant unique de la ligne de vente",
     "quantity": "Quantité vendue",
@@ -127,8 +130,11 @@ def build_ticketing(
         for _ in range(scaled(rng, 32, 46, scale)):
             gen.soiree(year)
         gen.memberships(year, scaled(rng, 440, 560, scale))
+    for year in years(today):  # after the rest, so that the other soirées stay as they were
+        gen.cancelled_soiree(year)
     gen.soirees.sort(key=lambda s: s.start)
-    records = {"events": gen.events, "products": gen.products, "sales": gen.sales, "reservations": gen.reservations}
+    records = {"events": gen.events, "products": gen.products, "sales": gen.sales, "reservations": gen.reservations,
+               "reservation_details": _reservation_details(gen.reservations, gen.events)}
     return Ticketing(records, gen.soirees, gen.memberships_by_month)
 
 
@@ -204,7 +210,7 @@ class _Generator:
         soiree = Soiree(new_uuid(rng), name, start, unit, past=day < self.today, artist=artist)
         capacity = rng.choice([80, 120, 150, 200, 300])
         self.events.append(self._event(soiree, kind, label, keywords, end, capacity))
-        ticket = self._ticket_product(soiree)
+        ticket = self._ticket_product(soiree, label)
         if soiree.past:
             attendance = int(capacity * rng.uniform(0.35, 0.9))
             self._ticket_sales(soiree, ticket, attendance)
@@ -236,9 +242,11 @@ class _Generator:
             },
         }
 
-    def _ticket_product(self, s: Soiree) -> dict:
+    def _ticket_product(self, s: Soiree, label: str = "") -> dict:
         mode = self.rng.choices(["free", "libre", "paid"], [0.3, 0.2, 0.5])[0]
         name = f"Billet – {s.name} ({s.day:%d/%m/%Y})"
+        if label and len(self.events) % 3 == 0:  # named more shortly than its event: « Billet concert »
+            name = f"Billet {label.lower()}"
         if mode == "free":
             return self._product(name, FREE, [("Entrée libre", 0, False)])
         if mode == "libre":
@@ -271,11 +279,15 @@ class _Generator:
             self._sale(product, cents, qty, status, method, moment)
             refunded = online and not free and rng.random() < 0.03
             if refunded:
-                self._sale(product, cents, -qty, "R", method, moment + timedelta(days=between(rng, 1, 5)))
+                refund_at = moment + timedelta(days=between(rng, 1, 5))
+                if len(self.sales) % 2 == 0:  # some refunds come after the soirée
+                    refund_at = max(refund_at, s.start + timedelta(days=2))
+                self._sale(product, cents, -qty, "R", method, refund_at)
             elif not free:
                 s.ticket_cents += cents * qty
             if online:
-                self._reservation(s, qty, "C" if refunded else "V", moment, paid=method == "SN")
+                self._reservation(s, qty, "C" if refunded else "V", moment, paid=method == "SN",
+                                  price=offer["identifier"])
 
     def _bar_sales(self, s: Soiree, end: datetime, attendance: int) -> None:
         """Bar orders through the night: one line per order, paid cashless (LE), cash or card."""
@@ -293,7 +305,8 @@ class _Generator:
                 self._sale(product, cents, -qty, "N", "CA", moment + timedelta(minutes=10))
                 s.bar_cents -= cents * qty
 
-    def _reservation(self, s: Soiree, qty: int, status: str, moment: datetime, paid: bool) -> None:
+    def _reservation(self, s: Soiree, qty: int, status: str, moment: datetime, paid: bool,
+                     price: str | None = None) -> None:
         rng = self.rng
         modified = moment.astimezone(REUNION).replace(microsecond=between(rng, 1, 999_999))
         self.reservations.append(
@@ -306,8 +319,31 @@ class _Generator:
                 "options": [],
                 "tickets": [new_uuid(rng) for _ in range(qty)],
                 "paiements": [new_uuid(rng)] if paid else [],
+                # what the v2 detail shows (tickets by price); not part of the v1 shape
+                "_tickets": {price: qty} if price else {},
             }
         )
+
+    def cancelled_soiree(self, year: int) -> None:
+        """A concert sold online then cancelled: unpublished in TiBillet (absent from the events
+        list, still named by its reservations), every ticket refunded after the cancellation."""
+        rng = self.rng
+        day = random_day(rng, date(year, 2, 1), date(year, 11, 30))
+        if day >= self.today:
+            return
+        artist = rng.choice(ARTISTS)
+        start = local_dt(day, 20)
+        soiree = Soiree(new_uuid(rng), f"Concert – {artist} (annulé)", start, "501", past=True, artist=artist)
+        event = self._event(soiree, "MusicEvent", "Concert", ["Concert"], start + timedelta(hours=4), 150)
+        event["eventStatus"] = "https://schema.org/EventCancelled"
+        self.events.append(event)
+        product = self._product(f"Billet concert {artist}", TICKET, [("Plein tarif", 1200, False)])
+        for _ in range(between(rng, 6, 14)):
+            qty = rng.choice((1, 2))
+            moment = start - timedelta(days=between(rng, 3, 25))
+            self._sale(product, 1200, qty, "V", "SN", moment)
+            self._sale(product, 1200, -qty, "R", "SN", start + timedelta(days=between(rng, 1, 6)))
+            self._reservation(soiree, qty, "C", moment, paid=True, price=product["offers"][0]["identifier"])
 
     # -- memberships ---------------------------------------------------------------------------
 
@@ -329,7 +365,8 @@ class _Generator:
 
     def _sale(self, product: dict, cents: int, qty: int, status: str, method: str | None, moment: datetime) -> None:
         published = moment.astimezone(UTC).replace(microsecond=between(self.rng, 1, 999_999))
-        props = [_prop("sale_line_uuid", new_uuid(self.rng)), _prop("quantity", f"{qty}.000000"), _prop("vat", "0.00")]
+        props = [_prop("sale_line_uuid", new_uuid(self.rng)), _prop("quantity", f"{qty}.000000"),
+                 _prop("vat", VAT_BY_CATEGORY.get(product["category"], "0.00"))]
         if method:
             props.append(_prop("payment_method", method))
         props.append(_prop("status", status))
@@ -347,6 +384,14 @@ class _Generator:
                 "additionalProperty": props,
             }
         )
+
+
+def _reservation_details(reservations: list[dict], events: list[dict]) -> list[dict]:
+    """/api/v2/reservations/<uuid>/ of each reservation, as the simulated server answers it."""
+    from sandbox.servers.tibillet import reservation_v2
+
+    names = {e["identifier"]: e["name"] for e in events}
+    return [reservation_v2(r, names.get(r["event"], "")) for r in reservations]
 
 
 @lru_cache(maxsize=None)

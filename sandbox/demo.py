@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import time
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -199,3 +201,28 @@ def print_welcome(config: Config, port: int) -> None:
         + "\n".join(lines) + "\n"
         "  Ctrl+C pour arrêter.\n"
     )
+
+
+SOURCES_HEADER = "# Serveurs simulés de la démo (réécrit à chaque lancement de `alambic demo`)."
+
+
+@contextmanager
+def serving_demo_sources(directory: Path) -> Iterator[Config]:
+    """The demo's simulated Odoo, TiBillet and Oceco, running for as long as the block lasts (while
+    `alambic demo` serves): the demo configuration is pointed at them, so that a sync started from
+    the Prefect UI or by `alambic schedule` / `alambic sync` on the demo reaches them. They serve the
+    same organisation the warehouse was built from (seed, scale and « today » of the build)."""
+    config_file = directory / "alambic.toml"
+    wanted = json.loads((directory / "demo.json").read_text())
+    config = load_config(config_file)
+    today = datetime.fromisoformat(config.as_of).date() if config.as_of else datetime.now(ZoneInfo(DEMO_TIMEZONE)).date()
+    org = generate(seed=wanted["seed"], scale=wanted["scale"], today=today)
+    with serve_sandbox_sources(org) as sources:
+        text = config_file.read_text(encoding="utf-8")
+        kept = text.split(SOURCES_HEADER)[0]
+        # A demo built before this header existed: drop its appended [sources.*] tables (dead ports).
+        kept = re.split(r"^\[sources[.\]]", kept, maxsplit=1, flags=re.MULTILINE)[0].rstrip("\n") + "\n"
+        config_file.write_text(kept + "\n" + SOURCES_HEADER, encoding="utf-8")
+        append_sources(config_file, sources.settings)
+        os.environ.update(sources.env)  # the sandbox servers' fictional secrets
+        yield load_config(config_file)

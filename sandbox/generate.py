@@ -18,6 +18,7 @@ from sandbox._books import Books
 from sandbox._common import IdSequence, local_dt, stream
 from sandbox._expenses import build_expenses
 from sandbox._forecasts import build_forecasts
+from sandbox._ledger import build_ledger_shapes
 from sandbox._oceco import build_oceco
 from sandbox._odoo import render
 from sandbox._people import build_people, of_kind, public_emails
@@ -69,6 +70,8 @@ def generate(seed: int = 42, scale: float = 1.0, today: date = date(2026, 11, 27
     proposals = build_proposals(stream(seed, "proposals"), books, units, people, roles, funding, today, scale, ids)
     build_expenses(stream(seed, "expenses"), books, units, ticketing.soirees, funding, today, scale)
     make_cash_dip(stream(seed, "dip"), books, today, scale)
+    # a second analytic plan, joined keys, 15 tag distributions, bank fees with no analytic account
+    build_ledger_shapes(stream(seed, "ledger"), books, units, today, scale)
     books.close()
     forecasts = build_forecasts(stream(seed, "forecasts"), books, transfers, units, roles, today, ids, admin)
 

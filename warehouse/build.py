@@ -22,8 +22,9 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pandas as pd
 
-from alambic.config import Config
+from alambic.config import Config, analytic_reference
 from warehouse import SQL_DIR
+from warehouse.build_status import descriptions
 from warehouse.connection import Warehouse
 from warehouse.load import raw_table_ddl, record_failure
 from warehouse.migrations import migrate
@@ -101,9 +102,15 @@ def reference_frames(config: Config) -> dict[str, pd.DataFrame]:
         ]
     )
     analytic = pd.DataFrame(
-        [(u.code, a) for u in config.units for a in u.analytic_accounts],
-        columns=["unit_code", "analytic_code"],
-    )
+        [(u.code, *analytic_reference(a)) for u in config.units for a in u.analytic_accounts],
+        columns=["unit_code", "analytic_code", "analytic_id"],
+    ).astype({"analytic_code": "object", "analytic_id": "Int64"})
+    # [analytic]: the tree plan and the plans shown as a second dimension (names or id:<n>)
+    plans = pd.DataFrame(
+        ([("tree", config.analytic.tree_plan)] if config.analytic.tree_plan else [])
+        + [("dimension", p) for p in config.analytic.dimension_plans],
+        columns=["role", "plan_ref"],
+    ).astype({"role": "object", "plan_ref": "object"})
     categories = pd.DataFrame(
         [(c.code, c.label, c.direction, c.sort) for c in config.categories],
         columns=["category_code", "label", "direction", "sort"],
@@ -137,6 +144,7 @@ def reference_frames(config: Config) -> dict[str, pd.DataFrame]:
         "units": units,
         "roles": roles,
         "unit_analytic_accounts": analytic,
+        "analytic_plans": plans,
         "categories": categories,
         "category_accounts": category_accounts,
         "settings": settings,
@@ -201,8 +209,10 @@ def build(warehouse: Warehouse, config: Config, changed: set[str] | None = None)
             for test in tests:
                 failing = _run(con, test, f"SELECT * FROM ({test.sql}) LIMIT 5").fetchall()
                 if failing:
+                    rule = descriptions().get(test.name, {}).get("rule")
                     raise BuildError(
-                        f"Test de données {test.path.relative_to(SQL_DIR)} en échec : {failing}"
+                        f"Test de données {test.path.relative_to(SQL_DIR)} en échec"
+                        + (f" ({rule})" if rule else "") + f" : {failing}"
                     )
             con.execute(
                 """INSERT INTO meta.runs (kind, target, started_at, finished_at, rows_in, outcome, message)

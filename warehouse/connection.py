@@ -37,6 +37,26 @@ POLL_SECONDS = 0.02
 CACHE_SIZE = 256
 
 
+PRIVATE_FILE_MODE = 0o600  # the warehouse holds the accounts' password hashes
+PRIVATE_DIR_MODE = 0o700
+
+
+def private_file(path: Path) -> None:
+    """Make a file readable and writable by its owner only (the warehouse, its WAL, backups, exports)."""
+    try:
+        if path.stat().st_mode & 0o077:
+            os.chmod(path, PRIVATE_FILE_MODE)
+    except FileNotFoundError:
+        pass
+
+
+def private_dir(path: Path) -> None:
+    """Create a folder (and its parents) open to its owner only; tighten it if it exists."""
+    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
+    if path.stat().st_mode & 0o077:
+        os.chmod(path, PRIVATE_DIR_MODE)
+
+
 class WarehouseBusy(RuntimeError):
     """The warehouse stayed locked by another unit of work longer than the allowed wait."""
 
@@ -145,8 +165,9 @@ class Warehouse:
     def write(self, what: str = "écriture") -> Iterator[duckdb.DuckDBPyConnection]:
         """One transaction on the file, alone. Committed if the block ends normally, else rolled back."""
         with self.exclusive(what) as deadline:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
             con = self._connect(False, what, deadline)
+            self._make_private()  # DuckDB creates the file and its WAL with the process's umask
             try:
                 con.begin()
                 try:
@@ -155,8 +176,13 @@ class Warehouse:
                     con.rollback()
                     raise
                 con.commit()
+                self._make_private()
             finally:
                 con.close()
+
+    def _make_private(self) -> None:
+        private_file(self.path)
+        private_file(self.path.with_name(self.path.name + ".wal"))
 
     # -- cached page queries -------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ import pandas as pd
 
 from warehouse.connection import Warehouse, WarehouseBusy
 from warehouse.resources import Resource, resource
+from warehouse.validation import invalid_records
 
 
 class LoadError(ValueError):
@@ -48,6 +49,7 @@ class LoadResult:
     rows_changed: int
     rows_unchanged: int
     rows_deleted: int = 0
+    rows_quarantined: int = 0  # set aside in meta.quarantine (by the source client or by the value checks)
 
 
 def raw_table_ddl(res: Resource) -> str:
@@ -99,6 +101,9 @@ def load_records(
     """
     res = resource(source, name)
     incoming = prepare(res, records)  # outside the lock: no file held while we compute
+    incoming, quarantine = set_aside_invalid(res, incoming, list(quarantine))
+    if watermark is not None and quarantine and not delete_missing:
+        watermark = held_watermark(res, watermark, [record for record, _ in quarantine])
     started = datetime.now(timezone.utc)
     try:
         with warehouse.write(f"chargement {res.table}") as con:
@@ -162,7 +167,35 @@ def load_records(
     except Exception as exc:
         record_failure(warehouse, "load", res.table, started, exc)
         raise
-    return LoadResult(res.table, len(incoming), new, changed, unchanged, deleted)
+    return LoadResult(res.table, len(incoming), new, changed, unchanged, deleted, len(quarantine))
+
+
+def set_aside_invalid(
+    res: Resource, incoming: pd.DataFrame, quarantine: list[tuple[dict, str]]
+) -> tuple[pd.DataFrame, list[tuple[dict, str]]]:
+    """Move the records with a value the staging casts refuse from `incoming` to the quarantine."""
+    invalid = invalid_records(res, incoming)
+    if not invalid:
+        return incoming, quarantine
+    bad = incoming["key"].isin(list(invalid))
+    for key, payload in incoming.loc[bad, ["key", "payload"]].itertuples(index=False):
+        quarantine.append((json.loads(payload), invalid[key]))
+    return incoming.loc[~bad].reset_index(drop=True), quarantine
+
+
+def held_watermark(res: Resource, watermark: Watermark, quarantined: list[dict]) -> Watermark | None:
+    """The watermark to save when records of an incremental batch are in quarantine: not past the
+    first of them, so that the next sync reads it again. None (the previous watermark stays) when
+    a record's place cannot be told."""
+    if res.position is None or res.order is None:
+        return None
+    positions = [res.position(record) if isinstance(record, dict) else None for record in quarantined]
+    if any(p is None for p in positions):
+        return None
+    first = min(positions, key=lambda p: res.order(*p))
+    if watermark.value is not None and res.order(*first) >= res.order(watermark.value, watermark.last_key):
+        return watermark
+    return Watermark(*first)
 
 
 def _key_or_none(res: Resource, record: dict) -> str | None:

@@ -42,7 +42,8 @@ NUMERIC_TYPES = {"float", "monetary", "integer"}
 # Checked as numbers even if a customised fields_get typed them otherwise.
 NUMERIC_NAMES = {"amount", "balance", "debit", "credit", "amount_total", "amount_residual",
                  "amount_untaxed", "amount_tax", "amount_total_signed", "amount_residual_signed",
-                 "amount_currency", "unit_amount", "quantity"}
+                 "amount_currency", "unit_amount", "quantity", "debit_amount_currency",
+                 "credit_amount_currency"}
 
 T = TypeVar("T")
 
@@ -103,6 +104,14 @@ EXTRACTS: dict[str, Extract] = {
         # balance/debit/credit are computed, not stored, and slow: never asked.
         "name", "code", "active", "partner_id", "company_id", "write_date", "group_id", "plan_id",
         "root_plan_id")),
+    # ≤15: analytic tags, and the distributions of the tags that spread a journal item over
+    # analytic accounts (`active_analytic_distribution`); both gone from 16 (distributions became
+    # the move line's analytic_distribution). Needed for draft lines, which have no analytic line.
+    "account_analytic_tag": Extract("account.analytic.tag", (
+        "name", "active", "active_analytic_distribution", "analytic_distribution_ids", "company_id",
+        "write_date"), max_version=15),
+    "account_analytic_distribution": Extract("account.analytic.distribution", (
+        "account_id", "percentage", "tag_id", "write_date"), max_version=15),
     "account_analytic_line": Extract("account.analytic.line", (
         "date", "name", "ref", "amount", "unit_amount", "account_id", "general_account_id",
         "partner_id", "product_id", "company_id", "currency_id", "write_date", "move_id",
@@ -127,6 +136,13 @@ EXTRACTS: dict[str, Extract] = {
     "account_payment": Extract("account.payment", (
         "name", "date", "amount", "payment_type", "partner_type", "partner_id", "journal_id", "state",
         "currency_id", "is_reconciled", "is_matched", "move_id", "write_date", "ref", "memo")),
+    # Not in §4.2: who was reconciled with whom, and for how much. Odoo ≤16 writes 'P' as the
+    # matching_number of every partially reconciled line (useless as a key), 17 'P<n>'; the
+    # partial reconciliations themselves (14–18) say which debit line was settled by which credit
+    # line and by how much — what a subsidy's instalments received are made of.
+    "account_partial_reconcile": Extract("account.partial.reconcile", (
+        "debit_move_id", "credit_move_id", "amount", "debit_amount_currency", "credit_amount_currency",
+        "full_reconcile_id", "max_date", "company_id", "write_date")),
 }
 
 

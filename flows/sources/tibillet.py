@@ -13,8 +13,19 @@ starts `overlap` before the last watermark, because a refund can be dated a litt
 moment we last looked (and the list is cached 60 s on the server); loading by line uuid makes the
 overlap harmless. The watermark is the window's end.
 
-A sale line carries no event id (§2.3, §4): the SQL models attribute it to a soirée by its local
-day, running from 04:00 to 04:00 as TiBillet counts it (sql/staging/tibillet, marts.soiree_sales).
+A sale line carries no event id: the SQL models attribute a ticket to the event of the
+reservations that sold its price (marts.soiree_sale_lines), everything else to a soirée by its
+local day, running from 04:00 to 04:00 as TiBillet counts it.
+
+Two reads go beyond the lists:
+- `events`: `/api/v2/events/` lists PUBLISHED events only. An event unpublished since (a cancelled
+  concert, its tickets refunded) is still named by the reservations of v1 `/api/reservations/`;
+  each one missing from the list is read by uuid (`/api/v2/events/<uuid>/`, which answers for
+  unpublished events too, with eventStatus EventCancelled).
+- `reservation_details`: the v1 list gives each reservation's event and ticket uuids, not the
+  PRICES sold; the v2 detail (`/api/v2/reservations/<uuid>/`) gives the tickets grouped by price
+  uuid. One request per reservation: only those modified since the watermark (the v1 `datetime`
+  is the last modification) minus `overlap` are read again, all of them on a first sync.
 """
 
 from __future__ import annotations
@@ -37,8 +48,10 @@ PATHS = {
     "products": "/api/v2/products/",
     "sales": "/api/v2/sales/",
     "reservations": "/api/reservations/",  # v1, deprecated, but the only list of reservations
+    "reservation_details": "/api/v2/reservations/",  # + <uuid>/, one per reservation
 }
-RIGHTS = {"events": "event", "products": "product", "sales": "sale", "reservations": "reservation"}
+RIGHTS = {"events": "event", "products": "product", "sales": "sale", "reservations": "reservation",
+          "reservation_details": "reservation"}
 
 
 def _aware(value) -> datetime:
@@ -85,11 +98,64 @@ class TibilletSource:
             raise SourceError(SOURCE, resource, "ressource inconnue de TiBillet")
         if resource == "sales":
             return self._fetch_sales(since)
+        if resource == "reservation_details":
+            return self._fetch_reservation_details(since)
         body = self._get(resource, PATHS[resource])
         items = body if resource == "reservations" else (body.get("results") if isinstance(body, dict) else None)
         if not isinstance(items, list):
             raise SourceError(SOURCE, resource, "réponse inattendue (liste absente)")
-        return self._batch(resource, items, complete=True)
+        complete = True
+        if resource == "events":
+            unpublished = self._unpublished_events(items)
+            # reservations unreadable: the published events only, and nothing deleted for it
+            complete = unpublished is not None
+            items = items + (unpublished or [])
+        return self._batch(resource, items, complete=complete)
+
+    def _reservations(self, resource: str) -> list[dict]:
+        body = self._get(resource, PATHS["reservations"])
+        if not isinstance(body, list):
+            raise SourceError(SOURCE, resource, "réponse inattendue de /api/reservations/ (liste absente)")
+        return [r for r in body if isinstance(r, dict)]
+
+    def _unpublished_events(self, listed: list) -> list[dict] | None:
+        """The events reservations name that the published list lacks, read one by one; None when
+        the reservations cannot be read (a key without the reservation right, a failure)."""
+        known = {e.get("identifier") for e in listed if isinstance(e, dict)}
+        try:
+            reservations = self._reservations("events")
+        except SourceError:
+            return None
+        missing = sorted({str(r["event"]) for r in reservations if r.get("event")} - known)
+        found = []
+        for uuid in missing:
+            body = self._get("events", f"{PATHS['events']}{uuid}/", missing_ok=True)
+            if isinstance(body, dict):
+                found.append(body)
+        return found
+
+    def _fetch_reservation_details(self, since: Watermark | None) -> Batch:
+        reservations = self._reservations("reservation_details")
+        bound = _aware(since.value) - self.overlap if since and since.value else None
+        details, latest = [], since.value if since and since.value else None
+        for reservation in reservations:
+            try:
+                modified = _aware(reservation.get("datetime"))
+            except (TypeError, ValueError):
+                modified = None
+            if bound is not None and modified is not None and modified < bound:
+                continue
+            uuid = reservation.get("uuid")
+            if not uuid:
+                continue
+            body = self._get("reservation_details", f"{PATHS['reservation_details']}{uuid}/", missing_ok=True)
+            if isinstance(body, dict):
+                details.append(body)
+            if modified is not None and (latest is None or modified > _aware(latest)):
+                latest = modified.isoformat()
+        batch = self._batch("reservation_details", details, complete=bound is None)
+        batch.watermark = Watermark(latest) if latest else since
+        return batch
 
     def _fetch_sales(self, since: Watermark | None) -> Batch:
         end = self.clock().astimezone(timezone.utc)
@@ -131,7 +197,7 @@ class TibilletSource:
                 batch.records.append(item)
         return batch
 
-    def _get(self, resource: str, path: str, params: dict | None = None):
+    def _get(self, resource: str, path: str, params: dict | None = None, *, missing_ok: bool = False):
         headers = {
             "Authorization": f"Api-Key {self._api_key}",
             "Accept": "application/json",
@@ -142,6 +208,8 @@ class TibilletSource:
         url = self.base_url + path
         response = http_get(url, timeout=self.timeout, headers=headers, params=params,
                             fail=lambda message: self._error(resource, message))
+        if missing_ok and response.status_code == 404:
+            return None  # deleted between the list and the detail
         if response.status_code != 200:
             raise self._error(resource, self._http_message(resource, response))
         try:
@@ -241,5 +309,17 @@ def check_reservation(item: dict) -> str | None:
     return None
 
 
+def check_reservation_detail(item: dict) -> str | None:
+    if not item.get("identifier"):
+        return "détail de réservation sans identifiant"
+    if not isinstance(item.get("reservationFor"), dict) or not item["reservationFor"].get("identifier"):
+        return "détail de réservation sans événement (reservationFor)"
+    tickets = item.get("reservedTicket")
+    if not isinstance(tickets, list) or not all(
+            isinstance(t, dict) and t.get("identifier") and isinstance(t.get("ticketQuantity"), int) for t in tickets):
+        return "billets réservés illisibles (reservedTicket : tarif et quantité attendus)"
+    return None
+
+
 VALIDATORS = {"events": check_event, "products": check_product, "sales": check_sale,
-              "reservations": check_reservation}
+              "reservations": check_reservation, "reservation_details": check_reservation_detail}

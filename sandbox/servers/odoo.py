@@ -45,6 +45,8 @@ RELATIONS = {
     ("account.analytic.line", "group_id"): "account.analytic.group",
     ("account.analytic.account", "group_id"): "account.analytic.group",
     ("account.account", "group_id"): "account.group",
+    ("account.analytic.distribution", "account_id"): "account.analytic.account",  # ≤ 15
+    "tag_id": "account.analytic.tag", "analytic_distribution_ids": "account.analytic.distribution",
     "account_id": "account.account", "general_account_id": "account.account",
     "default_account_id": "account.account", "destination_account_id": "account.account",
     "partner_id": "res.partner", "commercial_partner_id": "res.partner",
@@ -57,6 +59,7 @@ RELATIONS = {
     "product_uom_id": "uom.uom", "user_id": "res.users", "user_type_id": "account.account.type",
     "statement_id": "account.bank.statement", "statement_line_id": "account.bank.statement.line",
     "payment_id": "account.payment", "full_reconcile_id": "account.full.reconcile",
+    "debit_move_id": "account.move.line", "credit_move_id": "account.move.line",
     "country_id": "res.country", "payment_method_line_id": "account.payment.method.line",
 }
 X_PLAN = re.compile(r"^x_plan\d+_id$")  # 17+: one many2one per extra root plan (§2.2)

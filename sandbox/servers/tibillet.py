@@ -185,9 +185,44 @@ def sales(request: Request, tenant: Tenant) -> Response:
 
 @endpoint("reservation", admin=True)
 def reservations_v1(request: Request, tenant: Tenant) -> Response:
-    """Deprecated v1 list: a bare array of every reservation, newest first."""
+    """Deprecated v1 list: a bare array of every reservation, newest first. The private key
+    `_tickets` (price uuid → quantity, what the v2 detail shows) is not part of the v1 shape."""
     items = sorted(tenant.data.get("reservations", []), key=lambda r: r.get("datetime", ""), reverse=True)
-    return JSONResponse(items, headers=V1_HEADERS)
+    return JSONResponse([{k: v for k, v in r.items() if not k.startswith("_")} for r in items], headers=V1_HEADERS)
+
+
+@endpoint("event")
+def event_detail(request: Request, tenant: Tenant) -> Response:
+    """One event by uuid, published or not (an unpublished one says EventCancelled)."""
+    wanted = request.path_params["ident"]
+    found = next((e for e in tenant.data.get("events", []) if e.get("identifier") == wanted), None)
+    if found is None:
+        return JSONResponse({"detail": "Pas trouvé."}, 404)
+    return JSONResponse(found)
+
+
+@endpoint("reservation")
+def reservation_detail(request: Request, tenant: Tenant) -> Response:
+    """v2 retrieve (schema.org Reservation): the event, and the tickets grouped by PRICE uuid."""
+    wanted = request.path_params["uuid"]
+    found = next((r for r in tenant.data.get("reservations", []) if r.get("uuid") == wanted), None)
+    if found is None:
+        return JSONResponse({"detail": "Pas trouvé."}, 404)
+    named = next((e for e in tenant.data.get("events", []) if e.get("identifier") == found.get("event")), {})
+    return JSONResponse(reservation_v2(found, named.get("name", "")))
+
+
+def reservation_v2(reservation: dict, event_name: str) -> dict:
+    """ReservationSchemaSerializer: status V → Confirmed, anything else → Pending (lossy)."""
+    return {
+        "@context": "https://schema.org", "@type": "Reservation", "identifier": reservation["uuid"],
+        "reservationFor": {"@type": "Event", "identifier": reservation.get("event"), "name": event_name},
+        "underName": {"@type": "Person", "email": reservation.get("user_mail")},
+        "reservationStatus": "https://schema.org/Reservation" + (
+            "Confirmed" if reservation.get("status") == "V" else "Pending"),
+        "reservedTicket": [{"@type": "Ticket", "identifier": price, "ticketQuantity": quantity}
+                           for price, quantity in (reservation.get("_tickets") or {}).items()],
+    }
 
 
 def create_app(tenants: dict[str, Tenant], *, clock: Clock = utc_now) -> Starlette:
@@ -197,6 +232,8 @@ def create_app(tenants: dict[str, Tenant], *, clock: Clock = utc_now) -> Starlet
         Route("/api/v2/products/", products),
         Route("/api/v2/sales/", sales),
         Route("/api/reservations/", reservations_v1),
+        Route("/api/v2/events/{ident}/", event_detail),
+        Route("/api/v2/reservations/{uuid}/", reservation_detail),
     ]
     return faulty_app(routes, tenants={h.lower(): t for h, t in tenants.items()}, clock=clock)
 

@@ -3,9 +3,10 @@
 --
 -- Grain: one budget line = one amount on one unit and one budget category.
 -- Columns:
---   line_key       unique key: 'odoo:aal:<analytic line>:<analytic account>',
---                  'odoo:aml:<move line>:<analytic account>', 'alambic:proposal:<id>',
---                  'alambic:transfer:<id>:from' / ':to'
+--   line_key       unique key: 'odoo:aal:<analytic line>:<analytic account>' (posted),
+--                  'odoo:aml:<move line>:<analytic account>' (draft),
+--                  'odoo:aml:<move line>:non_affecte' (the part no unit holds),
+--                  'alambic:proposal:<id>', 'alambic:transfer:<id>:from' / ':to'
 --   source         'odoo' | 'alambic' (what users entered in Alambic)
 --   unit_code      the unit the amount is booked on (no roll-up: see org_rollup)
 --   category_code  the budget category (ref.categories)
@@ -22,19 +23,25 @@
 --                  brouillon (Odoo draft), a_payer / paye (expense), a_encaisser / encaisse
 --                  (income), interne (internal transfer)
 --   counts_as      'reel' (real), 'engage' (committed), 'aucun' (counts in neither)
+--   allocation     'arbre' (tree plan account), 'autre_plan' (another plan's account mapped to
+--                  a unit), 'non_affecte' (on the organisation: no unit holds it), 'alambic'
+--                  (a proposal), 'interne' (a transfer)
+--   dimension      the Odoo line's accounts in the « second dimension » plans, if any
+--   counterpart_unit  for a transfer, the unit at the other end (eliminations: budget_rollup)
 --
 -- Where each line comes from:
---   1. Réel Odoo: analytic lines (account.analytic.line) of posted moves. Category: the general
---      account's code by the LONGEST matching prefix of ref.category_accounts (6041 before 60);
---      accounts in no category (e.g. 86/87, 68) are left out. Unit: the analytic account's code
---      via ref.unit_analytic_accounts (lines of no unit are left out). Odoo's analytic amount is
---      negative for an expense, so amount = -amount for dépenses, +amount for recettes.
+--   1. Réel Odoo: posted journal items as marts.ledger_allocation counts them (analytic lines of
+--      posted moves, each euro once across plans; the rest « non affecté » on the root unit).
+--      Category: the general account's code by the LONGEST matching prefix of
+--      ref.category_accounts (6041 before 60); accounts in no category (e.g. 86/87, 68) are
+--      left out (the ledger reconciliation mart shows them). Odoo's analytic amount is negative for
+--      an expense, so amount = -amount for dépenses, +amount for recettes.
 --      Status from the move's payment_state: paid, in_payment, reversed, invoicing_legacy →
 --      paye / encaisse; otherwise a_payer / a_encaisser; a plain entry (move_type 'entry', or an
 --      analytic line with no move) → paye / encaisse.
 --   2. Engagé Odoo: lines of DRAFT moves (no analytic line exists yet) on a categorised account,
---      split by stg_odoo__analytic_distribution: balance × pct / 100 (balance is positive for an
---      expense), sign as in 1. Status brouillon.
+--      by the same allocation (−balance × pct / 100 per account, 15's tag distributions
+--      included), sign as in 1. Status brouillon.
 --   3. Proposals, by their EFFECTIVE status (marts.remuneration_proposals: a validated proposal
 --      whose bill is in Odoo is facturee / payee even before anybody stores it), category
 --      bienveillance or prestations_internes by `kind`: proposee → a_valider / aucun; validee →
@@ -72,63 +79,52 @@ move_lines as (
     select * from staging.stg_odoo__account_move_lines
 ),
 
--- 1. Réel from Odoo: analytic lines of posted moves
-odoo_real as (
-    select
-        'odoo:aal:' || analytic.analytic_line_id || ':' || line_accounts.analytic_account_id as line_key,
-        'odoo'                                      as source,
-        line_accounts.unit_code,
-        accounts.category_code,
-        accounts.direction,
-        analytic.line_date,
-        coalesce(analytic.line_name, move_lines.line_name)        as label,
-        coalesce(analytic.partner_name, moves.partner_name)       as partner,
-        coalesce(moves.move_name, analytic.line_ref)              as reference,
-        case accounts.direction
-            when 'depense' then -analytic.amount
-            else analytic.amount
-        end                                         as amount,
-        coalesce(moves.move_type, 'entry') = 'entry'
-            or moves.payment_state in ('paid', 'in_payment', 'reversed', 'invoicing_legacy')
-                                                    as is_settled,
-        'reel'                                      as counts_as
-    from staging.stg_odoo__analytic_lines as analytic
-    join staging.stg_odoo__analytic_line_accounts as line_accounts
-        on line_accounts.analytic_line_id = analytic.analytic_line_id
-       and line_accounts.unit_code is not null
-    join categorised_accounts as accounts
-        on accounts.account_id = analytic.general_account_id
-    left join move_lines
-        on move_lines.move_line_id = analytic.move_line_id
-    left join moves
-        on moves.move_id = move_lines.move_id
-    where coalesce(moves.state, 'posted') = 'posted'
+root as (
+    select unit_code from ref.units where parent_code is null
 ),
 
--- 2. Engagé from Odoo: draft move lines, split over the units' analytic accounts
-odoo_committed as (
+-- 1. and 2. Odoo: what each line counts on each unit, once (marts.ledger_allocation); what no
+-- unit holds is « non affecté », on the organisation (the root unit)
+odoo_allocated as (
     select
-        'odoo:aml:' || move_lines.move_line_id || ':' || distribution.analytic_account_id as line_key,
+        case
+            when allocation.allocation = 'non_affecte' then 'odoo:aml:' || allocation.move_line_id || ':non_affecte'
+            when allocation.analytic_line_id is not null
+                then 'odoo:aal:' || allocation.analytic_line_id || ':' || allocation.analytic_account_id
+            else 'odoo:aml:' || allocation.move_line_id || ':' || allocation.analytic_account_id
+        end                                         as line_key,
         'odoo'                                      as source,
-        distribution.unit_code,
+        coalesce(allocation.unit_code, (select unit_code from root)) as unit_code,
         accounts.category_code,
         accounts.direction,
-        coalesce(move_lines.line_date, moves.move_date)           as line_date,
-        move_lines.line_name                                      as label,
-        coalesce(move_lines.partner_name, moves.partner_name)     as partner,
-        coalesce(nullif(moves.move_name, '/'), 'brouillon n° ' || move_lines.move_id) as reference,
-        round(move_lines.balance * distribution.pct / 100, 2)
-            * case accounts.direction when 'depense' then 1 else -1 end as amount,
-        false                                       as is_settled,
-        'engage'                                    as counts_as
-    from move_lines
+        allocation.line_date,
+        coalesce(analytic.line_name, move_lines.line_name)        as label,
+        coalesce(analytic.partner_name, move_lines.partner_name, moves.partner_name) as partner,
+        case
+            when allocation.state = 'draft'
+                then coalesce(nullif(moves.move_name, '/'), 'brouillon n° ' || move_lines.move_id)
+            else coalesce(moves.move_name, analytic.line_ref)
+        end                                         as reference,
+        case accounts.direction
+            when 'depense' then -allocation.amount
+            else allocation.amount
+        end                                         as amount,
+        allocation.state = 'posted' and (
+            coalesce(moves.move_type, 'entry') = 'entry'
+            or moves.payment_state in ('paid', 'in_payment', 'reversed', 'invoicing_legacy'))
+                                                    as is_settled,
+        case allocation.state when 'posted' then 'reel' else 'engage' end as counts_as,
+        allocation.allocation,
+        allocation.dimension
+    from marts.ledger_allocation as allocation
     join categorised_accounts as accounts
-        on accounts.account_id = move_lines.account_id
-    join staging.stg_odoo__analytic_distribution as distribution
-        on distribution.move_line_id = move_lines.move_line_id
+        on accounts.account_id = allocation.general_account_id
+    left join staging.stg_odoo__analytic_lines as analytic
+        on analytic.analytic_line_id = allocation.analytic_line_id
+    left join move_lines
+        on move_lines.move_line_id = allocation.move_line_id
     left join moves
         on moves.move_id = move_lines.move_id
-    where move_lines.parent_state = 'draft'
 ),
 
 odoo_lines as (
@@ -142,12 +138,11 @@ odoo_lines as (
             when is_settled                           then 'encaisse'
             else 'a_encaisser'
         end as status,
-        counts_as
-    from (
-        select * from odoo_real
-        union all
-        select * from odoo_committed
-    )
+        counts_as,
+        allocation,
+        dimension,
+        null::varchar as counterpart_unit
+    from odoo_allocated
 ),
 
 -- 3. Remuneration proposals not invoiced yet (effective status: see remuneration_proposals)
@@ -173,7 +168,10 @@ proposals as (
         case proposals.status
             when 'proposee' then 'aucun'
             when 'validee'  then 'engage'
-        end                                                   as counts_as
+        end                                                   as counts_as,
+        'alambic'                                             as allocation,
+        null::varchar                                         as dimension,
+        null::varchar                                         as counterpart_unit
     from marts.remuneration_proposals as proposals
     where proposals.status in ('proposee', 'validee')
 ),
@@ -195,7 +193,11 @@ transfers as (
         'transfert n° ' || transfers.transfer_id                           as reference,
         transfers.amount,
         'interne'                                                          as status,
-        'reel'                                                             as counts_as
+        'reel'                                                             as counts_as,
+        'interne'                                                          as allocation,
+        null::varchar                                                      as dimension,
+        case side.side when 'from' then transfers.to_unit else transfers.from_unit end
+                                                                           as counterpart_unit
     from app.internal_transfers as transfers
     cross join (values ('from'), ('to')) as side(side)
     left join ref.units as other_unit
@@ -224,6 +226,9 @@ select
     reference,
     amount::decimal(14, 2)               as amount,
     status,
-    counts_as
+    counts_as,
+    allocation,
+    dimension,
+    counterpart_unit
 from all_lines
 order by line_date, line_key

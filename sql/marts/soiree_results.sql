@@ -1,8 +1,10 @@
 -- soiree_results — each soirée's figures: takings, attendance, costs, dispatch and result.
 --
--- Grain: one row per non-cancelled TiBillet event (past and future).
+-- Grain: one row per non-cancelled TiBillet event (past and future), and per cancelled
+-- (unpublished) event that has sale lines (its tickets and their refunds).
 -- Columns:
 --   event_id, event_name, event_category (TiBillet's additionalType), start_at, soiree_day
+--   is_cancelled     unpublished in TiBillet (a cancelled soirée), shown with its refunds
 --   is_past          soiree_day before the build's date (ref.settings as_of)
 --   unit_code, unit_name   the unit the soirée is booked on (marts.soiree_units), NULL if not set
 --   capacity         TiBillet's jauge (maximumAttendeeCapacity)
@@ -30,7 +32,9 @@ with settings as (
 ),
 
 events as (
-    select * from staging.stg_tibillet__events where not is_cancelled
+    select * from staging.stg_tibillet__events
+    where not is_cancelled
+       or event_id in (select event_id from marts.soiree_sale_lines)
 ),
 
 products as (
@@ -81,6 +85,7 @@ joined as (
         events.event_category,
         events.start_at,
         events.soiree_day,
+        events.is_cancelled,
         events.soiree_day < settings.as_of                             as is_past,
         units.unit_code,
         ref_units.name                                                 as unit_name,
@@ -119,6 +124,7 @@ select
     event_category,
     start_at,
     soiree_day,
+    is_cancelled,
     is_past,
     unit_code,
     unit_name,

@@ -6,12 +6,14 @@
 -- Columns:
 --   line_key       unique key: 'banque:<statement line id>', 'facture:<move line id>',
 --                  'brouillon:<move id>', 'prevision:<unit>:<category>:<month>',
---                  'subvention:<instalment id>'
+--                  'subvention:<instalment id of marts.subsidy_instalments_timeline>' (negative:
+--                  an amount taken from the books, see there)
 --   source         'banque'              a bank (or cash) statement line from Odoo: real cash
 --                  'facture_ouverte'     a posted invoice or bill not (fully) paid yet
 --                  'brouillon'           a draft invoice or bill (not posted yet)
 --                  'prevision'           the part of a forecast (app.forecasts) not booked yet
---                  'echeance_subvention' a subsidy instalment not received yet
+--                  'echeance_subvention' what a subsidy is still awaited for
+--                                        (marts.subsidy_instalments_timeline)
 --   month          the month of the plan the amount counts in (first day of the month)
 --   kind           'reel' (months before the as_of month) | 'previsionnel' (from the as_of month on)
 --   expected_on    the date of the movement: the bank line's date, the invoice's due date, the
@@ -32,22 +34,28 @@
 --     already moved this month), beside what is still expected.
 --   * The category of a bank line is found by following Odoo's reconciliation: first the
 --     statement's own counterpart lines (e.g. bank fees booked straight on 627); else the moves
---     whose lines share a matching_number with them (an invoice reconciled with the bank line,
---     Odoo 17); else one step further (bank line → payment → invoice, Odoo 15/16). The category
+--     reconciled with them — lines sharing a matching_number (other than Odoo ≤16's bare 'P'), or
+--     joined by a partial reconciliation (account.partial.reconcile), so partial payments count
+--     in Odoo 15 as in 17 — ; else one step further (bank line → payment → invoice). The category
 --     of a move is the one of its categorised lines (ref.category_accounts, longest prefix) with
 --     the largest amount — one category per bank line, an approximation when an invoice mixes
 --     categories. Nothing found: 'autres' (e.g. an unreconciled line, an opening balance).
 --   * Expected movements (every source but 'banque') count from the as_of month on: one dated
 --     before the as_of month (an overdue invoice, a late instalment) is put in the as_of month
 --     — pessimistic: it is still awaited, not lost.
---   * Open invoices and bills: posted invoices, bills, refunds and receipts; each receivable or
---     payable line with amount_residual <> 0, by its date_maturity (else the invoice's due date).
---     amount_residual > 0 is to receive, < 0 to pay. Category: the invoice's, as above.
+--   * Open items: posted invoices, bills, refunds and receipts — each receivable or payable line
+--     with amount_residual <> 0 — and every posted 441… line (État – subventions et aides à
+--     recevoir: Odoo gives it no receivable type, and it sits on plain journal entries) with
+--     amount_residual <> 0; by its date_maturity (else the invoice's due date, else the move's
+--     date). amount_residual > 0 is to receive, < 0 to pay. Category: the move's, as above.
 --   * Draft invoices and bills: amount_total by the due date (else invoice date, else date);
 --     customer invoices and supplier refunds are encaissements, bills and customer refunds
 --     décaissements.
---   * Invoices and drafts of the category 'subventions' are left out: a subsidy's cash is
---     expected through its échéancier (app.subsidy_instalments), which would count it twice.
+--   * Subsidies booked in Odoo (marts.odoo_subsidy_moves: posted moves with a 74… line, entries on
+--     441 and invoices on 411 alike) are left out of the open items, and drafts of the category
+--     'subventions' out of the drafts: what a subsidy is awaited for comes from
+--     marts.subsidy_instalments_timeline — the typed échéancier, else the receivables' residual
+--     — which would otherwise count it twice.
 --   * Forecasts: for each unit, category and month from the as_of month on, the prévisionnel of
 --     marts.budget_vs_actual LESS what Odoo already holds for that unit, category and month
 --     (réel and draft lines of marts.budget_lines with source 'odoo': their cash is already in
@@ -56,8 +64,10 @@
 --     carries their cash). Only categories with general accounts (internal categories move no
 --     cash) and not 'subventions' (the échéancier says when subsidies are paid).
 --     A recette category is an encaissement, a dépense category a décaissement.
---   * Subsidy instalments with received_on NULL: encaissements of the category 'subventions'
---     on expected_on. A received instalment is already in the bank lines.
+--   * Subsidies: every awaited row of marts.subsidy_instalments_timeline (received_on NULL), an
+--     encaissement of the category 'subventions' on expected_on: a typed instalment, or (no
+--     échéancier typed) the residual of the Odoo subsidy's receivable at its due date. What was
+--     received is already in the bank lines.
 --   * Internal transfers (app.internal_transfers) move no cash: they never appear here.
 --   * The plan runs from the first month of the bank history (or the as_of month if there is
 --     none) to 12 months after as_of; movements expected later are left out.
@@ -128,11 +138,32 @@ move_categories as (
 ),
 
 -- Lines that take part in a reconciliation (Odoo ≤16 writes 'P' for every partial one: useless
--- as a key, left out).
+-- as a key, left out; the partial reconciliations below stand in for it).
 matched_lines as (
     select move_line_id, move_id, matching_number
     from move_lines
     where matching_number is not null and matching_number <> 'P'
+),
+
+partials as (
+    select debit_move_line_id, credit_move_line_id from staging.stg_odoo__partial_reconciles
+),
+
+-- Two lines of different moves reconciled with each other: same matching number, or one
+-- partial reconciliation between them (both directions).
+reconciled_pairs as (
+    select mine.move_line_id, other.move_line_id as other_line_id, other.move_id as other_move_id
+    from matched_lines as mine
+    join matched_lines as other
+        on other.matching_number = mine.matching_number and other.move_id <> mine.move_id
+    union
+    select partials.debit_move_line_id, partials.credit_move_line_id, other.move_id
+    from partials
+    join move_lines as other on other.move_line_id = partials.credit_move_line_id
+    union
+    select partials.credit_move_line_id, partials.debit_move_line_id, other.move_id
+    from partials
+    join move_lines as other on other.move_line_id = partials.debit_move_line_id
 ),
 
 -- Step 0: the statement move's own lines, except the bank account line itself.
@@ -146,22 +177,20 @@ step0 as (
 
 -- Step 1: the moves reconciled with those lines.
 step1 as (
-    select distinct step0.statement_line_id, other.move_id, step0.move_id as from_move_id
+    select distinct step0.statement_line_id, pairs.other_move_id as move_id, step0.move_id as from_move_id
     from step0
-    join matched_lines as mine on mine.move_line_id = step0.move_line_id
-    join matched_lines as other
-        on other.matching_number = mine.matching_number and other.move_id <> mine.move_id
+    join reconciled_pairs as pairs on pairs.move_line_id = step0.move_line_id
+    where pairs.other_move_id <> step0.move_id
 ),
 
 -- Step 2: the moves reconciled with the lines of the step-1 moves (bank → payment → invoice).
 step2 as (
-    select distinct step1.statement_line_id, other.move_id
+    select distinct step1.statement_line_id, pairs.other_move_id as move_id
     from step1
-    join matched_lines as mine on mine.move_id = step1.move_id
-    join matched_lines as other
-        on other.matching_number = mine.matching_number
-       and other.move_id <> step1.move_id
-       and other.move_id <> step1.from_move_id
+    join move_lines as mine on mine.move_id = step1.move_id
+    join reconciled_pairs as pairs on pairs.move_line_id = mine.move_line_id
+    where pairs.other_move_id <> step1.move_id
+      and pairs.other_move_id <> step1.from_move_id
 ),
 
 -- The category found at the first step that finds one (largest amount among the moves reached).
@@ -229,13 +258,15 @@ from_open_invoices as (
         moves.move_name                                              as reference
     from move_lines
     join moves using (move_id)
-    join invoice_types using (move_type)
+    left join invoice_types using (move_type)
     join accounts on accounts.account_id = move_lines.account_id
     left join move_categories using (move_id)
     where moves.state = 'posted'
-      and accounts.account_type in ('asset_receivable', 'liability_payable')
+      and ((invoice_types.move_type is not null
+            and accounts.account_type in ('asset_receivable', 'liability_payable'))
+           or starts_with(accounts.account_code, '441'))
       and move_lines.amount_residual <> 0
-      and move_categories.category_code is distinct from 'subventions'
+      and move_lines.move_id not in (select subsidy_move_id from marts.odoo_subsidy_moves)
 ),
 
 -- Expected: draft invoices and bills
@@ -300,22 +331,22 @@ from_forecasts as (
     where remainder > 0
 ),
 
--- Expected: subsidy instalments not received yet
+-- Expected: what subsidies are still awaited for (typed échéancier, else the books' residual)
 from_instalments as (
     select
-        'subvention:' || instalments.instalment_id                   as line_key,
+        'subvention:' || timeline.instalment_id                      as line_key,
         'echeance_subvention'                                        as source,
-        instalments.expected_on,
-        instalments.amount                                           as cash_amount,
+        timeline.expected_on,
+        timeline.amount                                              as cash_amount,
         'subventions'                                                as category_code,
-        subsidies.unit_code,
-        instalments.kind || ' ' || subsidies.funder
-            || coalesce(' – ' || nullif(subsidies.scheme, ''), '')  as label,
-        subsidies.funder                                             as partner,
-        'subvention n° ' || instalments.subsidy_id                   as reference
-    from app.subsidy_instalments as instalments
-    join app.subsidies as subsidies using (subsidy_id)
-    where instalments.received_on is null
+        timeline.unit_code,
+        timeline.kind || ' ' || timeline.funder
+            || coalesce(' – ' || nullif(timeline.scheme, ''), '')   as label,
+        timeline.funder                                              as partner,
+        coalesce(subsidies.odoo_move_name, 'subvention n° ' || timeline.subsidy_id) as reference
+    from marts.subsidy_instalments_timeline as timeline
+    join marts.subsidy_list as subsidies using (subsidy_key)
+    where timeline.received_on is null
 ),
 
 expected as (

@@ -151,7 +151,7 @@ late_instalments as (
         timeline.amount::decimal(14, 2)                               as amount,
         timeline.expected_on                                          as alert_date,
         'suivi-subventions?unite=' || timeline.unit_code || '&periode=' || current_exercice.periode
-            || '&subvention=' || timeline.subsidy_id                  as link
+            || coalesce('&subvention=' || timeline.subsidy_id, '')    as link
     from marts.subsidy_instalments_timeline as timeline
     cross join current_exercice
     where timeline.status = 'en retard'

@@ -101,3 +101,17 @@ def test_the_configured_links_are_shown_escaped(budget_warehouse, config):
 def test_the_glossary_file_is_one_heading_per_term():
     text = GLOSSARY_FILE.read_text(encoding="utf-8")
     assert len(re.findall(r"^### ", text, re.MULTILINE)) == len(glossary())
+
+
+def test_the_calculation_rules_are_shown_by_topic(budget_warehouse):
+    from dashboards.documentation import RULES_FILE, rules_text
+
+    topics = re.findall(r"^## (.+)$", RULES_FILE.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    assert {"Plans analytiques", "Non affecté", "Éliminations (consolidation)",
+            "Rapprochement avec la comptabilité", "Trésorerie"} <= set(topics)
+    with acting_as(User("membre", role="member")):
+        body = texts(Documentation(context=AppContext(warehouse=budget_warehouse)))
+    assert "Règles de calcul" in body
+    for topic in topics:  # one level under the page's « Règles de calcul »
+        assert f"### {topic}" in rules_text() and topic in body
+    assert "Un euro ne compte qu'une fois" in body

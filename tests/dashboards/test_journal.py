@@ -184,3 +184,18 @@ def test_runs_section_is_meta_runs(journal):
     assert shown["Résultat"].tolist() == ["Réussi" if o == "ok" else "Échec" for o in expected["outcome"]]
     assert shown["Lignes reçues"].tolist() == [
         "" if pd.isna(n) else formatting.number(int(n)) for n in expected["rows_in"]]
+
+
+def test_a_restore_shows_in_the_journal_and_cannot_be_undone(journal, tmp_path):
+    from warehouse.backup import backup, restore
+
+    warehouse, config = journal
+    restore(warehouse, backup(warehouse, config.backups_path), app_only=True)
+    page = open_page(warehouse, config)
+    restore_id = int(audit_sql(warehouse, "action = 'restore'")["audit_id"].iloc[0])
+    page.select(restore_id)
+    assert "restauration d&#x27;une sauvegarde par cli" in page.detail.object
+    from models.audit import NotUndoable, undo
+
+    with pytest.raises(NotUndoable, match="Une restauration ne s'annule pas"):
+        undo(warehouse, restore_id, Actor("admin", role="admin"))

@@ -20,19 +20,31 @@ CASES = [("R", "2025"), ("30", "2025-Q3"), ("303", "2025-03..2025-06"), ("101", 
 
 
 def mart_totals(warehouse, unit, start, end, direction):
+    """The subtree's sums of budget_vs_actual, less the internal flows with both ends in the subtree
+    (eliminated: budget_lines whose counterpart_unit is in the subtree)."""
     return warehouse.query(
-        """SELECT c.label,
-                  coalesce(sum(b.previsionnel), 0)::DOUBLE AS prev,
-                  coalesce(sum(b.engage), 0)::DOUBLE AS eng,
-                  coalesce(sum(b.reel), 0)::DOUBLE AS reel
+        """WITH subtree AS (SELECT unit_code FROM marts.org_rollup WHERE ancestor_code = $unit),
+                eliminated AS (
+                    SELECT category_code, sum(amount) AS amount FROM marts.budget_lines
+                    WHERE unit_code IN (SELECT unit_code FROM subtree)
+                      AND counterpart_unit IN (SELECT unit_code FROM subtree) AND counts_as = 'reel'
+                      AND month >= $start AND month < $end
+                    GROUP BY category_code),
+                figures AS (
+                    SELECT category_code, sum(previsionnel) AS prev, sum(engage) AS eng, sum(reel) AS reel
+                    FROM marts.budget_vs_actual
+                    WHERE unit_code IN (SELECT unit_code FROM subtree) AND month >= $start AND month < $end
+                    GROUP BY category_code)
+           SELECT c.label,
+                  coalesce(f.prev, 0)::DOUBLE AS prev,
+                  coalesce(f.eng, 0)::DOUBLE AS eng,
+                  (coalesce(f.reel, 0) - coalesce(e.amount, 0))::DOUBLE AS reel
            FROM ref.categories c
-           LEFT JOIN marts.budget_vs_actual b
-             ON b.category_code = c.category_code
-            AND b.unit_code IN (SELECT unit_code FROM marts.org_rollup WHERE ancestor_code = ?)
-            AND b.month >= ? AND b.month < ?
-           WHERE c.direction = ?
-           GROUP BY c.label, c.sort ORDER BY c.sort""",
-        [unit, start, end, direction],
+           LEFT JOIN figures f USING (category_code)
+           LEFT JOIN eliminated e USING (category_code)
+           WHERE c.direction = $direction
+           ORDER BY c.sort""",
+        {"unit": unit, "start": start, "end": end, "direction": direction},
     )
 
 
@@ -207,3 +219,40 @@ def test_proposals_by_status_count_the_units_proposals(sandbox_warehouse, unit, 
 def test_proposals_section_waits_for_the_mart(budget_warehouse):
     page = build_page(budget_warehouse, "R", "2025")  # the hand-made warehouse has no proposals mart
     assert page.proposals().height == 0
+
+
+def test_the_organisation_shows_its_real_against_the_books_and_a_pole_does_not(sandbox_warehouse):
+    page = build_page(sandbox_warehouse, "R", "2025")
+    data = page.reconciliation_data()
+    assert list(data["direction"]) == ["depense", "recette"]
+    expected = sandbox_warehouse.query(
+        """SELECT CASE account_class WHEN '6' THEN 'depense' ELSE 'recette' END AS direction,
+                  sum(amount)::DOUBLE AS ledger
+           FROM marts.ledger_pnl WHERE month >= '2025-01-01' AND month < '2026-01-01' GROUP BY 1 ORDER BY 1""")
+    assert [float(v) for v in data["ledger"]] == list(expected["ledger"])
+    # every sandbox account of classes 6/7 is in a category: the organisation's réel is its books
+    assert [float(v) for v in data["reel_budget"]] == list(expected["ledger"])
+    assert (data["ecart"] == 0).all() and (data["non_affecte"] > 0).any() and (data["elimine"] > 0).all()
+    shown = page.reconciliation()
+    assert "Le réel rapproché de la comptabilité" in str(shown.objects[0].object)
+    assert build_page(sandbox_warehouse, "303", "2025").reconciliation_data().empty
+    assert not build_page(sandbox_warehouse, "303", "2025").reconciliation().objects
+
+
+def test_the_organisation_shows_the_books_month_by_month(sandbox_warehouse):
+    page = build_page(sandbox_warehouse, "R", "2025")
+    months = page.ledger_months_data()
+    expected = sandbox_warehouse.query(
+        """SELECT month, sum(debit - credit) FILTER (WHERE account_code LIKE '6%')::DOUBLE AS charges,
+                  sum(credit - debit) FILTER (WHERE account_code LIKE '7%')::DOUBLE AS produits
+           FROM marts.ledger_pnl WHERE month >= '2025-01-01' AND month < '2026-01-01' GROUP BY 1 ORDER BY 1""")
+    assert len(months) == len(expected) == 12
+    assert [float(v) for v in months["charges"]] == list(expected["charges"])
+    assert [float(v) for v in months["produits"]] == list(expected["produits"])
+    assert [round(float(r), 2) for r in months["resultat"]] == [
+        round(float(p) - float(c), 2) for p, c in zip(months["produits"], months["charges"])]
+    # the year's months add up to the reconciliation's books
+    totals = page.reconciliation_data().set_index("direction")["ledger"]
+    assert round(float(months["charges"].sum()), 2) == round(float(totals["depense"]), 2)
+    assert round(float(months["produits"].sum()), 2) == round(float(totals["recette"]), 2)
+    assert build_page(sandbox_warehouse, "30", "2025").ledger_months_data().empty

@@ -62,7 +62,7 @@ def test_subsidies_table_equals_the_mart_for_an_exercice(sandbox_warehouse, posi
     shown = page.subsidies_table().value
     assert list(shown.columns) == ["Financeur · Dispositif / AAP", "Unité", "Nature", "Demandé", "Accordé",
                                    "Versé", "Reste à percevoir", "Dépensé", "Reste à dépenser",
-                                   "Compte rendu dû le"]
+                                   "Compte rendu dû le", "Pièce Odoo", "Suivi"]
     for column, title in SHOWN.items():
         assert shown[title].round(2).tolist()[:-1] == expected[column].round(2).tolist(), title
         assert round(shown[title].iloc[-1], 2) == round(expected[column].sum(), 2)
@@ -154,7 +154,7 @@ def test_csv_exports(sandbox_warehouse):
     page = build_page(sandbox_warehouse, str(exercice))
     text = csv_bytes(page.subsidies_data(), subsidy_columns()).decode("utf-8-sig")
     assert text.splitlines()[0] == ("Financeur;Dispositif / AAP;Unité;Nature;Demandé;Accordé;Versé;"
-                                    "Reste à percevoir;Dépensé;Reste à dépenser;Compte rendu dû le")
+                                    "Reste à percevoir;Dépensé;Reste à dépenser;Compte rendu dû le;Pièce Odoo;Suivi")
     back = pd.read_csv(io.StringIO(text), sep=";", decimal=",")
     assert back["Financeur"].iloc[-1] == "Total"
     assert round(back["Accordé"].iloc[-1], 2) == round(mart_rows(sandbox_warehouse, exercice)["accorde"].sum(), 2)

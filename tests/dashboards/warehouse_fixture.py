@@ -11,7 +11,9 @@ Contracts (columns exactly as the marts define them):
 - marts.budget_vs_actual(unit_code, category_code, direction, month, previsionnel, engage, reel,
   theorique, ecart, pct_consomme, depassement)
 - marts.budget_lines(line_key, source, unit_code, category_code, direction, line_date, month,
-  label, partner, reference, amount, status, counts_as)
+  label, partner, reference, amount, status, counts_as, allocation, dimension, counterpart_unit)
+- marts.budget_rollup(unit_code, category_code, direction, month, previsionnel, engage, reel, elimine)
+- marts.ledger_reconciliation (empty here), ref.units
 - ref.categories(category_code, label, direction, sort), ref.settings(key, value)
 """
 
@@ -64,7 +66,23 @@ CREATE OR REPLACE TABLE marts.budget_vs_actual (unit_code VARCHAR, category_code
     theorique DECIMAL(14,2), ecart DECIMAL(14,2), pct_consomme DOUBLE, depassement BOOLEAN);
 CREATE OR REPLACE TABLE marts.budget_lines (line_key VARCHAR, source VARCHAR, unit_code VARCHAR,
     category_code VARCHAR, direction VARCHAR, line_date DATE, month DATE, label VARCHAR, partner VARCHAR,
-    reference VARCHAR, amount DECIMAL(14,2), status VARCHAR, counts_as VARCHAR);
+    reference VARCHAR, amount DECIMAL(14,2), status VARCHAR, counts_as VARCHAR, allocation VARCHAR,
+    dimension VARCHAR, counterpart_unit VARCHAR);
+CREATE OR REPLACE TABLE ref.units (unit_code VARCHAR, name VARCHAR, level VARCHAR, parent_code VARCHAR);
+CREATE OR REPLACE TABLE marts.ledger_reconciliation (month DATE, direction VARCHAR, ledger DECIMAL(14,2),
+    analytique DECIMAL(14,2), non_affecte DECIMAL(14,2), hors_categories DECIMAL(14,2),
+    sans_ecriture DECIMAL(14,2), interne DECIMAL(14,2), elimine DECIMAL(14,2), reel_budget DECIMAL(14,2),
+    ecart DECIMAL(14,2));
+"""
+
+# marts.budget_rollup as the real mart derives it (no internal flow in these lines: nothing eliminated)
+ROLLUP = """
+CREATE OR REPLACE TABLE marts.budget_rollup AS
+SELECT r.ancestor_code AS unit_code, b.category_code, b.direction, b.month,
+       sum(b.previsionnel)::DECIMAL(14,2) AS previsionnel, sum(b.engage)::DECIMAL(14,2) AS engage,
+       sum(b.reel)::DECIMAL(14,2) AS reel, 0::DECIMAL(14,2) AS elimine
+FROM marts.budget_vs_actual b JOIN marts.org_rollup r USING (unit_code)
+GROUP BY ALL
 """
 
 
@@ -148,6 +166,8 @@ def build_budget_warehouse(path: str | Path) -> Warehouse:
         ])
         con.executemany("INSERT INTO marts.budget_vs_actual VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         _monthly_rows())
-        con.executemany("INSERT INTO marts.budget_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                        _line_rows())
+        con.executemany("INSERT INTO marts.budget_lines VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                        [(*row, "arbre" if row[1] == "odoo" else "alambic", None, None) for row in _line_rows()])
+        con.executemany("INSERT INTO ref.units VALUES (?, ?, ?, ?)", UNITS)
+        con.execute(ROLLUP)
     return warehouse

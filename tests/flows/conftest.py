@@ -67,6 +67,13 @@ def odoo_records(version: str) -> dict[str, list[dict]]:
              "state": "posted", "currency_id": ODOO_EUR, "is_reconciled": True, "is_matched": True,
              "move_id": [103, "PAY/2025/0001"], "ref": "FAC/2025/0001", "write_date": "2025-01-20 10:00:00"},
         ],
+        # One partial reconciliation, in the shape both versions return (the fetch is what is tested here).
+        "account_partial_reconcile": [
+            {"id": 70, "debit_move_id": [1000, "FAC/2025/0001"], "credit_move_id": [1001, "FAC/2025/0001"],
+             "amount": 120.0, "debit_amount_currency": 120.0, "credit_amount_currency": 120.0,
+             "full_reconcile_id": False, "max_date": "2025-01-20", "company_id": ODOO_COMPANY,
+             "write_date": "2025-01-20 10:00:00"},
+        ],
         # Three lines written in the same second: paging must break the tie on id.
         "account_analytic_line": [_odoo_analytic_line(200 + i, 1001 + 2 * (i % 2), -40.0 * (i + 1), "2025-01-10 09:05:00")
                                   for i in range(3)],
@@ -74,6 +81,13 @@ def odoo_records(version: str) -> dict[str, list[dict]]:
     grouping = [{"id": 1, "name": "Projets", "parent_id": False, "complete_name": "Projets", "write_date": ODOO_SETUP}]
     if v15:
         books["account_analytic_group"] = [g | {"company_id": ODOO_COMPANY} for g in grouping]
+        # a tag spreading its journal items 100 % over Ateliers vélo (≤15 tag distributions)
+        books["account_analytic_tag"] = [
+            {"id": 5, "name": "Vélo", "active": True, "active_analytic_distribution": True,
+             "analytic_distribution_ids": [6], "company_id": ODOO_COMPANY, "write_date": ODOO_SETUP}]
+        books["account_analytic_distribution"] = [
+            {"id": 6, "account_id": [10, "Ateliers vélo"], "percentage": 100.0, "tag_id": [5, "Vélo"],
+             "write_date": ODOO_SETUP}]
     else:
         books["account_analytic_plan"] = [g | {"sequence": 10} for g in grouping] + [
             {"id": 2, "name": "Financeurs", "parent_id": False, "complete_name": "Financeurs", "sequence": 20,

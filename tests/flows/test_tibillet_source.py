@@ -283,7 +283,8 @@ def test_a_fetch_loads_into_the_warehouse(server, warehouse):
         quarantined = con.execute("SELECT record_key, reason FROM meta.quarantine").fetchall()
     assert rows[0] == ("00000000-0000-4000-8000-000000000001", "12", "2025-03-15T16:00:00.000000+00:00")
     assert quarantined == [("00000000-0000-4000-8000-000000000006", "prix unitaire absent ou non décimal ('douze')")]
-    assert read_watermark(warehouse, "tibillet", "sales") == batch.watermark
+    # held at the quarantined line, so that the next sync reads it again (once fixed, it loads)
+    assert read_watermark(warehouse, "tibillet", "sales") == Watermark("2025-03-18T10:00:00+00:00")
     events = source(server).fetch("events")
     load_records(warehouse, "tibillet", "events", events.records, delete_missing=events.complete)
     with warehouse.read() as con:
@@ -302,3 +303,43 @@ def test_serves_the_sandbox_organisation(warehouse):
             assert not batch.rejected, batch.rejected[:3]
             assert len(batch.records) == len(data.get(resource, [])) or resource == "events"
             load_records(warehouse, "tibillet", resource, batch.records, watermark=batch.watermark)
+
+
+# ------------------------------------------------------- unpublished events, reservation details
+
+def test_an_unpublished_event_named_by_a_reservation_is_read_by_uuid():
+    data = seed()
+    cancelled = "3f2b8c1e-0000-4000-8000-000000000003"  # « Soirée annulée », unpublished
+    data["reservations"].append({"uuid": "r3", "datetime": "2025-03-01T10:00:00+04:00", "user_mail": "c@example.org",
+                                 "event": cancelled, "status": "C", "options": [], "tickets": ["t9"],
+                                 "paiements": [], "_tickets": {"p1": 1}})
+    with serve_in_thread(create_app({HOST: Tenant(data, KEYS)}, clock=lambda: NOW)) as running:
+        events = source(running).fetch("events")
+        # the published ones from the list, then the one only a reservation names, with its status
+        assert [e["name"] for e in events.records] == ["Soirée Maloya live", "Atelier compost", "Soirée annulée"]
+        assert events.records[-1]["eventStatus"] == "https://schema.org/EventCancelled"
+        # a key without the reservation right still reads the published events
+        assert [e["name"] for e in source(running, key=NO_SALE_KEY).fetch("events").records] == [
+            "Soirée Maloya live", "Atelier compost"]
+
+
+def test_reservation_details_give_the_tickets_by_price_and_are_read_again_only_when_changed():
+    data = seed()
+    data["reservations"][0]["_tickets"] = {"p1": 2}
+    with serve_in_thread(create_app({HOST: Tenant(data, KEYS)}, clock=lambda: NOW)) as running:
+        first = source(running).fetch("reservation_details")
+        assert first.complete and not first.rejected
+        details = {d["identifier"]: d for d in first.records}
+        assert set(details) == {"r1", "r2"}  # the reservation without uuid is not asked
+        assert details["r1"]["reservationFor"]["identifier"] == EVENT_ID
+        assert details["r1"]["reservedTicket"] == [{"@type": "Ticket", "identifier": "p1", "ticketQuantity": 2}]
+        assert details["r1"]["reservationStatus"] == "https://schema.org/ReservationConfirmed"
+        assert first.watermark.value == "2025-03-11T09:00:00+04:00"  # the latest modification seen
+        # nothing changed since: only the one modified at the watermark itself is read again
+        later = source(running, overlap=timedelta(0)).fetch("reservation_details", first.watermark)
+        assert [d["identifier"] for d in later.records] == ["r2"] and not later.complete
+        # r1 modified: read again (with r2, modified at the watermark instant)
+        data["reservations"][0]["datetime"] = "2025-03-12T08:00:00+04:00"
+        again = source(running, overlap=timedelta(0)).fetch("reservation_details", first.watermark)
+        assert [d["identifier"] for d in again.records] == ["r1", "r2"]
+        assert again.watermark.value == "2025-03-12T08:00:00+04:00"

@@ -2,7 +2,7 @@
 
 Every figure the finance marts should give is computed by hand in test_finance_marts.py from the
 facts listed here. as_of = 2025-06-15 (the plan's 'previsionnel' months start in June 2025),
-fiscal year = calendar year, [alerts] cash_threshold = 6 300 €, report_due_days = 60,
+fiscal year = calendar year, [alerts] cash_threshold = 6 400 €, report_due_days = 60,
 forecast_gap_ratio = 0.15.
 
 Units: R → 10 → 101 (Outils communs); R → 30 → 303 (Potager) → 30301 (Jardin partagé).
@@ -38,7 +38,7 @@ AS_OF = "2025-06-15"
 
 CONFIG = {
     "organisation": {"name": "La Raffinerie", "timezone": "Indian/Reunion", "as_of": AS_OF},
-    "alerts": {"forecast_gap_ratio": 0.15, "cash_threshold": 6300, "report_due_days": 60},
+    "alerts": {"forecast_gap_ratio": 0.15, "cash_threshold": 6400, "report_due_days": 60},
     "units": [
         {"code": "R", "name": "La Raffinerie", "level": "organisation"},
         {"code": "10", "name": "Les communs", "level": "groupe", "parent": "R"},
@@ -131,6 +131,15 @@ LINES = [
     (242, 24, "471000", "Retrait DAB", 40.0, None, None, 40.0, None),
     (251, 25, "512000", "Mairie acompte INV/2025/06/0001", 100.0, None, None, 0.0, None),
     (252, 25, "411000", "Mairie acompte INV/2025/06/0001", -100.0, None, "2025-06-05", 0.0, "P9"),
+]
+
+# Partial reconciliations (account.partial.reconcile): id, debit line, credit line, amount, full
+# reconcile (the matching numbers above: A… are full, P9 is partial)
+PARTIALS = [
+    (1, 212, 19, 250.0, 1),     # A1: S1 pays B1
+    (2, 81, 232, 1200.0, 2),    # A2: S3 ↔ P1's outstanding line
+    (3, 52, 82, 1200.0, 3),     # A3: P1 settles E1's avance line
+    (9, 39, 252, 100.0, None),  # P9: S5 pays 100 of I1
 ]
 
 # Analytic lines of POSTED moves: id, move line, analytic account, amount (= -balance × pct / 100)
@@ -231,6 +240,14 @@ def odoo_books() -> dict[str, list[dict]]:
          "journal_id": [4, "Banque"], "statement_id": False, "move_id": [move_id, moves[move_id][1]],
          "is_reconciled": reconciled, "write_date": W}
         for i, move_id, d, label, p, amount, reconciled in STATEMENT_LINES
+    ]
+    line_names = {l[0]: moves[l[1]][1] for l in LINES}
+    books["account_partial_reconcile"] = [
+        {"id": i, "debit_move_id": [d, line_names[d]], "credit_move_id": [c, line_names[c]], "amount": amount,
+         "debit_amount_currency": amount, "credit_amount_currency": amount,
+         "full_reconcile_id": [full, f"A{full}"] if full else False, "max_date": "2025-06-05",
+         "company_id": COMPANY, "write_date": W}
+        for i, d, c, amount, full in PARTIALS
     ]
     books["account_payment"] = [
         {"id": 1, "name": "PBNK1/2025/00001", "date": "2025-05-10", "amount": 1200.0, "payment_type": "inbound",

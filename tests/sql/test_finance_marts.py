@@ -100,10 +100,13 @@ TREASURY_LINES = [
     ("prevision:303:ventes:2025-10", "prevision", m(10), "previsionnel", ENC, "ventes", "303", D("100.00")),
     # the Mairie's avance (subsidy not granted yet), expected 2025-11-15
     ("subvention:3", "echeance_subvention", m(11), "previsionnel", ENC, "subventions", "303", D("3000.00")),
+    # I2, the subsidy invoiced to the Mairie on 411 (no follow-up, so no échéancier typed): its residual
+    # at its due date — the timeline's row for the receivable line 49
+    ("subvention:-49", "echeance_subvention", m(9), "previsionnel", ENC, "subventions", "303", D("500.00")),
     ("prevision:303:ventes:2025-11", "prevision", m(11), "previsionnel", ENC, "ventes", "303", D("100.00")),
     ("prevision:303:ventes:2025-12", "prevision", m(12), "previsionnel", ENC, "ventes", "303", D("100.00")),
-    # Left out: the opening entry O (not a statement line: it is the opening balance), I2 (a subsidy
-    # invoiced: the échéancier carries subsidies), the forecasts of 101 subventions (échéancier),
+    # Left out: the opening entry O (not a statement line: it is the opening balance), I2's open item
+    # (its residual comes through the subsidy timeline above), the forecasts of 101 subventions (échéancier),
     # 30301 dépenses internes (no cash), 101 bienveillance (April: past), the transfer (no cash),
     # the Région's received avance (already in the bank: S3).
 ]
@@ -125,36 +128,37 @@ def test_treasury_flows_add_up_the_lines(books):
     assert got == expected
 
 
-# Plan, by hand (threshold 6 300):
+# Plan, by hand (threshold 6 400):
 #   opening of April = the opening entry on 512000 = 5 000
-#   April   in 0            out 250 + 12 = 262             close 5 000 − 262      = 4 738  (< 6 300)
-#   May     in 1 200        out 40                         close 4 738 + 1 160    = 5 898  (< 6 300)
+#   April   in 0            out 250 + 12 = 262             close 5 000 − 262      = 4 738  (< 6 400)
+#   May     in 1 200        out 40                         close 4 738 + 1 160    = 5 898  (< 6 400)
 #   June    in 100 + 800    out 180 + 200 = 380            close 5 898 + 520      = 6 418
 #   July    in 400+500+100  out 0                          close 6 418 + 1 000    = 7 418
-#   August  in 100          out 1 000 + 200                close 7 418 − 1 100    = 6 318
-#   Sept.   in 100          out 200                        close 6 318 − 100      = 6 218  (< 6 300)
-#   Oct.    in 100                                         close                  = 6 318
-#   Nov.    in 3 000 + 100                                 close                  = 9 418
-#   Dec.    in 100                                         close                  = 9 518
-#   Jan.–June 2026: nothing                                close                  = 9 518
+#   August  in 100          out 1 000 + 200                close 7 418 − 1 100    = 6 318  (< 6 400)
+#   Sept.   in 100 + 500 (I2, the Mairie's subsidy invoice, due 01/09)
+#                           out 200                        close 6 318 + 400      = 6 718
+#   Oct.    in 100                                         close                  = 6 818
+#   Nov.    in 3 000 + 100                                 close                  = 9 918
+#   Dec.    in 100                                         close                  = 10 018
+#   Jan.–June 2026: nothing                                close                  = 10 018
 PLAN = [
     (m(4), "reel", "5000.00", "0.00", "262.00", "4738.00", True),
     (m(5), "reel", "4738.00", "1200.00", "40.00", "5898.00", True),
     (m(6), "previsionnel", "5898.00", "900.00", "380.00", "6418.00", False),
     (m(7), "previsionnel", "6418.00", "1000.00", "0.00", "7418.00", False),
-    (m(8), "previsionnel", "7418.00", "100.00", "1200.00", "6318.00", False),
-    (m(9), "previsionnel", "6318.00", "100.00", "200.00", "6218.00", True),
-    (m(10), "previsionnel", "6218.00", "100.00", "0.00", "6318.00", False),
-    (m(11), "previsionnel", "6318.00", "3100.00", "0.00", "9418.00", False),
-    (m(12), "previsionnel", "9418.00", "100.00", "0.00", "9518.00", False),
-] + [(m(month, 2026), "previsionnel", "9518.00", "0.00", "0.00", "9518.00", False) for month in range(1, 7)]
+    (m(8), "previsionnel", "7418.00", "100.00", "1200.00", "6318.00", True),
+    (m(9), "previsionnel", "6318.00", "600.00", "200.00", "6718.00", False),
+    (m(10), "previsionnel", "6718.00", "100.00", "0.00", "6818.00", False),
+    (m(11), "previsionnel", "6818.00", "3100.00", "0.00", "9918.00", False),
+    (m(12), "previsionnel", "9918.00", "100.00", "0.00", "10018.00", False),
+] + [(m(month, 2026), "previsionnel", "10018.00", "0.00", "0.00", "10018.00", False) for month in range(1, 7)]
 
 
 def test_treasury_plan(books):
     got = rows(books, """SELECT month, kind, opening_balance, encaissements, decaissements, closing_balance,
                                 threshold, below_threshold
                          FROM marts.treasury_plan ORDER BY month""")
-    expected = [(month, kind, D(o), D(i), D(out), D(c), D("6300.00"), below)
+    expected = [(month, kind, D(o), D(i), D(out), D(c), D("6400.00"), below)
                 for month, kind, o, i, out, c, below in PLAN]
     assert got == expected
     # from the first month of the bank history (April 2025) to 12 months after as_of (June 2026)
@@ -177,48 +181,64 @@ def test_transfers_change_no_cash_figure(books, tmp_path):
 # -- subsidies -----------------------------------------------------------------------------------
 
 SUBSIDY_TRACKING = [
-    # subsidy, exercice, funder, unit, nature, demandé, accordé, versé, reste à percevoir, dépensé,
-    # reste à dépenser, versé (exercice), dépensé (exercice), period, report due, next expected, amount, late
-    # Région: granted 2 000; avance 1 200 received → 800 to receive; dépensé = réel dépenses of 101 (no unit
-    # below) in 2025 = B1's 250 (the bank fees have no analytic account) → 2 000 − 250 = 1 750 to spend;
-    # the solde (800, expected 01/06) is late
-    (1, 2025, "2025", "Région Réunion", "101", "fonctionnement", "2500.00", "2000.00", "1200.00", "800.00",
-     "250.00", "1750.00", "1200.00", "250.00", date(2025, 1, 1), date(2025, 12, 31), date(2025, 7, 31),
-     date(2025, 6, 1), "800.00", True),
-    # Mairie: requested 6 000, not granted yet (accordé NULL → reste 0); its period (Oct 2025 – Mar 2026)
-    # covers two exercices: a row in each, with the subsidy's own figures repeated; no réel dépense of 303
-    # or 30301 over the period (the draft D1 is engagé, not réel); avance 3 000 expected 15/11/2025
-    (2, 2025, "2025", "Mairie de Saint-Paul", "303", "investissement", "6000.00", None, "0.00", "0.00",
-     "0.00", "0.00", "0.00", "0.00", date(2025, 10, 1), date(2026, 3, 31), date(2026, 9, 30),
+    # key, subsidy, match, exercice, funder, unit, nature, demandé, accordé, versé, reste à percevoir,
+    # dépensé, reste à dépenser, versé (exercice), dépensé (exercice), period, report due, next expected,
+    # amount, late
+    # Région: booked in Odoo as E1 (741000 credit 2 000 on 101); the follow-up n° 1 (same funder, granted
+    # 2 000, notified in 2025) is attached to it by the rule (one candidate each way). Received: the
+    # partial reconciliation A3 of E1's first 441 line by the payment P1, whose outstanding line is
+    # reconciled with the bank line S3 of 10/05 → 1 200; left: the residual of the second 441 line, 800.
+    # dépensé = réel dépenses of 101 in 2025 = B1's 250 → 1 750 to spend; the solde typed (800, expected
+    # 01/06) is what the residual is awaited as: late
+    ("odoo:5", 1, "auto", 2025, "2025", "Région Réunion", "101", "fonctionnement", "2500.00", "2000.00",
+     "1200.00", "800.00", "250.00", "1750.00", "1200.00", "250.00", date(2025, 1, 1), date(2025, 12, 31),
+     date(2025, 7, 31), date(2025, 6, 1), "800.00", True),
+    # I2: the Mairie's subsidy invoiced on 411 (741000 credit 500 on 303), nobody follows it up: requested
+    # unknown, granted 500, nothing received, 500 left (the invoice's residual) due 01/09; exercice of the
+    # invoice's date; dépensé = réel dépenses of 303 and 30301 in 2025 = B2's 180 → 320 to spend
+    ("odoo:4", None, None, 2025, "2025", "Mairie de Saint-Paul", "303", "fonctionnement", None, "500.00",
+     "0.00", "500.00", "180.00", "320.00", "0.00", "180.00", date(2025, 1, 1), date(2025, 12, 31),
+     None, date(2025, 9, 1), "500.00", False),
+    # Mairie follow-up n° 2: requested 6 000, not granted yet (accordé NULL → reste 0), not in Odoo (no
+    # amount granted to match on): shown as typed. Its period (Oct 2025 – Mar 2026) covers two exercices: a
+    # row in each, with the subsidy's own figures repeated; no réel dépense of 303 or 30301 over the period
+    # (the draft D1 is engagé, not réel); avance 3 000 expected 15/11/2025
+    ("saisie:2", 2, "aucun", 2025, "2025", "Mairie de Saint-Paul", "303", "investissement", "6000.00", None,
+     "0.00", "0.00", "0.00", "0.00", "0.00", "0.00", date(2025, 10, 1), date(2026, 3, 31), date(2026, 9, 30),
      date(2025, 11, 15), "3000.00", False),
-    (2, 2026, "2026", "Mairie de Saint-Paul", "303", "investissement", "6000.00", None, "0.00", "0.00",
-     "0.00", "0.00", "0.00", "0.00", date(2025, 10, 1), date(2026, 3, 31), date(2026, 9, 30),
+    ("saisie:2", 2, "aucun", 2026, "2026", "Mairie de Saint-Paul", "303", "investissement", "6000.00", None,
+     "0.00", "0.00", "0.00", "0.00", "0.00", "0.00", date(2025, 10, 1), date(2026, 3, 31), date(2026, 9, 30),
      date(2025, 11, 15), "3000.00", False),
 ]
 
 
 def test_subsidy_tracking(books):
-    got = rows(books, """SELECT subsidy_id, exercice, exercice_label, funder, unit_code, nature, demande, accorde,
-                                verse, reste_a_percevoir, depense, reste_a_depenser, verse_exercice,
-                                depense_exercice, period_start, period_end, report_due_on, next_expected_on,
-                                next_expected_amount, has_late_instalment
-                         FROM marts.subsidy_tracking ORDER BY subsidy_id, exercice""")
-    # columns 6 to 13 and 18 are amounts (written as strings above, None for « not granted »)
-    amounts = set(range(6, 14)) | {18}
+    got = rows(books, """SELECT subsidy_key, subsidy_id, match, exercice, exercice_label, funder, unit_code, nature,
+                                demande, accorde, verse, reste_a_percevoir, depense, reste_a_depenser,
+                                verse_exercice, depense_exercice, period_start, period_end, report_due_on,
+                                next_expected_on, next_expected_amount, has_late_instalment
+                         FROM marts.subsidy_tracking ORDER BY source, subsidy_key DESC, exercice""")
+    # columns 8 to 15 and 20 are amounts (written as strings above, None for « not granted »)
+    amounts = set(range(8, 16)) | {20}
     expected = [tuple(D(v) if i in amounts and v is not None else v for i, v in enumerate(r))
                 for r in SUBSIDY_TRACKING]
     assert got == expected
 
 
 def test_subsidy_instalments_timeline(books):
-    got = rows(books, """SELECT instalment_id, subsidy_id, kind, amount, expected_on, received_on, status,
-                                days_late, treasury_month
+    got = rows(books, """SELECT instalment_id, subsidy_key, subsidy_id, source, kind, amount, expected_on,
+                                received_on, status, days_late, treasury_month
                          FROM marts.subsidy_instalments_timeline ORDER BY instalment_id""")
     assert got == [
-        (1, 1, "avance", D("1200.00"), date(2025, 5, 1), date(2025, 5, 10), "reçu", None, None),
-        # expected 01/06, as_of 15/06 → 14 days late, counted in the treasury's as_of month
-        (2, 1, "solde", D("800.00"), date(2025, 6, 1), None, "en retard", 14, m(6)),
-        (3, 2, "avance", D("3000.00"), date(2025, 11, 15), None, "à venir", None, m(11)),
+        # the Région's avance as the books say it: partial reconciliation n° 3, dated by the bank (S3)
+        (-1000000000003, "odoo:5", 1, "odoo", "versement", D("1200.00"), date(2025, 5, 10), date(2025, 5, 10),
+         "reçu", None, None),
+        # I2's receivable line (49), no échéancier typed: its residual at its due date
+        (-49, "odoo:4", None, "odoo", "echeance", D("500.00"), date(2025, 9, 1), None, "à venir", None, m(9)),
+        # the typed solde carries E1's residual (800): expected 01/06, as_of 15/06 → 14 days late, counted in
+        # the treasury's as_of month. The typed avance n° 1 is not listed: the books' receipt above is it.
+        (2, "odoo:5", 1, "saisie", "solde", D("800.00"), date(2025, 6, 1), None, "en retard", 14, m(6)),
+        (3, "saisie:2", 2, "saisie", "avance", D("3000.00"), date(2025, 11, 15), None, "à venir", None, m(11)),
     ]
 
 
@@ -234,13 +254,17 @@ ALERTS = [
     # (303 achats: 180 réel + 600 engagé = 780 ≤ 1 200 prévisionnel: none)
     ("depassement", "30301", PEA, None, "Dépassement : Prestations externes / achats, Jardin partagé, 2025",
      D("400.00"), None, "suivi-budgetaire?unite=30301&periode=2025"),
+    # R achats: S2's bank fees (627000, no analytic account) are « non affecté », on the
+    # organisation, which has no forecast → overrun 12
+    ("depassement", "R", PEA, None, "Dépassement : Prestations externes / achats, La Raffinerie, 2025",
+     D("12.00"), None, "suivi-budgetaire?unite=R&periode=2025"),
     # the Région's solde, expected 01/06/2025, not received
     ("echeance_en_retard", "101", None, 1,
      "Versement en retard : solde Région Réunion (Aide aux lieux culturels), attendu le 01/06/2025",
      D("800.00"), date(2025, 6, 1), "suivi-subventions?unite=101&periode=2025&subvention=1"),
-    # September 2025 closes on 6 218 < 6 300 (April and May too, but they are past: no alert)
-    ("tresorerie_basse", "R", None, None, "Trésorerie prévisionnelle sous le seuil : sept. 2025",
-     D("6218.00"), date(2025, 9, 1), "plan-de-tresorerie"),
+    # August 2025 closes on 6 318 < 6 400 (April and May too, but they are past: no alert)
+    ("tresorerie_basse", "R", None, None, "Trésorerie prévisionnelle sous le seuil : août 2025",
+     D("6318.00"), date(2025, 8, 1), "plan-de-tresorerie"),
     # the Région's report, due 31/07/2025: within 60 days of 15/06 (the Mairie's, 30/09/2026, is not)
     ("compte_rendu_proche", "101", None, 1,
      "Compte rendu financier à rendre : Région Réunion (Aide aux lieux culturels), le 31/07/2025",
@@ -302,7 +326,7 @@ def test_alerts_roll_up_the_tree(books):
     ("UPDATE app.subsidy_instalments SET amount = 2100 WHERE instalment_id = 1;"
      " UPDATE marts.subsidy_tracking SET verse = 2100 WHERE subsidy_id = 1", "subsidy_received_within_granted"),
     # the mart disagreeing with the échéancier
-    ("UPDATE app.subsidy_instalments SET received_on = '2025-06-10' WHERE instalment_id = 2",
+    ("UPDATE marts.subsidy_instalments_timeline SET received_on = '2025-06-10' WHERE instalment_id = 2",
      "subsidy_received_within_granted"),
 ])
 def test_data_tests_catch_breakage(tmp_path, breakage, test):

@@ -109,6 +109,9 @@ BUDGET_LINES = [
     # in 17 its line also carries the funder plan (key "12,34"): still one line for unit 101
     ("101", "subventions", "recette", date(2025, 6, 1), "Subvention Région 2025", "Région Réunion",
      "MISC/2025/06/0001", D("3000.00"), "encaisse", "reel"),
+    # M9: 50 € on an analytic account of no unit → « non affecté », shown on the organisation (R)
+    ("R", "prestations_externes_achats", "depense", date(2025, 6, 4), "Hors organisation",
+     "Quincaillerie du Port", "BILL/2025/06/0004", D("50.00"), "paye", "reel"),
     # M4: customer invoice 500 € on 706000 split 60/40 → 300 on 303, 200 on 30301, partially paid → a_encaisser
     ("303", "prestations", "recette", date(2025, 6, 5), "Animation potager", "Mairie de Saint-Paul",
      "INV/2025/06/0001", D("300.00"), "a_encaisser", "reel"),
@@ -130,7 +133,7 @@ BUDGET_LINES = [
     # Proposal 1, proposed, bienveillance 150 € → a_valider, counts in neither engagé nor réel
     ("101", "bienveillance", "depense", date(2025, 6, 30), "Accueil des soirées de juin", "Alice Payet",
      "proposition n° 1", D("150.00"), "a_valider", "aucun"),
-    # Left out: M7 (cancelled), M8 (86/87: no category), M9 (analytic account of no unit),
+    # Left out: M7 (cancelled), M8 (86/87: no category),
     # proposals 3 (refused), 4 (paid: already M1) and 5 (invoiced).
 ]
 
@@ -146,7 +149,7 @@ def test_budget_lines(books):
 def test_budget_lines_keys_and_months(books):
     warehouse, _ = books
     got = rows(warehouse, "SELECT source, count(*), count(DISTINCT line_key), bool_and(month = date_trunc('month', line_date)::DATE) FROM marts.budget_lines GROUP BY source ORDER BY source")
-    assert got == [("alambic", 4, 4, True), ("odoo", 8, 8, True)]
+    assert got == [("alambic", 4, 4, True), ("odoo", 9, 9, True)]
 
 
 # -- budget vs actual ----------------------------------------------------------------------------
@@ -188,6 +191,8 @@ BUDGET_VS_ACTUAL = sorted(
         bva("303", "prestations", "recette", month(7), "33.34", 0, 0, 0, 0.0, False),
         # 30301: transfer out 300, draft 400 (40 % of M6), validated proposal 80, réel 200 (40 % of M4)
         bva("30301", "depenses_internes", "depense", month(6), 0, 0, 300, 0, None, True),
+        # R: M9's 50 €, on no unit's account → non affecté, on the organisation
+        bva("R", "prestations_externes_achats", "depense", month(6), 0, 0, 50, 0, None, True),
         bva("30301", "prestations", "recette", month(6), 0, 0, 200, 0, None, False),
         bva("30301", "prestations_externes_achats", "depense", month(6), 0, 400, 0, 0, None, True),
         bva("30301", "prestations_internes", "depense", month(6), 0, 80, 0, 0, None, True),
@@ -198,7 +203,7 @@ BUDGET_VS_ACTUAL = sorted(
 def test_budget_vs_actual(books):
     warehouse, _ = books
     got = rows(warehouse, "SELECT * FROM marts.budget_vs_actual ORDER BY ALL")
-    assert len(got) == len(BUDGET_VS_ACTUAL) == 25
+    assert len(got) == len(BUDGET_VS_ACTUAL) == 26
     for row, expected in zip(got, BUDGET_VS_ACTUAL):
         assert row[:9] == expected[:9]
         assert row[9] == pytest.approx(expected[9]) if expected[9] is not None else row[9] is None

@@ -20,6 +20,7 @@ moved AS (
     -- the instalment the what-if moves, out of its month and into the chosen one
     SELECT t.instalment_id,
            t.subsidy_id,
+           t.subsidy_key,
            t.kind,
            t.funder,
            t.scheme,
@@ -57,7 +58,7 @@ scenario_lines AS (
            moved.unit_code,
            moved.kind || ' ' || moved.funder || coalesce(' – ' || nullif(moved.scheme, ''), ''),
            moved.funder,
-           'subvention n° ' || moved.subsidy_id,
+           coalesce('subvention n° ' || moved.subsidy_id, moved.subsidy_key),
            moved.amount,
            true
     FROM moved

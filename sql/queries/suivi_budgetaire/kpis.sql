@@ -19,8 +19,8 @@ WITH figures AS (
         coalesce(sum(previsionnel) FILTER (WHERE direction = 'recette'), 0)::DECIMAL(14,2) AS recettes_previsionnel,
         coalesce(sum(engage) FILTER (WHERE direction = 'recette'), 0)::DECIMAL(14,2) AS recettes_engage,
         coalesce(sum(reel) FILTER (WHERE direction = 'recette'), 0)::DECIMAL(14,2) AS recettes_reel
-    FROM marts.budget_vs_actual
-    WHERE unit_code IN (SELECT unit_code FROM marts.org_rollup WHERE ancestor_code = $unit)
+    FROM marts.budget_rollup  -- the unit and its subtree, internal flows inside it eliminated
+    WHERE unit_code = $unit
       AND month >= date_trunc('month', CAST($date_from AS DATE))
       AND month < CAST($date_to AS DATE)
 )

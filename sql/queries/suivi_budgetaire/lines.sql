@@ -2,7 +2,9 @@
 --
 -- Parameters: $unit, $date_from (inclusive), $date_to (exclusive) — on the line's own date —,
 --             $category (a category code; '' for every category).
--- Grain: one row per line of marts.budget_lines, newest first.
+-- Grain: one row per line of marts.budget_lines, newest first (internal flows between two units
+-- of the subtree left out, as in the récap).
+-- allocation: 'non_affecte' for the part of an Odoo line no unit holds (on the organisation).
 -- Columns: line_key, line_date, unit_code, unit_name, category_code, category_label, direction,
 --          label, partner, reference, amount, status, counts_as, source
 SELECT l.line_key,
@@ -18,7 +20,9 @@ SELECT l.line_key,
        l.amount,
        l.status,
        l.counts_as,
-       l.source
+       l.source,
+       l.allocation,
+       l.dimension
 FROM marts.budget_lines AS l
 LEFT JOIN marts.org_tree AS t USING (unit_code)
 LEFT JOIN ref.categories AS c USING (category_code)
@@ -26,4 +30,6 @@ WHERE l.unit_code IN (SELECT unit_code FROM marts.org_rollup WHERE ancestor_code
   AND l.line_date >= CAST($date_from AS DATE)
   AND l.line_date < CAST($date_to AS DATE)
   AND ($category = '' OR l.category_code = $category)
+  -- internal flows with both ends in the subtree are eliminated (marts.budget_rollup)
+  AND NOT coalesce(l.counterpart_unit IN (SELECT unit_code FROM marts.org_rollup WHERE ancestor_code = $unit), false)
 ORDER BY l.line_date DESC, l.line_key

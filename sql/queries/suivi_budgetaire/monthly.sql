@@ -13,8 +13,8 @@ WITH months AS (
 ),
 figures AS (
     SELECT month, sum(previsionnel) AS previsionnel, sum(engage) AS engage, sum(reel) AS reel
-    FROM marts.budget_vs_actual
-    WHERE unit_code IN (SELECT unit_code FROM marts.org_rollup WHERE ancestor_code = $unit)
+    FROM marts.budget_rollup  -- the unit and its subtree, internal flows inside it eliminated
+    WHERE unit_code = $unit
       AND month >= date_trunc('month', CAST($date_from AS DATE))
       AND month < CAST($date_to AS DATE)
       AND direction = $direction

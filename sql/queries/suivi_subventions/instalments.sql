@@ -13,7 +13,7 @@ WITH settings AS (
     FROM ref.settings
 ),
 shown AS (
-    SELECT DISTINCT subsidy_id
+    SELECT DISTINCT subsidy_key
     FROM marts.subsidy_tracking
     WHERE exercice_start <= CAST($date_from AS DATE)
       AND exercice_end >= CAST($date_from AS DATE)
@@ -42,5 +42,5 @@ SELECT t.instalment_id,
 FROM marts.subsidy_instalments_timeline AS t
 CROSS JOIN settings
 LEFT JOIN marts.org_tree AS units ON units.unit_code = t.unit_code
-WHERE t.subsidy_id IN (SELECT subsidy_id FROM shown)
+WHERE t.subsidy_key IN (SELECT subsidy_key FROM shown)
 ORDER BY t.expected_on, t.instalment_id

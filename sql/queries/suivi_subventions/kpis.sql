@@ -20,7 +20,7 @@ late AS (
     SELECT count(*) AS late_count, coalesce(sum(amount), 0) AS late_amount
     FROM marts.subsidy_instalments_timeline
     WHERE status = 'en retard'
-      AND subsidy_id IN (SELECT subsidy_id FROM shown)
+      AND subsidy_key IN (SELECT subsidy_key FROM shown)
 ),
 next_report AS (
     SELECT report_due_on, funder

@@ -10,7 +10,8 @@
 --          verse, reste_a_percevoir, depense, reste_a_depenser, verse_exercice, report_due_on,
 --          next_expected_on, has_late_instalment (false on the total row),
 --          budget_period (the exercice as the period filter writes it, for the link into Suivi
---          budgétaire), is_total
+--          budgétaire), is_total, then source ('odoo' | 'saisie'), odoo_move_id, odoo_move_name,
+--          match (how the follow-up is attached: marts.subsidy_matches)
 WITH settings AS (
     SELECT coalesce(max(CASE WHEN key = 'fiscal_year_start_month' THEN CAST(value AS INTEGER) END), 1)
                AS start_month
@@ -37,7 +38,11 @@ rows AS (
            s.has_late_instalment,
            CASE WHEN settings.start_month = 1 THEN CAST(s.exercice AS VARCHAR)
                 ELSE 'EX' || s.exercice END AS budget_period,
-           false AS is_total
+           false AS is_total,
+           s.source,
+           s.odoo_move_id,
+           s.odoo_move_name,
+           s.match
     FROM marts.subsidy_tracking AS s
     CROSS JOIN settings
     LEFT JOIN marts.org_tree AS units ON units.unit_code = s.unit_code
@@ -55,6 +60,6 @@ SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
        coalesce(sum(depense), 0)::DECIMAL(14, 2),
        coalesce(sum(reste_a_depenser), 0)::DECIMAL(14, 2),
        coalesce(sum(verse_exercice), 0)::DECIMAL(14, 2),
-       NULL, NULL, false, NULL, true
+       NULL, NULL, false, NULL, true, NULL, NULL, NULL, NULL
 FROM rows
 ORDER BY is_total, funder, scheme, subsidy_id

@@ -12,7 +12,7 @@
 --   reste_a_percevoir   accorde − verse
 --   en_retard           number of subsidies with an instalment late
 WITH subsidies AS (
-    SELECT DISTINCT subsidy_id, demande, accorde, verse, reste_a_percevoir, has_late_instalment
+    SELECT DISTINCT subsidy_key, demande, accorde, verse, reste_a_percevoir, has_late_instalment
     FROM marts.subsidy_tracking
     WHERE unit_code IN (SELECT unit_code FROM marts.org_rollup WHERE ancestor_code = $unit)
       AND period_start < CAST($date_to AS DATE)

@@ -1,8 +1,19 @@
 -- Odoo analytic accounts (account.analytic.account), one row per account, with the unit of
 -- the organisation tree it is mapped to in the configuration (ref.unit_analytic_accounts,
--- by code; NULL when the account belongs to no unit).
+-- by code or by Odoo id; NULL when the account belongs to no unit) and the role of its plan.
 -- Its grouping is group_id up to Odoo 15, plan_id from 16.
-with source as (
+--
+-- root_plan_id: the account's root plan (Odoo's stored root_plan_id from 16, else the top of
+--   the group/plan chain; NULL for an account of no plan, possible in 15).
+-- plan_role: 'arbre' — the root plan of the organisation tree ([analytic] tree_plan, by name,
+--   complete name or id:<n>; without it, the root plan holding most mapped accounts, the
+--   lowest id on a tie); 'unites' — another plan some of whose accounts the units list (they
+--   count for what the tree plan leaves of a line, docs/regles-de-calcul.md); 'dimension' —
+--   a plan listed in [analytic] dimension_plans (shown beside the figures, never counted);
+--   'autre' — any other plan.
+-- plan_rank: 0 for the tree, then 1, 2… for the 'unites' plans by root plan id (the first
+--   one present on a line is the one that counts).
+with recursive source as (
     select payload from raw_odoo.account_analytic_account
 ),
 
@@ -14,17 +25,94 @@ renamed as (
         coalesce((payload->'plan_id'->>0)::bigint,      -- 16+
                  (payload->'group_id'->>0)::bigint)     -- ≤15
                                                         as plan_id,
-        (payload->'root_plan_id'->>0)::bigint           as root_plan_id,
+        (payload->'root_plan_id'->>0)::bigint           as odoo_root_plan_id,
         (payload->'partner_id'->>0)::bigint             as partner_id,
         (payload->'company_id'->>0)::bigint             as company_id,
         coalesce((payload->>'active')::boolean, true)   as is_active,
         try_cast(payload->>'write_date' as timestamp)   as written_at
     from source
+),
+
+with_units as (
+    select
+        renamed.*,
+        coalesce(renamed.odoo_root_plan_id, plans.root_plan_id, renamed.plan_id) as root_plan_id,
+        -- by id first (an id names one account; a code could be reused)
+        coalesce(by_id.unit_code, by_code.unit_code) as unit_code
+    from renamed
+    left join staging.stg_odoo__analytic_plans as plans
+        on plans.plan_id = renamed.plan_id
+    left join ref.unit_analytic_accounts as by_id
+        on by_id.analytic_id = renamed.analytic_account_id
+    left join ref.unit_analytic_accounts as by_code
+        on by_code.analytic_id is null
+       and by_code.analytic_code = renamed.analytic_code
+),
+
+root_plans as (
+    select
+        roots.plan_id as root_plan_id,
+        roots.plan_name,
+        exists (
+            select 1 from ref.analytic_plans as ref_plans
+            where ref_plans.role = 'tree'
+              and ref_plans.plan_ref in (roots.plan_name, roots.complete_name, 'id:' || roots.plan_id)
+        ) as is_configured_tree,
+        exists (
+            select 1 from ref.analytic_plans as ref_plans
+            where ref_plans.role = 'dimension'
+              and ref_plans.plan_ref in (roots.plan_name, roots.complete_name, 'id:' || roots.plan_id)
+        ) as is_dimension,
+        (select count(*) from with_units
+         where with_units.root_plan_id = roots.plan_id and with_units.unit_code is not null) as mapped_accounts
+    from staging.stg_odoo__analytic_plans as roots
+    where roots.plan_id = roots.root_plan_id
+    union all
+    -- ≤15: accounts of no group form a plan of their own (NULL)
+    select null, null, false, false,
+           (select count(*) from with_units where root_plan_id is null and unit_code is not null)
+),
+
+tree as (
+    select root_plan_id
+    from root_plans
+    order by is_configured_tree desc, mapped_accounts desc, root_plan_id nulls last
+    limit 1
+),
+
+roles as (
+    select
+        root_plans.root_plan_id,
+        root_plans.plan_name as root_plan_name,
+        case
+            when root_plans.root_plan_id is not distinct from (select root_plan_id from tree) then 'arbre'
+            when root_plans.mapped_accounts > 0 then 'unites'
+            when root_plans.is_dimension then 'dimension'
+            else 'autre'
+        end as plan_role,
+        root_plans.is_dimension
+    from root_plans
 )
 
 select
-    renamed.*,
-    units.unit_code
-from renamed
-left join ref.unit_analytic_accounts as units
-    on units.analytic_code = renamed.analytic_code
+    with_units.analytic_account_id,
+    with_units.analytic_code,
+    with_units.analytic_name,
+    with_units.plan_id,
+    with_units.root_plan_id,
+    with_units.partner_id,
+    with_units.company_id,
+    with_units.is_active,
+    with_units.written_at,
+    with_units.unit_code,
+    roles.root_plan_name,
+    roles.plan_role,
+    roles.is_dimension,
+    case
+        when roles.plan_role = 'arbre' then 0
+        when roles.plan_role = 'unites' then dense_rank() over (
+            partition by roles.plan_role = 'unites' order by with_units.root_plan_id nulls last)
+    end as plan_rank
+from with_units
+left join roles
+    on roles.root_plan_id is not distinct from with_units.root_plan_id

@@ -3,7 +3,8 @@
 -- Up to Odoo 16 a line has one account (`account_id`). From 17 the project plan stays in
 -- `account_id` and each other root plan gets a column `x_plan<N>_id`; a line made from a
 -- distribution key "12,34" carries both accounts, and its amount applies to each of them
--- (one account per plan). unit_code: the unit of the tree the account is mapped to, if any.
+-- (one account per plan). unit_code: the unit of the tree the account is mapped to, if any;
+-- root_plan_id, plan_role, plan_rank, is_dimension: its plan (stg_odoo__analytic_accounts).
 with source as (
     select payload from raw_odoo.account_analytic_line
 ),
@@ -31,7 +32,11 @@ renamed as (
 
 select
     renamed.*,
-    accounts.unit_code
+    accounts.unit_code,
+    accounts.root_plan_id,
+    accounts.plan_role,
+    accounts.plan_rank,
+    accounts.is_dimension
 from renamed
 left join staging.stg_odoo__analytic_accounts as accounts
     using (analytic_account_id)

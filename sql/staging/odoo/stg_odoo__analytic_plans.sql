@@ -1,6 +1,8 @@
 -- Odoo analytic groups (≤15, account.analytic.group) and plans (16+, account.analytic.plan):
 -- the same thing renamed in 16. One row per group or plan; a warehouse holds one or the other.
-with groups_15 as (
+-- root_plan_id: the top of the plan's parent chain (a sub-plan belongs to its root plan: Odoo
+-- 16+ checks percentages per root plan; 15 has no such rule, its groups are only labels).
+with recursive groups_15 as (
     select payload, 'account.analytic.group' as odoo_model from raw_odoo.account_analytic_group
 ),
 
@@ -23,6 +25,24 @@ renamed as (
         odoo_model,
         try_cast(payload->>'write_date' as timestamp)   as written_at
     from source
+),
+
+lineage as (
+    select plan_id, plan_id as root_plan_id, parent_plan_id, 0 as depth
+    from renamed
+    union all
+    select lineage.plan_id, parent.plan_id, parent.parent_plan_id, lineage.depth + 1
+    from lineage
+    join renamed as parent on parent.plan_id = lineage.parent_plan_id
+    where lineage.depth < 20
 )
 
-select * from renamed
+select
+    renamed.*,
+    roots.root_plan_id
+from renamed
+left join (
+    select plan_id, root_plan_id
+    from lineage
+    qualify row_number() over (partition by plan_id order by depth desc) = 1
+) as roots using (plan_id)

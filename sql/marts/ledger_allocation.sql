@@ -1,0 +1,248 @@
+-- ledger_allocation — where each euro of the books counts in the organisation tree: once.
+--
+-- Grain: one row per (source line, place it counts): a unit's analytic account, or the line's
+-- « non affecté » remainder. A source line is a journal item (posted or draft) — or, rarely, an
+-- analytic line entered directly in analytic accounting, with no journal item.
+-- Columns:
+--   source_key          'aml:<move line>' or 'aal:<analytic line>' (no journal item)
+--   move_line_id        the journal item (NULL for an analytic line without one)
+--   analytic_line_id    the Odoo analytic line the amount comes from (posted lines; NULL for
+--                       drafts, which have no analytic line yet, and for non affecté rows)
+--   analytic_account_id the analytic account (NULL for non affecté)
+--   unit_code           its unit (NULL for non affecté: the organisation shows it)
+--   allocation          'arbre' (an account of the tree plan), 'autre_plan' (an account of
+--                       another plan mapped to a unit), 'non_affecte' (what no unit holds)
+--   state               'posted' | 'draft'
+--   line_date, general_account_id
+--   line_total          the source line's amount, Odoo's sign (−balance: income +, expense −)
+--   odoo_amount         what Odoo puts on the account (analytic line amount, or −balance ×
+--                       pct / 100 for a draft)
+--   amount              what counts here, Odoo's sign; over a source line the amounts add up
+--                       to line_total exactly (ledger lines of classes 6/7 or of a budget
+--                       category; the others only where a unit holds them)
+--   dimension           the line's accounts in the plans shown as a second dimension
+--                       ([analytic] dimension_plans), e.g. « Administration »; NULL if none
+--
+-- The rule (docs/regles-de-calcul.md, « Plans analytiques »):
+--   1. Odoo gives each plan its own 100 % of a line. The tree plan counts first: its accounts'
+--      amounts, as Odoo computed them.
+--   2. What the tree plan leaves (a line on no tree account, or at 60 % only) is counted by the
+--      first other plan present on the line whose accounts units list (plan_rank order), in
+--      proportion: account amount × (line − tree part) / line, to the cent. Later plans count
+--      nothing for that line. A line 100 % on a pôle and 100 % on « Administration » counts on
+--      the pôle only; income booked only on « Administration » counts there.
+--   3. The rest is « non affecté », shown at the organisation's level; it absorbs the cents of
+--      rounding, so that the line is counted exactly once.
+with accounts_67 as (
+    select
+        accounts.account_id,
+        left(accounts.account_code, 1) in ('6', '7')
+            or exists (select 1 from ref.category_accounts as prefixes
+                       where starts_with(accounts.account_code, prefixes.account_prefix)) as is_budget
+    from staging.stg_odoo__accounts as accounts
+),
+
+moves as (
+    select move_id, state from staging.stg_odoo__account_moves
+),
+
+move_lines as (
+    select * from staging.stg_odoo__account_move_lines
+    where parent_state in ('posted', 'draft')
+),
+
+-- posted: the analytic lines of posted moves (or of no move), one item per (line, account)
+posted_items as (
+    select
+        coalesce('aml:' || analytic.move_line_id, 'aal:' || analytic.analytic_line_id) as source_key,
+        analytic.move_line_id,
+        analytic.analytic_line_id,
+        line_accounts.analytic_account_id,
+        line_accounts.unit_code,
+        line_accounts.root_plan_id,
+        line_accounts.plan_rank,
+        line_accounts.is_dimension,
+        'posted'                         as state,
+        analytic.line_date,
+        analytic.general_account_id,
+        analytic.amount                  as odoo_amount
+    from staging.stg_odoo__analytic_lines as analytic
+    join staging.stg_odoo__analytic_line_accounts as line_accounts
+        on line_accounts.analytic_line_id = analytic.analytic_line_id
+    left join staging.stg_odoo__account_move_lines as aml
+        on aml.move_line_id = analytic.move_line_id
+    left join moves
+        on moves.move_id = aml.move_id
+    where coalesce(moves.state, 'posted') = 'posted'
+),
+
+-- draft: no analytic line yet; the journal item's distribution, every plan
+draft_items as (
+    select
+        'aml:' || move_lines.move_line_id as source_key,
+        move_lines.move_line_id,
+        null::bigint                      as analytic_line_id,
+        spread.analytic_account_id,
+        spread.unit_code,
+        spread.root_plan_id,
+        spread.plan_rank,
+        spread.is_dimension,
+        'draft'                           as state,
+        move_lines.line_date,
+        move_lines.account_id             as general_account_id,
+        round(-move_lines.balance * spread.pct / 100, 2) as odoo_amount
+    from move_lines
+    join staging.stg_odoo__move_line_analytic as spread
+        on spread.move_line_id = move_lines.move_line_id
+    where move_lines.parent_state = 'draft'
+),
+
+items as (
+    select * from posted_items
+    union all
+    select * from draft_items
+),
+
+-- the source lines: journal items of the budget's accounts (classes 6/7 and the categories'
+-- prefixes), plus whatever carries analytic amounts
+ledger_sources as (
+    select
+        'aml:' || move_lines.move_line_id         as source_key,
+        move_lines.move_line_id,
+        case move_lines.parent_state when 'posted' then 'posted' else 'draft' end as state,
+        move_lines.line_date,
+        move_lines.account_id                     as general_account_id,
+        -move_lines.balance                       as line_total,
+        true                                      as in_ledger
+    from move_lines
+    join accounts_67 on accounts_67.account_id = move_lines.account_id
+    where accounts_67.is_budget
+       or move_lines.move_line_id in (select move_line_id from items where move_line_id is not null)
+),
+
+orphan_sources as (
+    -- analytic amounts with no journal item in the warehouse: the line is what its first plan says
+    select
+        source_key,
+        any_value(move_line_id)        as move_line_id,
+        any_value(state)               as state,
+        min(line_date)                 as line_date,
+        any_value(general_account_id)  as general_account_id,
+        sum(odoo_amount)               as line_total,
+        false                          as in_ledger
+    from items
+    where source_key not in (select source_key from ledger_sources)
+    group by source_key
+),
+
+orphan_totals as (
+    -- the sum in one plan only (the lowest rank; a joined key puts the amount in each plan)
+    select source_key, sum(odoo_amount) as line_total
+    from items
+    where source_key not in (select source_key from ledger_sources)
+    group by source_key, root_plan_id, plan_rank
+    qualify row_number() over (partition by source_key
+                               order by coalesce(plan_rank, 999), root_plan_id nulls last) = 1
+),
+
+sources as (
+    select * from ledger_sources
+    union all
+    select orphans.source_key, orphans.move_line_id, orphans.state, orphans.line_date,
+           orphans.general_account_id, totals.line_total, orphans.in_ledger
+    from orphan_sources as orphans
+    join orphan_totals as totals using (source_key)
+),
+
+counted as (
+    select items.*, sources.line_total
+    from items
+    join sources using (source_key)
+    where items.unit_code is not null and items.plan_rank is not null
+),
+
+tree_part as (
+    select source_key, sum(odoo_amount) as tree_amount
+    from counted
+    where plan_rank = 0
+    group by source_key
+),
+
+second_plan as (
+    select source_key, min(plan_rank) as plan_rank
+    from counted
+    where plan_rank >= 1
+    group by source_key
+),
+
+allocated as (
+    select
+        counted.source_key, counted.move_line_id, counted.analytic_line_id,
+        counted.analytic_account_id, counted.unit_code,
+        case when counted.plan_rank = 0 then 'arbre' else 'autre_plan' end as allocation,
+        counted.state, counted.line_date, counted.general_account_id, counted.line_total,
+        counted.odoo_amount,
+        case
+            when counted.plan_rank = 0 then counted.odoo_amount
+            when counted.line_total = 0 then 0
+            else round(counted.odoo_amount
+                       * ((counted.line_total - coalesce(tree_part.tree_amount, 0)) / counted.line_total)
+                         ::decimal(38, 20), 2)
+        end::decimal(14, 2) as amount
+    from counted
+    left join tree_part using (source_key)
+    left join second_plan using (source_key)
+    where counted.plan_rank = 0 or counted.plan_rank = second_plan.plan_rank
+),
+
+allocated_totals as (
+    select source_key, sum(amount) as allocated_amount
+    from allocated
+    group by source_key
+),
+
+unassigned as (
+    select
+        sources.source_key, sources.move_line_id, null::bigint as analytic_line_id,
+        null::bigint as analytic_account_id, null::varchar as unit_code,
+        'non_affecte' as allocation,
+        sources.state, sources.line_date, sources.general_account_id, sources.line_total,
+        sources.line_total - coalesce(totals.allocated_amount, 0) as odoo_amount,
+        (sources.line_total - coalesce(totals.allocated_amount, 0))::decimal(14, 2) as amount
+    from sources
+    left join allocated_totals as totals using (source_key)
+    where sources.in_ledger
+      and sources.line_total - coalesce(totals.allocated_amount, 0) <> 0
+),
+
+dimensions as (
+    select items.source_key,
+           string_agg(distinct accounts.analytic_name, ' ; ' order by accounts.analytic_name) as dimension
+    from items
+    join staging.stg_odoo__analytic_accounts as accounts using (analytic_account_id)
+    where items.is_dimension
+    group by items.source_key
+)
+
+select
+    rows.source_key,
+    rows.move_line_id,
+    rows.analytic_line_id,
+    rows.analytic_account_id,
+    rows.unit_code,
+    rows.allocation,
+    rows.state,
+    rows.line_date,
+    rows.general_account_id,
+    rows.line_total::decimal(14, 2) as line_total,
+    rows.odoo_amount::decimal(14, 2) as odoo_amount,
+    rows.amount,
+    dimensions.dimension
+from (
+    select * from allocated
+    where allocation = 'arbre' or amount <> 0
+    union all
+    select * from unassigned
+) as rows
+left join dimensions using (source_key)
+order by rows.source_key, rows.allocation, rows.analytic_line_id, rows.analytic_account_id
