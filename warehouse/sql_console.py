@@ -74,22 +74,6 @@ class ConsoleResult:
 
         return pd.DataFrame(self.rows, columns=self.columns)
 
-    def text(self) -> str:
-        """The rows as an aligned text table (no pandas), « (aucune ligne) » when there is none."""
-        if not self.rows:
-            return "(aucune ligne)"
-        cells = [list(map(str, self.columns))] + [["NULL" if v is None else str(v) for v in row] for row in self.rows]
-        widths = [max(len(row[i]) for row in cells) for i in range(len(self.columns))]
-        return "\n".join("  ".join(cell.rjust(width) for cell, width in zip(row, widths)) for row in cells)
-
-    def write_csv(self, out) -> None:
-        """The rows as CSV with a header line (no pandas)."""
-        import csv
-
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(self.columns)
-        writer.writerows(["" if v is None else v for v in row] for row in self.rows)
-
 
 def check_statement(con: duckdb.DuckDBPyConnection, sql: str) -> None:
     try:
