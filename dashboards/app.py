@@ -8,6 +8,8 @@ The shell is fully offline: Panel serves its own JS and CSS, and the Fast design
 from __future__ import annotations
 
 import html
+import logging
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
@@ -17,7 +19,10 @@ from alambic.i18n import _
 from dashboards.components import Filters, coming_soon
 from dashboards.pages import PAGES, PageSpec, page, sections
 from dashboards.session import current_user
+from dashboards.components import PlainAlert
 from warehouse.connection import Warehouse, WarehouseBusy, WarehouseMissing
+
+log = logging.getLogger("alambic.pages")
 
 TITLE = "Alambic"
 ACCENT = "#2f6f5e"  # a still's copper-green
@@ -110,7 +115,46 @@ def session_ended() -> pn.pane.HTML:
 
 
 def error_view(message: str) -> pn.pane.Alert:
-    return pn.pane.Alert(message, alert_type="warning")
+    return PlainAlert(message, alert_type="warning")
+
+
+# -- nothing of a failure but a French sentence reaches the page ----------------------------------
+
+_failure_banners: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # document → its banner
+
+
+def failure_text() -> str:
+    return _("Something went wrong on the server: the action was not completed. Try again; if it keeps "
+             "happening, tell an administrator (the details are in the server's log).")
+
+
+def failure_view() -> pn.pane.Alert:
+    """What a page shows instead of itself when building it failed (the traceback goes to the log)."""
+    return PlainAlert(failure_text(), alert_type="danger", css_classes=["alambic-failure"])
+
+
+def page_failed(slug: str) -> pn.pane.Alert:
+    log.exception("La page %s n'a pas pu être construite", slug)
+    return failure_view()
+
+
+def callback_failed(exception: BaseException) -> None:
+    """pn.config.exception_handler: an exception in a callback is logged with its traceback on the
+    server, and the page says, in French, that the action failed. Never the traceback."""
+    log.error("Erreur dans une action de page", exc_info=(type(exception), exception, exception.__traceback__))
+    doc = pn.state.curdoc
+    banner = _failure_banners.get(getattr(doc, "_doc", doc)) if doc is not None else None
+    if banner is not None:
+        banner.param.update(object=failure_text(), visible=True)
+
+
+def _failure_banner() -> pn.pane.Alert:
+    banner = PlainAlert("", alert_type="danger", visible=False, css_classes=["alambic-failure"])
+    doc = pn.state.curdoc
+    doc = getattr(doc, "_doc", doc)
+    if doc is not None:
+        _failure_banners[doc] = banner
+    return banner
 
 
 def page_body(spec: PageSpec, context: AppContext):
@@ -141,7 +185,7 @@ def page_app(slug: str, context: AppContext) -> pn.template.BootstrapTemplate:
         header_background=ACCENT,
         sidebar=[nav],
         sidebar_width=260,
-        main=[pn.Column(pn.pane.Markdown(f"# {spec.label}", css_classes=["page-title"]), body,
+        main=[pn.Column(pn.pane.Markdown(f"# {spec.label}", css_classes=["page-title"]), _failure_banner(), body,
                         sizing_mode="stretch_width")],
         raw_css=[APP_CSS],
     )

@@ -23,6 +23,7 @@ from dashboards.components import ROOT_UNIT, Column, Filters, french_table
 from dashboards.forms import RecordForm
 from dashboards.queries import run_query
 from dashboards.session import current_user
+from dashboards.components import PlainAlert
 from models import (
     Conflict, Forbidden, Forecast, ImportPreview, InternalTransfer, Invalid, copy_year, editable_units,
     forecast_years, import_forecasts, preview_copy,
@@ -104,7 +105,7 @@ class BudgetEntries(param.Parameterized):
 
     def __panel__(self):
         if not self.can_enter:
-            forms = [pn.pane.Alert(_("You cannot enter forecasts or transfers: only the budget and subsidy "
+            forms = [PlainAlert(_("You cannot enter forecasts or transfers: only the budget and subsidy "
                                      "referents of a unit, and the finance group, can."), alert_type="info")]
         else:
             forms = [self.line_choice, self.forecast_form, self.transfer_form, self.copy, self.spreadsheet]
@@ -117,7 +118,7 @@ class BudgetEntries(param.Parameterized):
 
 
 def alert(text: str = "", kind: str = "info") -> pn.pane.Alert:
-    return pn.pane.Alert(text, alert_type=kind, visible=bool(text))
+    return PlainAlert(text, alert_type=kind, visible=bool(text))
 
 
 def say(pane: pn.pane.Alert, text: str, kind: str = "info") -> None:
