@@ -10,7 +10,8 @@ watching for violations (tests/security/test_headers.py):
 - everything from this server only (`'self'`; no other host, ever: Alambic is offline);
 - scripts: `'unsafe-inline'` for the inline scripts Bokeh writes in each page (they carry the
   document) and the inline handlers of Panel's template, `'unsafe-eval'` for the code Bokeh and
-  Panel compile in the browser (JS callbacks, ReactiveHTML);
+  Panel compile in the browser (JS callbacks, ReactiveHTML), `blob:` for the scripts Bokeh's
+  JavaScript builds in the browser and loads as blobs;
 - styles: `'unsafe-inline'` (Bokeh and Panel style their shadow roots inline);
 - images and fonts: also `data:` and `blob:` (icons, chart exports);
 - websockets: `'self'` covers ws:// and wss:// of the same host;
@@ -23,7 +24,7 @@ from tornado.web import OutputTransform
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
-    "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
+    "script-src 'self' 'unsafe-inline' 'unsafe-eval' blob:",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self' data:",
