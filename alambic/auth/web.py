@@ -16,7 +16,7 @@ import logging
 import time
 import weakref
 from concurrent.futures import ThreadPoolExecutor
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import unquote, urlencode, urlsplit
 
 from bokeh.server.auth_provider import AuthProvider
 from tornado.ioloop import PeriodicCallback
@@ -60,16 +60,24 @@ REQUEST_SESSION_ATTRIBUTE = "alambic_login_session"
 
 def safe_next(value: str | None) -> str:
     """Only a path of this site (no open redirect to another host): it starts with one "/", holds
-    no backslash, no control or blank character (browsers drop tabs and line breaks, so
+    no backslash, no control character (browsers drop tabs and line breaks, so
     "/\t/host" would become "//host"), and names no scheme or host."""
-    if not value or len(value) > 2000 or not value.startswith("/") or value[1:2] in ("/", "\\"):
+    if not value or len(value) > 2000 or " " in value:  # Tornado turns control characters into spaces
         return "/"
-    if any(c == "\\" or ord(c) < 0x21 or 0x7F <= ord(c) <= 0x9F or c in "\u2028\u2029\ufeff" for c in value):
-        return "/"
-    parts = urlsplit(value)
-    if parts.scheme or parts.netloc:
-        return "/"
+    decoded = unquote(value)  # "/%09/host" must not become "/\t/host" on a second decoding
+    for text in (value, decoded):
+        if not _same_site_path(text):
+            return "/"
     return value
+
+
+def _same_site_path(value: str) -> bool:
+    if not value.startswith("/") or value[1:2] in ("/", "\\"):
+        return False
+    if any(c == "\\" or ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F or c in "\u2028\u2029\ufeff" for c in value):
+        return False
+    parts = urlsplit(value)
+    return not (parts.scheme or parts.netloc)
 
 
 def _http_request():

@@ -46,11 +46,3 @@ def test_a_cookie_taken_from_a_page_opens_nothing_elsewhere(secure_site):
                 name, _, value = part.strip().partition("=")
                 thief.cookies.set(name, value)
     assert thief.get("/journal").status_code == 302
-
-
-def test_the_page_still_knows_who_is_logged_in(secure_site):
-    """Resolved on the server from the HTTP request: the page shows the account's name."""
-    http = logged_in(secure_site.base, "finance")
-    page = http.get("/suivi-budgetaire")
-    assert page.status_code == 200
-    assert "Fanny Finance" in page.text  # the document, built on the server, is in the page

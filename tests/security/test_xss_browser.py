@@ -10,7 +10,7 @@ from urllib.parse import quote
 import pytest
 
 from dashboards.pages import PAGES
-from tests.browser.helpers import log_in, page_text, wait_text
+from tests.browser.helpers import log_in, page_text, text_of, wait_text
 from tests.security.conftest import IMG_PAYLOAD, SCRIPT_PAYLOAD, assert_no_script_ran
 
 pytestmark = pytest.mark.browser
@@ -41,6 +41,8 @@ def test_url_text_in_the_filter_error_runs_no_script(secure_site, tab, key, show
 
 def test_a_spreadsheet_cell_in_the_import_preview_runs_no_script(secure_site, tab):
     log_in(tab, secure_site.base, "finance", "/suivi-budgetaire")
+    # the page knows who is logged in, resolved on the server (no cookie in the page's token)
+    assert "Fanny Finance" in text_of(tab.locator(".alambic-user").first)
     csv = ("unité;catégorie;début;fin;montant;libellé\n"
            f"{IMG_PAYLOAD};ventes;01/01/2027;31/12/2027;100;{SCRIPT_PAYLOAD}\n"
            f"303;{IMG_PAYLOAD};01/01/2027;31/12/2027;{IMG_PAYLOAD};x\n").encode()
@@ -58,12 +60,12 @@ def test_every_page_sends_the_policy_and_works_under_it(secure_site, tab):
     request to another host, the page drawn (its title shown)."""
     log_in(tab, secure_site.base, "admin", "/")
     for spec in PAGES:
-        response = tab.goto(f"{secure_site.base}/{spec.slug}")
+        response = tab.goto(f"{secure_site.base}/{spec.slug}", timeout=120_000)
         policy = response.headers.get("content-security-policy", "")
         assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy, spec.slug
         assert response.headers.get("x-content-type-options") == "nosniff"
         assert response.headers.get("referrer-policy") == "same-origin"
-        wait_text(tab, spec.label)
+        wait_text(tab, spec.label, timeout=60)
         tab.wait_for_timeout(500)
     violations = [m for m in tab.console if "Content Security Policy" in m or "Refused to" in m]
     assert violations == [], violations[:5]
