@@ -20,10 +20,11 @@ from concurrent.futures import ThreadPoolExecutor
 
 import panel as pn
 
+from alambic.auth.headers import SecurityHeaders
 from alambic.auth.server import login_setup
 from alambic.auth.settings import AuthSettings
 from alambic.config import Config, load_config
-from dashboards.app import TITLE, AppContext, page_app, session_ended
+from dashboards.app import TITLE, AppContext, callback_failed, page_app, page_failed, session_ended
 
 # Threads serving the sessions: page bodies (pn.state.onload) and every widget callback run on
 # this pool, never on Tornado's event loop, so a wait for the warehouse or a long computation in
@@ -41,9 +42,12 @@ def _page_function(slug: str, warehouse: Warehouse, config: Config | None, gate=
     """
 
     def build_page():
-        # The gate reads the accounts: it runs with the page body, off the event loop (page_app).
-        return page_app(slug, AppContext(warehouse=warehouse, config=config),
-                        gate=gate.enter_session if gate is not None else None)
+        try:
+            # The gate reads the accounts: it runs with the page body, off the event loop (page_app).
+            return page_app(slug, AppContext(warehouse=warehouse, config=config),
+                            gate=gate.enter_session if gate is not None else None)
+        except Exception:  # never Panel's traceback page: a French sentence, the traceback in the log
+            return page_failed(slug)
 
     build_page.__name__ = slug.replace("-", "_")
     return build_page
@@ -163,7 +167,15 @@ def serve(config: Config | None = None, port: int = 5006, show: bool = False,
         port=port, show=show, title=titles(), liveness=True,
         address=kwargs.pop("address", "localhost"),
         websocket_origin=AuthSettings.from_config(config).websocket_origins(port),
+        # CSP, nosniff, Referrer-Policy on every response (alambic.auth.headers)
+        transforms=[SecurityHeaders],
+        # The session token Bokeh writes into each page (readable by its JavaScript) carries no
+        # cookie and no Cookie header: the server resolves the account from the HTTP request
+        # itself (alambic.auth.web), the page never holds the session cookie.
+        include_cookies=[],
+        exclude_headers=["Cookie"],
     )
+    pn.config.exception_handler = callback_failed
     gate = None
     if auth:
         login = login_setup(config, warehouse, port)

@@ -9,19 +9,20 @@ from __future__ import annotations
 
 import html
 import logging
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
 import panel as pn
 
 from alambic.i18n import _
-from dashboards.components import Filters, coming_soon
+from dashboards.components import Filters, PlainAlert, coming_soon
 from dashboards.pages import PAGES, PageSpec, page, sections
 from dashboards.session import current_user
 from warehouse.build_status import BuildStatus, build_status
 from warehouse.connection import Warehouse, WarehouseBusy, WarehouseMissing
 
-LOG = logging.getLogger(__name__)
+LOG = logging.getLogger("alambic.pages")
 TITLE = "Alambic"
 ACCENT = "#2f6f5e"  # a still's copper-green
 SYSTEM_FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif'
@@ -113,7 +114,46 @@ def session_ended() -> pn.pane.HTML:
 
 
 def error_view(message: str) -> pn.pane.Alert:
-    return pn.pane.Alert(message, alert_type="warning")
+    return PlainAlert(message, alert_type="warning")
+
+
+# -- nothing of a failure but a French sentence reaches the page ----------------------------------
+
+_failure_banners: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # document → its banner
+
+
+def failure_text() -> str:
+    return _("Something went wrong on the server: the action was not completed. Try again; if it keeps "
+             "happening, tell an administrator (the details are in the server's log).")
+
+
+def failure_view() -> pn.pane.Alert:
+    """What a page shows instead of itself when building it failed (the traceback goes to the log)."""
+    return PlainAlert(failure_text(), alert_type="danger", css_classes=["alambic-failure"])
+
+
+def page_failed(slug: str) -> pn.pane.Alert:
+    LOG.exception("La page %s n'a pas pu être construite", slug)
+    return failure_view()
+
+
+def callback_failed(exception: BaseException) -> None:
+    """pn.config.exception_handler: an exception in a callback is logged with its traceback on the
+    server, and the page says, in French, that the action failed. Never the traceback."""
+    LOG.error("Erreur dans une action de page", exc_info=(type(exception), exception, exception.__traceback__))
+    doc = pn.state.curdoc
+    banner = _failure_banners.get(getattr(doc, "_doc", doc)) if doc is not None else None
+    if banner is not None:
+        banner.param.update(object=failure_text(), visible=True)
+
+
+def _failure_banner() -> pn.pane.Alert:
+    banner = PlainAlert("", alert_type="danger", visible=False, css_classes=["alambic-failure"])
+    doc = pn.state.curdoc
+    doc = getattr(doc, "_doc", doc)
+    if doc is not None:
+        _failure_banners[doc] = banner
+    return banner
 
 
 def _answer_busy_in_views() -> None:
@@ -233,10 +273,7 @@ def _page_parts(spec: PageSpec, context: AppContext):
     except (WarehouseMissing, WarehouseBusy) as exc:
         return None, error_view(str(exc))
     except Exception:  # noqa: BLE001 — no traceback ever reaches a page: it goes to the server's log
-        LOG.exception("page %s", spec.slug)
-        return None, error_view(_(
-            "This page could not be shown: an unexpected error occurred (recorded in the server's log). "
-            "Try again in a moment; if it lasts, tell whoever runs Alambic."))
+        return None, page_failed(spec.slug)
 
 
 def loading_view() -> pn.pane.HTML:
@@ -260,13 +297,14 @@ def page_app(slug: str, context: AppContext, gate: Callable[[], object] | None =
     spec = page(slug)
     nav = pn.pane.HTML(nav_html(spec.slug, "", context.page_url) if gate is None else "",
                        sizing_mode="stretch_width", stylesheets=[APP_CSS])
-    main = pn.Column(pn.pane.Markdown(f"# {spec.label}", css_classes=["page-title"]), loading_view(),
-                     sizing_mode="stretch_width")
+    main = pn.Column(pn.pane.Markdown(f"# {spec.label}", css_classes=["page-title"]), _failure_banner(),
+                     loading_view(), sizing_mode="stretch_width")
+    BODY = 2  # main[BODY]: « Chargement… », then the page
 
     def fill() -> None:
         try:
             if gate is not None and gate() is None:
-                main[1] = session_ended()
+                main[BODY] = session_ended()
                 return
             filters, body = _page_parts(spec, context)
             if filters is not None:
@@ -277,9 +315,11 @@ def page_app(slug: str, context: AppContext, gate: Callable[[], object] | None =
                 follow()
             else:
                 nav.object = nav_html(spec.slug, "", context.page_url)
-            main[1] = body
+            main[BODY] = body
         except (WarehouseMissing, WarehouseBusy) as exc:
-            main[1] = error_view(str(exc))
+            main[BODY] = error_view(str(exc))
+        except Exception:  # noqa: BLE001 — a French sentence on the page, the traceback in the log
+            main[BODY] = page_failed(spec.slug)
 
     template = pn.template.BootstrapTemplate(
         title=TITLE,

@@ -9,6 +9,8 @@ are rebuilt, the warehouse's data version changes, so every cached page query is
 
 from __future__ import annotations
 
+import asyncio
+
 import datetime as dt
 from decimal import Decimal
 from typing import Callable
@@ -23,6 +25,7 @@ from dashboards.components import ROOT_UNIT, Column, Filters, french_table
 from dashboards.forms import RecordForm, rebuild_after_save, saved_by
 from dashboards.queries import run_query
 from dashboards.session import current_user
+from dashboards.components import PlainAlert
 from models import (
     Conflict, Forbidden, Forecast, ImportPreview, InternalTransfer, Invalid, copy_year, editable_units,
     forecast_years, import_forecasts, preview_copy,
@@ -105,7 +108,7 @@ class BudgetEntries(param.Parameterized):
 
     def __panel__(self):
         if not self.can_enter:
-            forms = [pn.pane.Alert(_("You cannot enter forecasts or transfers: only the budget and subsidy "
+            forms = [PlainAlert(_("You cannot enter forecasts or transfers: only the budget and subsidy "
                                      "referents of a unit, and the finance group, can."), alert_type="info")]
         else:
             forms = [self.line_choice, self.forecast_form, self.transfer_form, self.copy, self.spreadsheet]
@@ -118,7 +121,8 @@ class BudgetEntries(param.Parameterized):
 
 
 def alert(text: str = "", kind: str = "info") -> pn.pane.Alert:
-    return pn.pane.Alert(text, alert_type=kind, visible=bool(text))
+    """A message that may quote input (a file's cells, a refusal): always plain escaped text."""
+    return PlainAlert(text, alert_type=kind, visible=bool(text))
 
 
 def say(pane: pn.pane.Alert, text: str, kind: str = "info") -> None:
@@ -278,15 +282,37 @@ class ForecastImport(pn.viewable.Viewer):
         self.message = alert()
         self.table = pn.Column(sizing_mode="stretch_width")
         self.preview: ImportPreview | None = None
-        self.file.param.watch(lambda _event: self.read(), "value")
+        self.file.param.watch(self._file_chosen, "value")
         self.apply_button.on_click(lambda _event: self.apply())
 
-    def read(self, data: bytes | None = None, filename: str | None = None) -> ImportPreview | None:
-        """Preview the chosen file (or `data`, for tests and scripts); writes nothing."""
-        data = self.file.value if data is None else data
-        filename = filename or self.file.filename
+    async def _file_chosen(self, _event=None) -> ImportPreview | None:
+        """The file widget's callback: the file is read in a thread (never on the server's event
+        loop, which serves everyone), « analyse du fichier… » shown meanwhile."""
+        data, filename = self.file.value, self.file.filename
+        self._reset()
+        if not data:
+            return None
+        say(self.message, _("Analysing the file…"), "info")
+        who = self.entries.who()  # in the session, before leaving it for the thread
+        try:
+            preview = await asyncio.to_thread(import_forecasts, self.entries.warehouse, who, data, filename)
+        except WarehouseBusy as exc:
+            say(self.message, str(exc), "warning")
+            return None
+        if self.file.value is not data:  # another file was chosen meanwhile: its own callback shows it
+            return None
+        return self._show(preview)
+
+    def _reset(self) -> None:
         self.preview, self.apply_button.disabled = None, True
         self.table.objects = []
+
+    def read(self, data: bytes | None = None, filename: str | None = None) -> ImportPreview | None:
+        """Preview the chosen file (or `data`, for tests and scripts), in the caller's thread;
+        writes nothing."""
+        data = self.file.value if data is None else data
+        filename = filename or self.file.filename
+        self._reset()
         if not data:
             say(self.message, "")
             return None
@@ -295,6 +321,9 @@ class ForecastImport(pn.viewable.Viewer):
         except WarehouseBusy as exc:
             say(self.message, str(exc), "warning")
             return None
+        return self._show(preview)
+
+    def _show(self, preview: ImportPreview) -> ImportPreview:
         self.preview = preview
         todo = preview.of("new") + preview.of("changed")
         if not preview.ok:

@@ -21,6 +21,7 @@ from dashboards.components import Column, FilterBar, Filters, csv_download, fren
 from dashboards.forms import RecordForm, rebuild_after_save, saved_by
 from dashboards.queries import run_query
 from dashboards.session import current_user
+from dashboards.components import PlainAlert
 from models import Conflict, Forbidden, Invalid, NotFound, RemunerationProposal, editable_units
 from models.permissions import EDIT_EVERY_UNIT
 from warehouse.connection import WarehouseBusy
@@ -225,7 +226,7 @@ class CoRemuneration(pn.viewable.Viewer):
     def _decision_alert(self):
         if not self.decision_message:
             return pn.Spacer(height=0)
-        return pn.pane.Alert(self.decision_message, alert_type=self.decision_kind, css_classes=["decision-message"])
+        return PlainAlert(self.decision_message, alert_type=self.decision_kind, css_classes=["decision-message"])
 
     @param.depends("changed")
     def mine(self):
@@ -279,7 +280,7 @@ class CoRemuneration(pn.viewable.Viewer):
 
     def __panel__(self):
         if not proposals_ready(self.warehouse):
-            return pn.pane.Alert(_("The proposals are not computed yet: run « alambic build »."),
+            return PlainAlert(_("The proposals are not computed yet: run « alambic build »."),
                                  alert_type="warning")
         if self.decidable is not None and not self.decidable:
             deciding = [pn.pane.Markdown(_("Only the budget and subsidy referents of a unit, and the finance "

@@ -53,6 +53,45 @@ def status_label(status) -> str:
     return _(STATUS_LABELS[status]) if status in STATUS_LABELS else str(status)
 
 
+# -- messages that may quote what someone typed, a URL or a source -------------------------------
+
+MAX_QUOTED = 80  # characters of a typed value quoted back in a message
+
+
+def plain_html(text) -> str:
+    """THE way a message that may quote input (a URL, a form, a file, a source) becomes HTML:
+    every character escaped, line breaks kept. Never Markdown, never raw HTML."""
+    return html.escape("" if text is None else str(text)).replace("\n", "<br>")
+
+
+def quoted(value, limit: int = MAX_QUOTED) -> str:
+    """A typed value as a message quotes it: control characters dropped, cut after `limit`."""
+    text = "".join(c for c in str(value) if c >= " " and c != "\x7f")
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+class _PlainMixin:
+    """A Markdown-based pane whose text is shown as plain escaped text (`plain_html`)."""
+
+    def _transform_object(self, obj) -> dict:
+        if obj is not None and not isinstance(obj, str):
+            obj = str(obj)
+        return dict(object=html.escape(f"<p>{plain_html(obj)}</p>"))
+
+
+class PlainAlert(_PlainMixin, pn.pane.Alert):
+    """An alert for messages that may contain input: its text is never read as Markdown or HTML."""
+
+
+class PlainText(_PlainMixin, pn.pane.Markdown):
+    """A paragraph that may contain input (names from sources, typed values): plain escaped text."""
+
+
+def message_alert(text: str = "", kind: str = "info", **params) -> PlainAlert:
+    """A message pane (hidden while empty) for text that may quote input."""
+    return PlainAlert(text, alert_type=kind, visible=bool(text), **params)
+
+
 # -- filters -----------------------------------------------------------------------------------
 
 
@@ -88,7 +127,7 @@ class Filters(param.Parameterized):
     def _on_url_error(self, values: dict) -> None:
         cleaned = {key: str(value) for key, value in values.items()}
         if "unit" in cleaned and cleaned["unit"] not in self.param.unit.objects:
-            self.unit_error = _("Unknown unit: {code}.", code=cleaned.pop("unit"))
+            self.unit_error = _("Unknown unit: {code}.", code=quoted(cleaned.pop("unit")))
         self.param.update(**cleaned)
 
     def _check_unit(self, event=None) -> None:
@@ -158,7 +197,7 @@ class FilterBar(pn.viewable.Viewer):
         self._shown = pn.pane.Markdown(pn.bind(self._shown_text, f.param.current), margin=(28, 10, 0, 10),
                                        css_classes=["period-shown"])
         message = pn.bind(lambda a, b: " ".join(m for m in (a, b) if m), f.param.period_error, f.param.unit_error)
-        self._error = pn.pane.Alert(message, alert_type="danger", visible=pn.bind(bool, message),
+        self._error = PlainAlert(message, alert_type="danger", visible=pn.bind(bool, message),
                                     margin=(0, 10), css_classes=["filter-error"])
         self._layout = pn.Column(pn.Row(self._period, self._unit, self._shown), self._error,
                                  css_classes=["filter-bar"], sizing_mode="stretch_width")

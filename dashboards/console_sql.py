@@ -30,6 +30,7 @@ from dashboards import formatting
 from dashboards.components import TABLE_CSS, Column, csv_download, tabulator_locale
 from dashboards.pages import page as page_spec
 from dashboards.session import User, current_user
+from dashboards.components import PlainAlert
 from warehouse.connection import WarehouseBusy, WarehouseMissing
 from warehouse.sql_console import DEFAULT_ROW_CAP, DEFAULT_TIME_LIMIT, ConsoleResult, QueryRefused, run_readonly
 
@@ -234,7 +235,7 @@ class SqlConsole(pn.viewable.Viewer):
 
     @staticmethod
     def _refusal() -> pn.pane.Alert:
-        return pn.pane.Alert(_("This page is reserved for the finance group and the administrators."),
+        return PlainAlert(_("This page is reserved for the finance group and the administrators."),
                              alert_type="warning", css_classes=["console-refused"])
 
     @property

@@ -32,6 +32,7 @@ from dashboards.components import (
 from dashboards.queries import run_query
 from dashboards.suivi_budgetaire import line_columns as budget_line_columns
 from dashboards.workbook import filters_workbook
+from dashboards.components import PlainAlert, PlainText
 
 LINES, BUDGET = "lignes", "budget"
 
@@ -343,11 +344,11 @@ class Explorer(pn.viewable.Viewer):
                    "categories", "directions", "statuses", "sources")
     def pivot_view(self):
         if not self._available:
-            return pn.pane.Alert(_("These figures are not available yet: the warehouse has not been "
+            return PlainAlert(_("These figures are not available yet: the warehouse has not been "
                                    "built with the finance marts."), alert_type="warning")
         frame, columns, _keys = self.pivot()
         if frame.empty:
-            return pn.pane.Alert(_("No figure for this choice: change the filters or the period."),
+            return PlainAlert(_("No figure for this choice: change the filters or the period."),
                                  alert_type="info", css_classes=["pivot-empty"])
         title = _("{measure} — rows: {rows}", measure=self.measure_title(),
                   rows=" › ".join(dimension_title(d) for d in (self.row1, self.row2) if d))
@@ -380,7 +381,7 @@ class Explorer(pn.viewable.Viewer):
         note = "" if self.dataset == LINES else "\n\n" + _(
             "The forecast is not made of lines: the lines below are the committed and actual ones.")
         return pn.Column(
-            pn.pane.Markdown(summary + note, css_classes=["drill-summary"]),
+            PlainText(summary + note, css_classes=["drill-summary"]),
             french_table(data, self.line_columns(), pagination="local", page_size=20,
                          layout="fit_data_stretch", css_classes=["drill-lines"]),
             csv_download(_("Download the lines (CSV)"), self._filename("lignes", "csv"),

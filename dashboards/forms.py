@@ -27,6 +27,7 @@ import param
 from alambic.i18n import _
 from dashboards import formatting
 from dashboards.session import current_user
+from dashboards.components import PlainAlert
 from models.base import Record, fetch_dicts
 from models.errors import Conflict, Forbidden, Invalid, NotFound
 from models.fields import Amount, Choice, Day, Reference
@@ -296,7 +297,7 @@ class RecordForm(param.Parameterized):
     def _alert(self):
         if not self.message:
             return pn.Spacer(height=0)
-        return pn.pane.Alert(self.message, alert_type=self.message_kind)
+        return PlainAlert(self.message, alert_type=self.message_kind)
 
     def _sections(self) -> list:
         """What comes between the fields and the buttons (a subclass adds its children there)."""

@@ -23,6 +23,7 @@ from dashboards.forms import rebuild_after_save
 from dashboards.periods import PeriodError, parse_period
 from dashboards.queries import run_query
 from dashboards.session import current_user
+from dashboards.components import PlainAlert
 from models import audit
 from models.errors import Conflict, Forbidden, Invalid, NotFound
 from warehouse.connection import WarehouseBusy
@@ -131,13 +132,13 @@ class ChangeLog(pn.viewable.Viewer):
             label=_("Unit"), width=280,
             options={_("All units"): None, **{("\u00a0\u00a0" * int(r.depth)) + f"{r.name} ({r.unit_code})": r.unit_code
                                                for r in units.itertuples()}})
-        self.period_error = pn.pane.Alert("", alert_type="danger", visible=False, css_classes=["period-error"])
+        self.period_error = PlainAlert("", alert_type="danger", visible=False, css_classes=["period-error"])
         self.undo_button = pn.widgets.Button(label=_("Undo this change"), color="warning", width=240,
                                              disabled=True)
         self.confirm_button = pn.widgets.Button(label=_("Confirm the undo"), color="danger", width=220,
                                                 visible=False)
         self.cancel_button = pn.widgets.Button(label=_("Undo nothing"), width=180, visible=False)
-        self.confirm_text = pn.pane.Alert("", alert_type="warning", visible=False, css_classes=["undo-confirm"])
+        self.confirm_text = PlainAlert("", alert_type="warning", visible=False, css_classes=["undo-confirm"])
         self.detail = pn.pane.HTML("", stylesheets=[DIFF_CSS], sizing_mode="stretch_width",
                                    css_classes=["audit-detail"])
         self.undo_button.on_click(lambda _event: self.ask_undo())
@@ -339,11 +340,11 @@ class ChangeLog(pn.viewable.Viewer):
     def _alert(self):
         if not self.message:
             return pn.Spacer(height=0)
-        return pn.pane.Alert(self.message, alert_type=self.message_kind, css_classes=["journal-message"])
+        return PlainAlert(self.message, alert_type=self.message_kind, css_classes=["journal-message"])
 
     def __panel__(self):
         if not self.allowed:
-            return pn.pane.Alert(_("This page is reserved for the finance group and the administrators."),
+            return PlainAlert(_("This page is reserved for the finance group and the administrators."),
                                  alert_type="warning")
         return pn.Column(
             pn.pane.Markdown(_("Every change entered through the forms, newest first. Select a line to "

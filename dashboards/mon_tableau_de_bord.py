@@ -23,6 +23,7 @@ from dashboards.co_remuneration import (
 from dashboards.components import KPI_CSS, Column, figure_card, french_table, kpi_card
 from dashboards.queries import run_query
 from dashboards.session import current_user
+from dashboards.components import PlainAlert
 
 ROLE_STATUS = {"en_cours": N_("Held"), "a_venir": N_("Upcoming")}
 TASK_STATE = {"en_cours": N_("In progress"), "a_valider": N_("Waiting for validation")}
@@ -120,16 +121,16 @@ class MyDashboard(pn.viewable.Viewer):
 
     @staticmethod
     def _section(title: str, data: pd.DataFrame, columns: list[Column], empty: str) -> pn.Column:
-        body = (pn.pane.Alert(empty, alert_type="light") if data.empty
+        body = (PlainAlert(empty, alert_type="light") if data.empty
                 else french_table(data, columns, pagination="local", page_size=10))
         return pn.Column(pn.pane.Markdown("## " + title), body, sizing_mode="stretch_width")
 
     def __panel__(self):
         if self.user.is_demo or not self.user.email:
-            return pn.pane.Alert(_("Log in with your own account to see your dashboard: it shows only "
+            return PlainAlert(_("Log in with your own account to see your dashboard: it shows only "
                                    "your roles, proposals, volunteering and tasks."), alert_type="info")
         if not proposals_ready(self.warehouse):  # a fresh warehouse, before its first build
-            return pn.pane.Alert(_("The proposals are not computed yet: run « alambic build »."),
+            return PlainAlert(_("The proposals are not computed yet: run « alambic build »."),
                                  alert_type="warning")
         who = _("The dashboard of {name}: only your own figures are shown here.", name=self.user.name)
         return pn.Column(

@@ -21,6 +21,7 @@ from dashboards.components import Column, Filters, csv_download, figure_card, fr
 from dashboards.forms import RecordForm, rebuild_after_save, saved_by
 from dashboards.queries import run_query
 from dashboards.session import current_user
+from dashboards.components import PlainAlert
 from models import RoleAssignment, assignable_units
 from models.errors import Conflict, Forbidden, Invalid, NotFound
 from warehouse.connection import WarehouseBusy
@@ -222,7 +223,7 @@ class RolesChart(pn.viewable.Viewer):
         self.end_date = pn.widgets.TextInput(label=_("Last day held"), placeholder="jj/mm/aaaa", width=200)
         self.end_error = pn.pane.HTML("", margin=(0, 10))
         self.end_button = pn.widgets.Button(label=_("End the role"), color="primary", width=180)
-        self.end_message = pn.pane.Alert("", alert_type="info", visible=False)
+        self.end_message = PlainAlert("", alert_type="info", visible=False)
         self.end_button.on_click(lambda _event: self.end_role())
         self._refresh_end_choices()
 
@@ -336,10 +337,10 @@ class RolesChart(pn.viewable.Viewer):
 
     def forms(self):
         if self.allowed is not None and not self.allowed:
-            return pn.pane.Alert(_("Only the garant·e du cadre of a unit (or of a unit above it) and the "
+            return PlainAlert(_("Only the garant·e du cadre of a unit (or of a unit above it) and the "
                                    "administrators can assign or end roles."), alert_type="info")
         config_note = [] if getattr(self.context, "config", None) is not None else [
-            pn.pane.Alert(_("Without the configuration file the chart is recomputed at the next « alambic build »."),
+            PlainAlert(_("Without the configuration file the chart is recomputed at the next « alambic build »."),
                           alert_type="warning")]
         return pn.Column(
             *config_note,
@@ -354,7 +355,7 @@ class RolesChart(pn.viewable.Viewer):
 
     def __panel__(self):
         if not self.ready:
-            return pn.pane.Alert(_("The roles chart has not been computed yet: run « alambic build »."),
+            return PlainAlert(_("The roles chart has not been computed yet: run « alambic build »."),
                                  alert_type="warning")
         return pn.Column(
             self._unit_select,

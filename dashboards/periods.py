@@ -55,6 +55,10 @@ def _add_months(day: dt.date, months: int) -> dt.date:
 
 
 def _error(text: str, reason: str | None = None) -> PeriodError:
+    """The French refusal quoting the typed text (cut short; pages show it escaped, never as HTML)."""
+    text = "".join(c for c in text if c >= " ")
+    if len(text) > 40:
+        text = text[:40] + "…"
     message = _(
         "Unrecognised period: “{text}”. Write for example 2025, 2025-T3, 2025-03, "
         "2025-03..2025-06 or EX2025.",

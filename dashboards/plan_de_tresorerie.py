@@ -26,6 +26,7 @@ from dashboards import formatting
 from dashboards.components import TABLE_CSS, Column, Filters, csv_download, french_table, kpi_card
 from dashboards.queries import run_query
 from dashboards.workbook import workbook_download, workbook_title
+from dashboards.components import PlainAlert
 
 IN, OUT = "encaissement", "decaissement"
 
@@ -414,7 +415,7 @@ class TreasuryPlan(pn.viewable.Viewer):
             lambda p: _("Shown: **{label}** ({start} – {end})", label=p.label,
                         start=formatting.date(p.start), end=formatting.date(p.last_day)),
             f.param.current), margin=(28, 10, 0, 10), css_classes=["period-shown"])
-        error = pn.pane.Alert(f.param.period_error, alert_type="danger", visible=pn.bind(bool, f.param.period_error),
+        error = PlainAlert(f.param.period_error, alert_type="danger", visible=pn.bind(bool, f.param.period_error),
                               margin=(0, 10), css_classes=["filter-error"])
         return pn.Column(
             pn.Row(period, pn.Column(pn.Spacer(height=22), pn.Row(self._next_months_button, self._whole_plan_button)),
@@ -430,7 +431,7 @@ class TreasuryPlan(pn.viewable.Viewer):
     def kpis(self):
         k = self.kpi_data()
         if formatting.is_missing(k["first_month"]):
-            return pn.pane.Alert(self._empty_period_text(), alert_type="info", css_classes=["treasury-empty"])
+            return PlainAlert(self._empty_period_text(), alert_type="info", css_classes=["treasury-empty"])
         below = int(k["months_below_threshold"])
         lowest_note = _("in {month}", month=formatting.month(k["lowest_month"]))
         if below:
@@ -569,7 +570,7 @@ class TreasuryPlan(pn.viewable.Viewer):
         return pn.pane.HoloViews(chart, sizing_mode="stretch_width", height=360, backend="bokeh")
 
     def what_if(self):
-        error = pn.pane.Alert(self.param.amount_error, alert_type="danger",
+        error = PlainAlert(self.param.amount_error, alert_type="danger",
                               visible=pn.bind(bool, self.param.amount_error), css_classes=["amount-error"])
         return pn.Column(
             pn.pane.Markdown("### " + _("What if…? Simulation")),
@@ -615,7 +616,7 @@ class TreasuryPlan(pn.viewable.Viewer):
 
     def __panel__(self):
         if not self.ready:
-            return pn.pane.Alert(_("The treasury plan has not been computed yet: run « alambic build »."),
+            return PlainAlert(_("The treasury plan has not been computed yet: run « alambic build »."),
                                  alert_type="warning")
         return pn.Column(
             self.period_bar(),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 
 import panel as pn
+from dashboards.components import PlainAlert
 import param
 
 from alambic.i18n import N_, _
@@ -114,7 +115,7 @@ class DataReference(pn.viewable.Viewer):
             width=420, css_classes=["ref-search"])
         self._input.param.watch(lambda event: setattr(self, "search", event.new), "value_input")
         self._layout = pn.Column(
-            pn.pane.Alert(self.problem, alert_type="warning", visible=bool(self.problem)),
+            PlainAlert(self.problem, alert_type="warning", visible=bool(self.problem)),
             pn.pane.HTML("<p>" + html.escape(_(
                 "Each table of the warehouse that the pages and the SQL console read. The descriptions "
                 "come from the comments of the SQL files (in English, like the code); the columns and "

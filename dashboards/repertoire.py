@@ -24,6 +24,7 @@ from dashboards.components import Column, french_table
 from dashboards.forms import RecordForm, rebuild_after_save
 from dashboards.queries import run_query
 from dashboards.session import current_user
+from dashboards.components import PlainAlert
 from models import PersonLink
 from models.person_link import DECISIONS, SOURCES
 
@@ -237,7 +238,7 @@ class Directory(pn.viewable.Viewer):
 
     def __panel__(self):
         if not self.ready:
-            return pn.pane.Alert(_("The directory has not been computed yet: run « alambic build »."),
+            return PlainAlert(_("The directory has not been computed yet: run « alambic build »."),
                                  alert_type="warning")
         parts = [
             pn.Row(self._search, self._pole, self._role),

@@ -20,6 +20,7 @@ from dashboards.components import Filters
 from dashboards.forms import RecordWithChildrenForm, rebuild_after_save, saved_by
 from dashboards.queries import run_query
 from dashboards.session import current_user
+from dashboards.components import PlainAlert
 from models import Subsidy, editable_units
 from warehouse.connection import Warehouse
 
@@ -80,7 +81,7 @@ class SubsidyEntries(param.Parameterized):
 
     def __panel__(self):
         if not self.can_enter:
-            body = [pn.pane.Alert(_("You cannot enter subsidies: only the budget and subsidy referents of a "
+            body = [PlainAlert(_("You cannot enter subsidies: only the budget and subsidy referents of a "
                                     "unit, and the finance group, can."), alert_type="info")]
         else:
             body = [pn.pane.Markdown(_("Choose a subsidy to edit it, or fill in the form to add one. The "

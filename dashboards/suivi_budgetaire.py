@@ -17,6 +17,7 @@ from bokeh.models import CustomJSTickFormatter, HoverTool
 
 from alambic.i18n import _
 from dashboards import formatting
+from dashboards.components import PlainText
 from dashboards.components import (
     Column, FilterBar, Filters, csv_download, french_table, kpi_card,
 )
@@ -275,7 +276,7 @@ class BudgetTracking(pn.viewable.Viewer):
         label = next((k for k, v in (self.param.category.names or {}).items() if v == self.category), "")
         summary = _("{count} lines — {category}", count=data_count, category=label)
         return pn.Column(
-            pn.pane.Markdown(summary),
+            PlainText(summary),
             self.lines_table(),
             csv_download(_("Download the lines (CSV)"), self._filename("lignes"),
                          self.lines_data, line_columns(with_dimension=True)),

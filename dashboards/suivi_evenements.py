@@ -26,6 +26,7 @@ from dashboards.plan_de_tresorerie import COMPACT_CSS
 from dashboards.queries import run_query
 from dashboards.plan_de_tresorerie import is_true
 from dashboards.session import current_user
+from dashboards.components import PlainAlert, plain_html
 from models import Dispatch, DispatchLine, EventReferent, can_edit, editable_units
 from models.errors import Conflict, Forbidden, Invalid, NotFound
 from models.fields import Amount, FieldError
@@ -283,14 +284,14 @@ class EventTracking(pn.viewable.Viewer):
         capacity = integer_text(s["capacity"]) or "—"
         fill = formatting.percent(s["fill_rate"]) if not formatting.is_missing(s["fill_rate"]) else ""
         unit = s["unit_label"] or _("not set yet")
-        header = pn.pane.Markdown(
-            f"### {html.escape(str(s['event_name']))} — {formatting.long_date(s['soiree_day'])}"
-            + (" — " + _("cancelled in TiBillet (unpublished), shown with its refunds")
-               if is_true(s.get("is_cancelled")) else "") + "\n\n"
-            + _("Unit: **{unit}**", unit=html.escape(unit))
-            + (" · " + _("Referents: {names}", names=html.escape(str(s["referents"])))
-               if not formatting.is_missing(s["referents"]) else ""),
-            css_classes=["soiree-title"])
+        title = f"{s['event_name']} — {formatting.long_date(s['soiree_day'])}"
+        if is_true(s.get("is_cancelled")):
+            title += " — " + _("cancelled in TiBillet (unpublished), shown with its refunds")
+        subtitle = _("Unit: {unit}", unit=unit) + (
+            " · " + _("Referents: {names}", names=str(s["referents"]))
+            if not formatting.is_missing(s["referents"]) else "")
+        header = pn.pane.HTML(f"<h3>{plain_html(title)}</h3><p>{plain_html(subtitle)}</p>",
+                              css_classes=["soiree-title"])
         kpis = pn.Row(
             kpi_card("takings", _("Net takings"), s["takings"],
                      _("tickets {tickets} · bar {bar}", tickets=formatting.money(s["ticket_net"]),
@@ -364,7 +365,7 @@ class EventTracking(pn.viewable.Viewer):
         self.referent_remove_choice = pn.widgets.Select(label=_("Remove a referent"), options={}, width=300)
         self.referent_remove = pn.widgets.Button(label=_("Remove"), width=140)
         self.referent_errors = pn.pane.HTML("", css_classes=["referent-errors"])
-        self.referent_message = pn.pane.Alert("", alert_type="info", visible=False, css_classes=["referent-message"])
+        self.referent_message = PlainAlert("", alert_type="info", visible=False, css_classes=["referent-message"])
         self.referent_add.on_click(lambda _e: self.add_referent())
         self.referent_remove.on_click(lambda _e: self.remove_referent())
 
@@ -440,7 +441,7 @@ class EventTracking(pn.viewable.Viewer):
         self.dispatch_rest = pn.pane.HTML("", css_classes=["dispatch-rest"])
         self.dispatch_save = pn.widgets.Button(label=_("Save the dispatch"), color="primary", width=220)
         self.dispatch_reload = pn.widgets.Button(label=_("Reload the saved dispatch"), width=240)
-        self.dispatch_message = pn.pane.Alert("", alert_type="info", visible=False, css_classes=["dispatch-message"])
+        self.dispatch_message = PlainAlert("", alert_type="info", visible=False, css_classes=["dispatch-message"])
         self.dispatch_save.on_click(lambda _e: self.save_dispatch())
         self.dispatch_reload.on_click(lambda _e: self._load_dispatch())
         for widget in [self.dispatch_mode, self.dispatch_unit, *self.dispatch_poles]:
@@ -604,7 +605,7 @@ class EventTracking(pn.viewable.Viewer):
         if state is None:
             self.forms_area.objects = []
         elif not state:
-            self.forms_area.objects = [pn.pane.Alert(
+            self.forms_area.objects = [PlainAlert(
                 _("You cannot change the referents or the dispatch of this soirée: only the budget and subsidy "
                   "referents of its unit, and the finance group, can."), alert_type="info", css_classes=["no-rights"])]
         else:
@@ -668,7 +669,7 @@ class EventTracking(pn.viewable.Viewer):
 
     def __panel__(self):
         if not self.ready:
-            return pn.pane.Alert(_("The event tracking has not been computed yet: run « alambic build »."),
+            return PlainAlert(_("The event tracking has not been computed yet: run « alambic build »."),
                                  alert_type="warning")
         return pn.Column(
             FilterBar(filters=self.filters),

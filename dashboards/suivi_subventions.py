@@ -23,6 +23,7 @@ from dashboards.plan_de_tresorerie import COMPACT_CSS, instalment_kind_label, is
 from dashboards.queries import run_query
 from dashboards.subsidy_entries import SubsidyEntries
 from dashboards.workbook import filters_workbook
+from dashboards.components import PlainAlert
 
 NATURE_LABELS = {"fonctionnement": N_("Operating"), "investissement": N_("Investment")}
 STATUS_LABELS = {"reçu": N_("Cashed in"), "à venir": N_("Upcoming"), "en retard": N_("Late")}
@@ -347,7 +348,7 @@ class SubsidyTracking(pn.viewable.Viewer):
 
     def __panel__(self):
         if not self.ready:
-            return pn.pane.Alert(_("The subsidy tracking has not been computed yet: run « alambic build »."),
+            return PlainAlert(_("The subsidy tracking has not been computed yet: run « alambic build »."),
                                  alert_type="warning")
         return pn.Column(
             FilterBar(filters=self.filters),

@@ -20,6 +20,7 @@ from alambic.i18n import _
 from dashboards import formatting
 from dashboards.components import Column, FilterBar, Filters, csv_download, figure_card, french_table, kpi_card
 from dashboards.queries import run_query
+from dashboards.components import PlainAlert
 
 def member_columns() -> list[Column]:
     return [
@@ -236,7 +237,7 @@ class VolunteerTracking(pn.viewable.Viewer):
 
     def __panel__(self):
         if not self.ready:
-            return pn.pane.Alert(_("The volunteer tracking has not been computed yet: run « alambic build »."),
+            return PlainAlert(_("The volunteer tracking has not been computed yet: run « alambic build »."),
                                  alert_type="warning")
         return pn.Column(
             FilterBar(filters=self.filters),

@@ -28,6 +28,7 @@ from dashboards.components import (
 )
 from dashboards.queries import run_query
 from dashboards.workbook import filters_workbook
+from dashboards.components import PlainAlert
 
 
 
@@ -161,7 +162,7 @@ class Dashboard(pn.viewable.Viewer):
     # -- views ---------------------------------------------------------------------------------
 
     def _unavailable(self, exc: Exception) -> pn.pane.Alert:
-        return pn.pane.Alert(_("These figures are not available yet: the warehouse has not been "
+        return PlainAlert(_("These figures are not available yet: the warehouse has not been "
                                "built with the finance marts."), alert_type="warning",
                              css_classes=["figures-unavailable"])
 

@@ -29,7 +29,7 @@ import param
 
 from dashboards import formatting
 from models import permissions
-from models.errors import Conflict, Invalid, NotFound
+from models.errors import Conflict, Forbidden, Invalid, NotFound
 from models.fields import REFERENCES, Field, FieldError, Reference
 
 BOOKKEEPING = ("created_at", "created_by", "updated_at", "updated_by", "row_version")
@@ -221,15 +221,27 @@ class Record(param.Parameterized):
     def save_in(self, con, who, *, authorise: bool = True, extra: dict | None = None) -> Saved:
         """`save()` inside the caller's transaction; `extra` adds columns that are not fields."""
         values, errors = self.check(con)
+        row = {**values, **(extra or {})}
+        before = self.current(con) if self.id is not None else None
+        if authorise:
+            # Rights first: validation and version messages may quote stored rows of others (who
+            # holds a role, their version of a line); someone who may not make this change learns
+            # only that, or what their own input gets wrong.
+            try:
+                self.authorise(con, who, before, row)
+            except Forbidden:
+                own = {name: message for name, message in errors.items()
+                       if name in self.fields() and values.get(name) is None}
+                if own:  # the refusal may come from a field left empty or mistyped: say that
+                    raise Invalid(own) from None
+                raise
+            except Exception:
+                if not errors:
+                    raise
         if errors:
             raise Invalid(errors)
-        row = {**values, **(extra or {})}
-        before = None
         if self.id is not None:
-            before = self.current(con)
             self.check_version(con, before, {**row, self.key: self.id, "row_version": self.row_version})
-        if authorise:
-            self.authorise(con, who, before, row)
         if before is None:
             columns = [*row, "created_by", "updated_by"]
             sql = (
@@ -252,9 +264,9 @@ class Record(param.Parameterized):
         if self.id is None:
             raise NotFound(f"{self.noun.capitalize()} n'est pas encore enregistré·e : rien à supprimer.")
         before = self.current(con)
+        if authorise and before is not None:
+            self.authorise(con, who, before, None)  # rights before the version check (it shows theirs)
         self.check_version(con, before, {self.key: self.id, "row_version": self.row_version})
-        if authorise:
-            self.authorise(con, who, before, None)
         con.execute(f"DELETE FROM app.{self.table} WHERE {self.key} = ?", [self.id])
         audit(con, who, self.table, self.id, "delete", before, None)
         return before

@@ -115,6 +115,10 @@ class Amount(Field):
 
     def convert(self, raw) -> Decimal:
         value = self._decimal(raw)
+        if value.adjusted() > MAX_AMOUNT.adjusted():  # before quantize, which fails past 28 digits
+            raise FieldError(f"saisissez au plus {formatting.money(MAX_AMOUNT)}")
+        if value.as_tuple().exponent < -10:  # 0.00000000001: more than cents, and never quantized
+            raise FieldError("deux décimales au plus (les centimes), par exemple 1 234,56")
         if value != value.quantize(CENT):
             raise FieldError("deux décimales au plus (les centimes), par exemple 1 234,56")
         value = value.quantize(CENT)

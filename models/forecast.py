@@ -80,6 +80,8 @@ def _plan_copy(con, from_year: int, to_year: int, units: list[str] | None) -> Co
     """The lines to copy (checked for being wanted, not yet for rights), in one connection."""
     if from_year == to_year:
         raise Invalid({"to_year": f"Année cible : choisissez une autre année que {from_year}"})
+    if not (dt.MINYEAR <= to_year <= dt.MAXYEAR and dt.MINYEAR <= from_year <= dt.MAXYEAR):
+        raise Invalid({"to_year": f"Année cible : {to_year} n'est pas une année que le calendrier accepte"})
     years = to_year - from_year
     scope, params = "", [from_year]
     if units is not None:
@@ -102,11 +104,16 @@ def _plan_copy(con, from_year: int, to_year: int, units: list[str] | None) -> Co
     }
     lines, skipped = [], 0
     for row in source:
+        try:
+            start, end = shift_years(row["period_start"], years), shift_years(row["period_end"], years)
+        except (ValueError, OverflowError):
+            raise Invalid({"to_year": f"Année cible : la ligne du {row['period_start']:%d/%m/%Y} "
+                                      f"tomberait après l'an {dt.MAXYEAR}, que le calendrier n'accepte pas"}) from None
         line = Forecast(
             unit_code=row["unit_code"],
             category_code=row["category_code"],
-            period_start=shift_years(row["period_start"], years),
-            period_end=shift_years(row["period_end"], years),
+            period_start=start,
+            period_end=end,
             amount=row["amount"],
             label=row["label"],
         )

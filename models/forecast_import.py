@@ -19,6 +19,7 @@ import csv
 import io
 import os
 import unicodedata
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -41,6 +42,14 @@ COLUMNS = {  # field → accepted headers, normalised (no accent, lower case, le
     "label": ("libelle", "label"),
 }
 OPTIONAL = {"label"}
+
+# Bounds on what one import may make the server read (a forecast sheet has tens of lines, a few
+# hundred at most): beyond them the file is refused, in French, before anything is parsed further.
+MAX_FILE_BYTES = 2 * 1024 * 1024  # the file as sent
+MAX_UNZIPPED_BYTES = 40 * 1024 * 1024  # an XLSX's content once decompressed (no zip bomb)
+MAX_ROWS = 2000  # lines of the sheet, header included
+MAX_CELL_CHARS = 2000  # one CSV cell
+MAX_COLUMNS = 100
 EXPECTED = "unité, catégorie, début, fin, montant, libellé"
 ACTIONS = {"new": "Nouvelle ligne", "changed": "Montant modifié", "unchanged": "Inchangée", "error": "Erreur"}
 
@@ -138,7 +147,7 @@ def import_forecasts(warehouse, who, file, filename: str | None = None) -> Impor
     the content is given) and say what importing it would change. Writes nothing."""
     try:
         rows = read_rows(file, filename)
-    except ValueError as exc:
+    except ValueError as exc:  # every reading problem is a ValueError with a French message
         return ImportPreview([], [str(exc)])
     if not rows:
         return ImportPreview([], ["Le fichier ne contient aucune ligne."])
@@ -203,15 +212,24 @@ def _preview_line(con, number: int, raw: dict, stored: dict, editable, seen: dic
 # -- reading the file ----------------------------------------------------------------------------
 
 
+class FileRefused(ValueError):
+    """The file cannot be imported; the message is French and says why."""
+
+
 def read_rows(file, filename: str | None = None) -> list[tuple[int, list]]:
-    """(line number, cells) of the first sheet / the CSV, empty lines before the header skipped."""
+    """(line number, cells) of the first sheet / the CSV, empty lines before the header skipped.
+    Raises FileRefused (a ValueError) with a French message for any file it cannot read."""
     if isinstance(file, (str, os.PathLike)):
         filename = filename or str(file)
+        if Path(file).stat().st_size > MAX_FILE_BYTES:
+            raise _too_big()
         data = Path(file).read_bytes()
     elif isinstance(file, (bytes, bytearray)):
         data = bytes(file)
     else:
-        data = file.read()
+        data = file.read(MAX_FILE_BYTES + 1)
+    if len(data) > MAX_FILE_BYTES:
+        raise _too_big()
     is_xlsx = data[:4] == b"PK\x03\x04" or (filename or "").lower().endswith((".xlsx", ".xlsm"))
     rows = _xlsx_rows(data) if is_xlsx else _csv_rows(data)
     while rows and all(c is None or (isinstance(c, str) and not c.strip()) for c in rows[0][1]):
@@ -219,29 +237,88 @@ def read_rows(file, filename: str | None = None) -> list[tuple[int, list]]:
     return rows
 
 
+def _too_big() -> FileRefused:
+    return FileRefused(f"Ce fichier est trop gros pour un import de prévisionnels (plus de "
+                       f"{MAX_FILE_BYTES // (1024 * 1024)} Mo) : découpez-le en plusieurs fichiers.")
+
+
+def _too_many_rows() -> FileRefused:
+    return FileRefused(f"Ce fichier a plus de {MAX_ROWS} lignes : un import en accepte {MAX_ROWS} au plus, "
+                       "découpez-le en plusieurs fichiers.")
+
+
 def _xlsx_rows(data: bytes) -> list[tuple[int, list]]:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unzipped = sum(member.file_size for member in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise FileRefused("Ce fichier XLSX ne peut pas être lu : il est endommagé ou n'est pas un classeur Excel.") from None
+    if unzipped > MAX_UNZIPPED_BYTES:
+        raise _too_big()
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ValueError(f"Ce fichier XLSX ne peut pas être lu ({exc}).") from exc
+        raise FileRefused("Ce fichier XLSX ne peut pas être lu : il est endommagé ou n'est pas un "
+                          "classeur Excel.") from exc
     try:
+        if not book.worksheets:
+            raise FileRefused("Ce classeur ne contient aucune feuille.")
         sheet = book.worksheets[0]
-        return [(number, list(cells)) for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1)]
+        rows = []
+        for number, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+            if number > MAX_ROWS:
+                raise _too_many_rows()
+            rows.append((number, list(cells[:MAX_COLUMNS])))
+        return rows
+    except FileRefused:
+        raise
+    except Exception as exc:  # a damaged sheet, found while reading it
+        raise FileRefused("Ce fichier XLSX ne peut pas être lu : il est endommagé.") from exc
     finally:
         book.close()
 
 
-def _csv_rows(data: bytes) -> list[tuple[int, list]]:
-    for encoding in ("utf-8-sig", "cp1252"):  # Excel in French saves CSV as Windows-1252
+def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # « Texte Unicode » of Excel: UTF-16 with its mark
         try:
-            text = data.decode(encoding)
-            break
+            return data.decode("utf-16")
         except UnicodeDecodeError:
-            continue
+            pass
+    elif b"\x00" not in data:
+        for encoding in ("utf-8-sig", "cp1252"):  # Excel in French saves CSV as Windows-1252
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+    if b"\x00" in data:
+        raise FileRefused("Ce fichier contient des octets nuls : ce n'est pas un fichier CSV texte. "
+                          "Enregistrez-le depuis le tableur en « CSV UTF-8 » ou en XLSX.")
+    raise FileRefused("Ce fichier n'est pas un texte lisible (ni UTF-8, ni Windows-1252, ni UTF-16) : "
+                      "enregistrez-le depuis le tableur en « CSV UTF-8 » ou en XLSX.")
+
+
+def _csv_rows(data: bytes) -> list[tuple[int, list]]:
+    text = _decode(data)
+    if "\x00" in text:
+        raise FileRefused("Ce fichier contient des caractères nuls : ce n'est pas un fichier CSV texte. "
+                          "Enregistrez-le depuis le tableur en « CSV UTF-8 » ou en XLSX.")
     first = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = ";" if first.count(";") >= first.count(",") and ";" in first else ","
+    counts = {d: first.count(d) for d in (";", ",", "\t")}
+    delimiter = max(counts, key=lambda d: (counts[d], d == ";")) if any(counts.values()) else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return [(number, cells) for number, cells in enumerate(reader, start=1)]
+    rows = []
+    try:
+        for number, cells in enumerate(reader, start=1):
+            if number > MAX_ROWS:
+                raise _too_many_rows()
+            if any(len(cell) > MAX_CELL_CHARS for cell in cells):
+                raise FileRefused(f"Ligne {number} : une cellule a plus de {MAX_CELL_CHARS} caractères ; "
+                                  "ce n'est pas une ligne de prévisionnel.")
+            rows.append((number, cells[:MAX_COLUMNS]))
+    except csv.Error as exc:
+        raise FileRefused(f"Ligne {reader.line_num} : ce fichier CSV est mal formé ou une cellule est trop "
+                          "longue.") from exc
+    return rows
 
 
 def _normalise(header) -> str:

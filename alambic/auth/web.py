@@ -15,7 +15,8 @@ import html
 import logging
 import time
 import weakref
-from urllib.parse import urlencode
+from concurrent.futures import ThreadPoolExecutor
+from urllib.parse import unquote, urlencode, urlsplit
 
 from bokeh.server.auth_provider import AuthProvider
 from tornado.ioloop import PeriodicCallback
@@ -47,11 +48,55 @@ MESSAGES = {
 }
 
 
+# Password checks (argon2, slow on purpose) run here, one at a time, off the event loop and off the
+# default executor: a burst of logins neither stalls the pages of others nor starves the executor
+# that reads their accounts.
+_PASSWORD_CHECKS = ThreadPoolExecutor(max_workers=1, thread_name_prefix="alambic-password")
+
+# The login session a page request was let in with, kept on the server-side request object for
+# `enter_session` (never a cookie in the session token Bokeh writes into the page).
+REQUEST_SESSION_ATTRIBUTE = "alambic_login_session"
+
+
 def safe_next(value: str | None) -> str:
-    """Only a path of this site (no open redirect to another host)."""
-    if not value or not value.startswith("/") or value.startswith("//") or any(c in value for c in "\\\r\n"):
+    """Only a path of this site (no open redirect to another host): it starts with one "/", holds
+    no backslash, no control character (browsers drop tabs and line breaks, so
+    "/\t/host" would become "//host"), and names no scheme or host."""
+    if not value or len(value) > 2000 or " " in value:  # Tornado turns control characters into spaces
         return "/"
+    decoded = unquote(value)  # "/%09/host" must not become "/\t/host" on a second decoding
+    for text in (value, decoded):
+        if not _same_site_path(text):
+            return "/"
     return value
+
+
+def _same_site_path(value: str) -> bool:
+    if not value.startswith("/") or value[1:2] in ("/", "\\"):
+        return False
+    if any(c == "\\" or ord(c) < 0x20 or 0x7F <= ord(c) <= 0x9F or c in "\u2028\u2029\ufeff" for c in value):
+        return False
+    parts = urlsplit(value)
+    return not (parts.scheme or parts.netloc)
+
+
+def _http_request():
+    """The HTTP request (server side) that opened the current Panel session, or None."""
+    import panel as pn
+
+    doc = pn.state.curdoc
+    doc = getattr(doc, "_doc", doc)
+    context = getattr(doc, "session_context", None) if doc is not None else None
+    request = getattr(context, "request", None) if context is not None else None
+    return getattr(request, "_request", request)  # Bokeh's proxy keeps the real request here
+
+
+def request_cookie(name: str) -> str | None:
+    """A cookie of the HTTP request that opened the current session, read on the server."""
+    request = _http_request()
+    cookies = getattr(request, "cookies", None) or {}
+    cookie = cookies.get(name)
+    return getattr(cookie, "value", cookie)
 
 
 class AlambicAuthProvider(AuthProvider):
@@ -105,6 +150,8 @@ class AlambicAuthProvider(AuthProvider):
         if not await self._is_active(login):
             self.sessions.end(sid)
             return None
+        # the page built from this request finds its login session here (enter_session)
+        setattr(handler.request, REQUEST_SESSION_ATTRIBUTE, sid)
         return login
 
     # -- cookies -------------------------------------------------------------------------------
@@ -151,7 +198,7 @@ class AlambicAuthProvider(AuthProvider):
 
         from dashboards.session import User, bind_user
 
-        sid = self.session_id(pn.state.cookies.get(SESSION_COOKIE))
+        sid = getattr(_http_request(), REQUEST_SESSION_ATTRIBUTE, None)
         login = self.sessions.login_for(sid)
         account = self.accounts.get(login) if login else None
         if account is None or not account.active:
@@ -227,10 +274,22 @@ class OAuthBridge:
 
     def enter_session(self):
         import panel as pn
+        from panel.util import decode_token
+        from tornado.web import decode_signed_value
 
         from dashboards.session import User, bind_user
 
-        account = self.account_for(pn.state.user, pn.state.user_info)
+        # From the HTTP request, on the server: the session token in the page carries no cookie.
+        def signed(name):
+            value = request_cookie(name)
+            decoded = decode_signed_value(pn.config.cookie_secret, name, value) if value else None
+            return decoded
+
+        user = signed("user")
+        id_token = signed("id_token")
+        if id_token is not None:
+            id_token = pn.state._decrypt_cookie(id_token)
+        account = self.account_for(user.decode() if user else None, decode_token(id_token) if id_token else None)
         if account is None or not account.active:
             return None
         user = User.from_account(account)
@@ -252,6 +311,7 @@ class _AuthPage(RequestHandler):
                         "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; "
                         "frame-ancestors 'none'; base-uri 'none'")
         self.set_header("Referrer-Policy", "same-origin")
+        self.set_header("X-Content-Type-Options", "nosniff")
 
     def remote_address(self) -> str:
         return self.request.remote_ip or "?"
@@ -287,25 +347,31 @@ class LoginHandler(_AuthPage):
         if not login or not password:
             refuse(400, "empty")
             return
-        if provider.throttle.locked_for(login, address):
+        # reserved before the password is checked: concurrent attempts count against the limit
+        if not provider.throttle.reserve(login, address):
             log.warning("Connexion refusée (trop de tentatives) depuis %s", address)
             refuse(429, "locked")
             return
         try:
             account = await asyncio.get_running_loop().run_in_executor(
-                None, provider.accounts.authenticate, login, password)
+                _PASSWORD_CHECKS, provider.accounts.authenticate, login, password)
         except WarehouseBusy:
+            provider.throttle.release(login, address)
             refuse(503, "busy")
             return
         except WarehouseMissing:
+            provider.throttle.release(login, address)
             refuse(503, "missing")
             return
+        except BaseException:
+            provider.throttle.release(login, address)
+            raise
         if account is None:
             provider.throttle.failure(login, address)
             # not the login: it may be a password typed in the wrong field
             log.warning("Échec de connexion depuis %s", address)
-            refuse(429 if provider.throttle.locked_for(login, address) else 401,
-                   "locked" if provider.throttle.locked_for(login, address) else "wrong")
+            locked = provider.throttle.locked_for(login, address)
+            refuse(429 if locked else 401, "locked" if locked else "wrong")
             return
         provider.throttle.success(login, address)
         provider.forget_account(account.login)
