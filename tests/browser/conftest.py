@@ -7,10 +7,8 @@ it is pointed at the system Chromium.
 
 from __future__ import annotations
 
-import os
 import shutil
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 
@@ -18,29 +16,7 @@ from tests.browser.helpers import serving_with_accounts
 from tests.dashboards.alambic_test_server import serving
 from tests.dashboards.warehouse_fixture import build_budget_warehouse
 
-CHROMIUM = Path(os.environ.get("ALAMBIC_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update"]
-
-
-def _unavailable(reason: str):
-    if os.environ.get("ALAMBIC_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"{reason} (ALAMBIC_REQUIRE_BROWSER=1)")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        _unavailable(f"no Chromium at {CHROMIUM}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, _unavailable  # noqa: F401 — the browser fixtures live there
 
 
 @pytest.fixture(scope="session")
@@ -64,26 +40,6 @@ def page(browser):
     tab.on("websocket", lambda ws: tab.requests.append(ws.url))
     yield tab
     context.close()
-
-
-@pytest.fixture(scope="session")
-def sandbox_template(tmp_path_factory):
-    """The sandbox organisation (seed 42, scale 0.3) loaded and built once per session:
-    (org, warehouse file). Modules serve copies of it (`sandbox_site`), never the file itself."""
-    from alambic.config import load_config
-    from sandbox.demo import load_sandbox
-    from sandbox.demo_config import write_demo_config
-    from sandbox.generate import generate
-    from warehouse.build import build
-    from warehouse.connection import Warehouse
-
-    directory = tmp_path_factory.mktemp("bac-a-sable-modele")
-    org = generate(seed=42, scale=0.3)
-    config = load_config(write_demo_config(org, directory, directory / "alambic.duckdb"))
-    warehouse = Warehouse.from_config(config)
-    load_sandbox(warehouse, org)
-    build(warehouse, config)
-    return org, config.warehouse_path
 
 
 @pytest.fixture(scope="module")

@@ -16,7 +16,6 @@ from dataclasses import dataclass
 import httpx
 import pytest
 
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, _unavailable, sandbox_template  # noqa: F401
 from tests.browser.helpers import PASSWORD, serving_with_accounts
 from tests.dashboards.alambic_test_server import external_requests
 
@@ -86,33 +85,10 @@ def logged_in(base: str, login: str) -> httpx.Client:
     return http
 
 
-def _running_chromium():
-    """The Chromium that tests/browser's session fixture already drives, if any: Playwright's sync
-    API runs one instance per thread, so the two suites share it when they run together."""
-    import gc
-
-    from playwright.sync_api import Browser
-
-    return next((obj for obj in gc.get_objects() if isinstance(obj, Browser) and obj.is_connected()), None)
-
-
 @pytest.fixture(scope="session")
-def chromium():
-    """Debian's Chromium (skipped when absent, unless ALAMBIC_REQUIRE_BROWSER=1)."""
-    if not CHROMIUM.exists():
-        _unavailable(f"no Chromium at {CHROMIUM}")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed")
-    running = _running_chromium()
-    if running is not None:
-        yield running
-        return
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+def chromium(browser):
+    """Debian's Chromium, the one tests/browser drives (tests/conftest.py `browser`)."""
+    return browser
 
 
 @pytest.fixture
