@@ -261,19 +261,24 @@ def _page_parts(spec: PageSpec, context: AppContext):
     when the last build failed, never a traceback."""
     tz = getattr(context.config, "timezone", None) or "Indian/Reunion"
     try:
-        status = build_status(context.warehouse, tz)
-        if not status.ever_built and not _has_marts(context.warehouse):
-            return None, never_built_view(status)
-        filters = Filters.from_warehouse(context.warehouse)
-        filters.sync_url()
-        body = page_body(spec, replace(context, filters=filters))
-        if status.failed_at:
-            body = pn.Column(failed_build_banner(status), body, sizing_mode="stretch_width")
-        return filters, body
+        with context.warehouse.reading("ouverture de la page"):  # one file open for the whole page
+            return _page_parts_read(spec, context, tz)
     except (WarehouseMissing, WarehouseBusy) as exc:
         return None, error_view(str(exc))
     except Exception:  # noqa: BLE001 — no traceback ever reaches a page: it goes to the server's log
         return None, page_failed(spec.slug)
+
+
+def _page_parts_read(spec: PageSpec, context: AppContext, tz: str):
+    status = build_status(context.warehouse, tz)
+    if not status.ever_built and not _has_marts(context.warehouse):
+        return None, never_built_view(status)
+    filters = Filters.from_warehouse(context.warehouse)
+    filters.sync_url()
+    body = page_body(spec, replace(context, filters=filters))
+    if status.failed_at:
+        body = pn.Column(failed_build_banner(status), body, sizing_mode="stretch_width")
+    return filters, body
 
 
 def loading_view() -> pn.pane.HTML:

@@ -24,7 +24,7 @@ import threading
 import time
 import uuid
 from collections import OrderedDict
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
 
@@ -76,6 +76,7 @@ class Warehouse:
         self._version_path = self.path.with_name(self.path.name + ".version")
         self._cache: OrderedDict[tuple, pd.DataFrame] = OrderedDict()
         self._cache_lock = threading.Lock()
+        self._unit = threading.local()  # this thread's unit of work (`reading()`), if any
 
     @classmethod
     def from_config(cls, config) -> "Warehouse":
@@ -140,7 +141,16 @@ class Warehouse:
         """A read-only connection, shared with other readers, closed when the block ends.
 
         settings: DuckDB configuration options for this connection (e.g. the SQL console's locks).
+        Inside `reading()` (and without settings) it is a cursor on the unit's one connection.
         """
+        held = self._held(what) if settings is None else None
+        if held is not None:
+            cursor = held.connection().cursor()
+            try:
+                yield cursor
+            finally:
+                cursor.close()
+            return
         with self._shared(what) as deadline:
             con = self._connect(True, what, deadline, settings)
             try:
@@ -148,12 +158,55 @@ class Warehouse:
             finally:
                 con.close()
 
+    # -- one unit of work per page --------------------------------------------------------------
+
+    @contextmanager
+    def reading(self, what: str = "page") -> Iterator[None]:
+        """One unit of work for this thread: the reads and page queries inside share one reader's
+        place and one read-only connection (opened at the first read the cache cannot answer),
+        instead of one file open each — a page build costs one open, not a dozen.
+
+        Nested blocks join the outer one. A write in the same thread first ends the unit (it
+        could not take the file while this thread holds a reader's place); the next read opens
+        a new one. Other processes' writers wait at most for the unit to end, bounded as always.
+        """
+        unit = self._unit
+        if getattr(unit, "depth", 0):
+            unit.depth += 1
+            try:
+                yield
+            finally:
+                unit.depth -= 1
+            return
+        unit.depth, unit.held, unit.what = 1, None, what
+        try:
+            yield
+        finally:
+            unit.depth = 0
+            self._end_unit()
+
+    def _held(self, what: str) -> "_HeldRead | None":
+        """This thread's open unit of work (taking its reader's place now), or None outside one."""
+        unit = self._unit
+        if not getattr(unit, "depth", 0):
+            return None
+        if unit.held is None:
+            unit.held = _HeldRead(self, unit.what or what)
+        return unit.held
+
+    def _end_unit(self) -> None:
+        held = getattr(self._unit, "held", None)
+        self._unit.held = None
+        if held is not None:
+            held.close()
+
     @contextmanager
     def exclusive(self, what: str) -> Iterator[float]:
         """Hold the file alone (no connection opened); yields the deadline for what follows.
 
         For file-level work (a restore copies the file back); the data version changes on exit.
         """
+        self._end_unit()  # this thread's reader's place would keep the file from itself
         deadline = time.monotonic() + self.lock_timeout
         with self._flock(self._turnstile_path, fcntl.LOCK_EX, what, deadline), self._flock(
             self._lock_path, fcntl.LOCK_EX, what, deadline
@@ -199,6 +252,16 @@ class Warehouse:
         The returned frame is shared by every caller with the same query: do not modify it.
         """
         key_params = tuple(sorted(params.items())) if isinstance(params, dict) else tuple(params or ())
+        held = self._held("requête de page")
+        if held is not None:
+            key = (sql, key_params, held.version)
+            with self._cache_lock:
+                if key in self._cache:
+                    self._cache.move_to_end(key)
+                    return self._cache[key]
+            frame = held.connection().execute(sql, params or []).df()
+            self._remember(key, frame)
+            return frame
         with self._shared("requête de page") as deadline:
             key = (sql, key_params, self.data_version())
             with self._cache_lock:
@@ -210,8 +273,34 @@ class Warehouse:
                 frame = con.execute(sql, params or []).df()
             finally:
                 con.close()
+        self._remember(key, frame)
+        return frame
+
+    def _remember(self, key: tuple, frame) -> None:
         with self._cache_lock:
             self._cache[key] = frame
             while len(self._cache) > CACHE_SIZE:
                 self._cache.popitem(last=False)
-        return frame
+
+
+class _HeldRead:
+    """A unit of work's reader's place (taken at once) and its connection (opened when needed)."""
+
+    def __init__(self, warehouse: Warehouse, what: str):
+        self._warehouse, self._what = warehouse, what
+        self._stack = ExitStack()
+        self._deadline = self._stack.enter_context(warehouse._shared(what))
+        self.version = warehouse.data_version()  # stable while the place is held: no write can pass
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    def connection(self) -> duckdb.DuckDBPyConnection:
+        if self._con is None:
+            self._con = self._warehouse._connect(True, self._what, self._deadline)
+        return self._con
+
+    def close(self) -> None:
+        try:
+            if self._con is not None:
+                self._con.close()
+        finally:
+            self._stack.close()
