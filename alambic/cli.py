@@ -12,6 +12,7 @@ from warehouse.backup import BackupError
 from warehouse.build import BuildError
 from warehouse.connection import WarehouseBusy, WarehouseMissing
 from warehouse.load import LoadError
+from warehouse.migrations import MigrationError
 
 DEFAULT_PORT = 5006
 DEMO_DIR = Path("data/demo")
@@ -139,6 +140,24 @@ def cmd_restore(args: argparse.Namespace) -> int:
     restore(Warehouse.from_config(config), source, app_only=args.app_only)
     print(f"Restauré depuis {source}" + (" (saisies seulement)" if args.app_only else ""))
     return 0
+
+
+def cmd_migrations(args: argparse.Namespace) -> int:
+    from warehouse.connection import Warehouse
+    from warehouse.migrations import accept_migration, applied_migrations, edited_migrations, migration_files
+
+    warehouse = Warehouse.from_config(load_config(args.config))
+    if args.accept:
+        accept_migration(warehouse, args.accept)
+        print(f"Migration {args.accept} acceptée telle qu'elle est maintenant (empreinte enregistrée).")
+        return 0
+    applied = applied_migrations(warehouse)
+    edited = set(edited_migrations(applied))
+    for version, _ in migration_files():
+        state = "MODIFIÉE depuis son application" if version in edited else (
+            "appliquée" if version in applied else "en attente")
+        print(f"{version} : {state}")
+    return 1 if edited else 0
 
 
 def cmd_not_built(issue: str):
@@ -272,6 +291,12 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["parquet", "csv"], default="parquet")
     export.set_defaults(run=cmd_export)
 
+    migrations = command("migrations", help="état des migrations de l'entrepôt ; --accept pour en accepter une modifiée")
+    migrations.add_argument("--accept", metavar="VERSION",
+                            help="accepter en connaissance de cause une migration appliquée puis modifiée "
+                                 "(ex. 0002_app_tables)")
+    migrations.set_defaults(run=cmd_migrations)
+
     backup = command("backup", help="sauvegarde l'entrepôt et les saisies des membres")
     backup.set_defaults(run=cmd_backup)
 
@@ -313,7 +338,7 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"Configuration : {exc}", file=sys.stderr)
         return 1
-    except (WarehouseBusy, WarehouseMissing, BuildError, LoadError, BackupError) as exc:
+    except (WarehouseBusy, WarehouseMissing, BuildError, LoadError, BackupError, MigrationError) as exc:
         print(f"Erreur : {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
