@@ -294,7 +294,28 @@ def _check_tree(units: tuple[Unit, ...], path: Path) -> None:
         raise ConfigError(f"{path} : comptes analytiques affectés à plusieurs unités : {sorted(shared)}")
 
 
+# The categories Alambic feeds itself (sql/marts/budget_lines.sql): remuneration proposals by
+# their kind, and both sides of an internal transfer. A configuration that lists categories must
+# keep these codes, else those lines would silently fall out of every budget.
+REQUIRED_CATEGORIES = {
+    "bienveillance": "depense",
+    "prestations_internes": "depense",
+    "depenses_internes": "depense",
+    "recettes_internes": "recette",
+}
+
+
 def _check_categories(categories: tuple[Category, ...], path: Path) -> None:
+    if categories:
+        directions = {c.code: c.direction for c in categories}
+        for code, direction in REQUIRED_CATEGORIES.items():
+            if directions.get(code) != direction:
+                found = "absente" if code not in directions else f"en {directions[code]}"
+                raise ConfigError(
+                    f"{path} : [[categories]] {code} : catégorie {found}, attendue en {direction}. Alambic "
+                    "y range lui-même les propositions de rémunération et les transferts internes "
+                    "(sql/marts/budget_lines.sql) : gardez ce code (le libellé peut changer)."
+                )
     prefixes = [p for c in categories for p in c.accounts]
     shared = {p for p in prefixes if prefixes.count(p) > 1}
     if shared:
@@ -377,7 +398,8 @@ SETTINGS: tuple[Setting, ...] = (
 
 # The keys of each [[table]] entry (array of tables).
 ENTRY_KEYS = {
-    "units": {"code": TEXT, "name": TEXT, "level": TEXT, "parent": TEXT, "analytic_accounts": LIST},
+    "units": {"code": (TEXT, INTEGER), "name": TEXT, "level": TEXT, "parent": (TEXT, INTEGER),
+              "analytic_accounts": LIST},
     "categories": {"code": TEXT, "label": TEXT, "direction": TEXT, "accounts": LIST, "sort": INTEGER},
     "roles": {"code": TEXT, "label": TEXT, "levels": LIST, "sort": INTEGER, "several": BOOLEAN},
 }

@@ -155,3 +155,30 @@ overrun_tolerance = 0.1
     config = load_config(write(tmp_path, f"[warehouse]\npath = \"{tmp_path / 'w.duckdb'}\""))
     build(warehouse, config)
     assert warehouse.query("SELECT overrun_tolerance FROM staging.stg_ref__settings")["overrun_tolerance"][0] == 0.05
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda cats: [c for c in cats if c["code"] != "recettes_internes"], "recettes_internes : catégorie absente"),
+    (lambda cats: [{**c, "direction": "recette"} if c["code"] == "bienveillance" else c for c in cats],
+     "bienveillance : catégorie en recette, attendue en depense"),
+])
+def test_the_categories_alambic_feeds_itself_are_required(change, message):
+    import tomllib
+
+    example = tomllib.loads(EXAMPLE.read_text(encoding="utf-8"))
+    with pytest.raises(ConfigError, match=message) as refused:
+        parse_config({**TREE, "categories": change(example["categories"])}, Path("alambic.toml"))
+    assert "alambic.toml : [[categories]]" in str(refused.value)
+    # relabelled, they are accepted
+    relabelled = [{**c, "label": c["label"].upper()} for c in example["categories"]]
+    assert parse_config({**TREE, "categories": relabelled}, Path("alambic.toml")).categories
+
+
+def test_the_demo_configuration_loads(tmp_path):
+    """sandbox/demo_config.py writes the example with the sandbox's tree: every key known."""
+    from sandbox.demo_config import write_demo_config
+    from sandbox.generate import generate
+
+    org = generate(seed=1, scale=0.2)
+    config = load_config(write_demo_config(org, tmp_path, tmp_path / "alambic.duckdb"))
+    assert len(config.units) == len(org.units) and config.as_of == org.today.isoformat()
