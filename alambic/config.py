@@ -140,12 +140,12 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
 
 def parse_config(data: dict, path: Path) -> Config:
     check_settings(data, path)
-    org = data.get("organisation", {})
-    warehouse = data.get("warehouse", {})
-    wh_path = Path(warehouse.get("path", "data/alambic.duckdb"))
+    org = _with_defaults(data, "organisation")
+    warehouse = _with_defaults(data, "warehouse")
+    wh_path = Path(warehouse["path"])
     if not wh_path.is_absolute():
         wh_path = (path.parent / wh_path).resolve()
-    backups = Path(warehouse.get("backups", "data/backups"))
+    backups = Path(warehouse["backups"])
     if not backups.is_absolute():
         backups = (path.parent / backups).resolve()
     units = tuple(_parse_unit(raw, path) for raw in data.get("units", []))
@@ -154,11 +154,12 @@ def parse_config(data: dict, path: Path) -> Config:
     )
     _check_tree(units, path)
     _check_categories(categories, path)
-    fy_month = int(org.get("fiscal_year_start_month", 1))
+    fy_month = int(org["fiscal_year_start_month"])
     if not 1 <= fy_month <= 12:
-        raise ConfigError(f"{path} : fiscal_year_start_month doit être entre 1 et 12")
+        raise ConfigError(f"{path} : [organisation] fiscal_year_start_month doit être entre 1 et 12")
+    _check_organisation(org, path)
     roles = _parse_roles(data.get("roles"), path)
-    budget_role = data.get("permissions", {}).get("budget_role", "referent_budget_subvention")
+    budget_role = _with_defaults(data, "permissions")["budget_role"]
     if budget_role not in {r.code for r in roles}:
         raise ConfigError(
             f"{path} : [permissions] budget_role : le rôle {budget_role!r}, qui donne aux membres le droit "
@@ -167,12 +168,12 @@ def parse_config(data: dict, path: Path) -> Config:
         )
     return Config(
         path=path,
-        organisation_name=org.get("name", "La Raffinerie"),
-        timezone=org.get("timezone", "Indian/Reunion"),
+        organisation_name=org["name"],
+        timezone=org["timezone"],
         fiscal_year_start_month=fy_month,
         warehouse_path=wh_path,
         backups_path=backups,
-        lock_timeout_seconds=float(warehouse.get("lock_timeout_seconds", 30)),
+        lock_timeout_seconds=float(warehouse["lock_timeout_seconds"]),
         units=units,
         categories=categories,
         alerts=_with_defaults(data, "alerts"),
@@ -187,6 +188,23 @@ def parse_config(data: dict, path: Path) -> Config:
         documentation=data.get("documentation", {}),
         analytic=_parse_analytic(data.get("analytic", {}), path),
     )
+
+
+def _check_organisation(org: dict, path: Path) -> None:
+    from datetime import date
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(org["timezone"])
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"{path} : [organisation] timezone : fuseau {org['timezone']!r} inconnu "
+                          "(par exemple « Indian/Reunion »)") from exc
+    if org.get("as_of") is not None:
+        try:
+            date.fromisoformat(org["as_of"])
+        except ValueError as exc:
+            raise ConfigError(f"{path} : [organisation] as_of : date {org['as_of']!r} invalide, "
+                              "attendu AAAA-MM-JJ (par exemple « 2026-11-27 »)") from exc
 
 
 def _with_defaults(data: dict, section: str) -> dict:
@@ -442,7 +460,8 @@ def _is(value, kind: str) -> bool:
 def _check_value(value, kind, where: str) -> None:
     kinds = kind if isinstance(kind, tuple) else (kind,)
     if not any(_is(value, k) for k in kinds):
-        raise ConfigError(f"{where} : valeur {value!r} invalide, attendu : {' ou '.join(kinds)}")
+        hint = f" (entre guillemets : \"{value.isoformat()}\")" if hasattr(value, "isoformat") and TEXT in kinds else ""
+        raise ConfigError(f"{where} : valeur {value!r} invalide, attendu : {' ou '.join(kinds)}{hint}")
 
 
 def _where(path: Path, section: str, key: str | None = None) -> str:

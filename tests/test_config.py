@@ -89,13 +89,17 @@ def test_an_unknown_section_is_refused_by_name(tmp_path):
     ("[volunteering]\nhourly_rate = true", "[volunteering]", "hourly_rate"),
     ("[server]\nhttps = 'oui'", "[server]", "https"),
     ("[organisation]\nfiscal_year_start_month = '1'", "[organisation]", "fiscal_year_start_month"),
+    ("[organisation]\nfiscal_year_start_month = 13", "[organisation]", "fiscal_year_start_month"),
+    ("[organisation]\nas_of = '27/11/2026'", "[organisation]", "as_of"),
+    ("[organisation]\nas_of = 2026-11-27", "[organisation]", "as_of"),  # a TOML date, not text
+    ("[organisation]\ntimezone = 'Reunion'", "[organisation]", "timezone"),
 ])
 def test_a_value_of_the_wrong_type_is_refused_with_its_file_section_and_key(tmp_path, text, section, key):
     path = write(tmp_path, text)
     with pytest.raises(ConfigError) as caught:
         load_config(path)
     message = str(caught.value)
-    assert str(path) in message and f"{section} {key}" in message and "attendu" in message
+    assert str(path) in message and f"{section} {key}" in message
 
 
 def test_renaming_the_budget_role_without_saying_so_is_refused(tmp_path):
