@@ -244,6 +244,24 @@ def cmd_restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_migrations(args: argparse.Namespace) -> int:
+    from warehouse.connection import Warehouse
+    from warehouse.migrations import accept_migration, applied_migrations, edited_migrations, migration_files
+
+    warehouse = Warehouse.from_config(load_config(args.config))
+    if args.accept:
+        accept_migration(warehouse, args.accept)
+        print(f"Migration {args.accept} acceptée telle qu'elle est maintenant (empreinte enregistrée).")
+        return 0
+    applied = applied_migrations(warehouse)
+    edited = set(edited_migrations(applied))
+    for version, _ in migration_files():
+        state = "MODIFIÉE depuis son application" if version in edited else (
+            "appliquée" if version in applied else "en attente")
+        print(f"{version} : {state}")
+    return 1 if edited else 0
+
+
 def cmd_not_built(issue: str):
     def run(args: argparse.Namespace) -> int:
         raise NotBuiltYet(args.command, issue)
@@ -377,6 +395,12 @@ def parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["parquet", "csv"], default="parquet")
     export.set_defaults(run=cmd_export)
 
+    migrations = command("migrations", help="état des migrations de l'entrepôt ; --accept pour en accepter une modifiée")
+    migrations.add_argument("--accept", metavar="VERSION",
+                            help="accepter en connaissance de cause une migration appliquée puis modifiée "
+                                 "(ex. 0002_app_tables)")
+    migrations.set_defaults(run=cmd_migrations)
+
     backup = command("backup", help="sauvegarde l'entrepôt et les saisies des membres")
     backup.set_defaults(run=cmd_backup)
 
@@ -418,7 +442,7 @@ def _user_errors() -> tuple[type[BaseException], ...]:
 
     errors: list[type[BaseException]] = [WarehouseBusy, WarehouseMissing]
     for module, name in (("warehouse.build", "BuildError"), ("warehouse.load", "LoadError"),
-                         ("warehouse.backup", "BackupError")):
+                         ("warehouse.backup", "BackupError"), ("warehouse.migrations", "MigrationError")):
         if module in sys.modules:
             errors.append(getattr(sys.modules[module], name))
     return tuple(errors)

@@ -101,6 +101,7 @@ class Config:
     auth: dict = field(default_factory=dict)  # [auth]: session expiry, login limits, OAuth
     as_of: str | None = None  # fixed "today" for reproducible builds (tests); None = real today
     roles: tuple[Role, ...] = DEFAULT_ROLES
+    permissions: dict = field(default_factory=dict)  # [permissions]: budget_role
     volunteering: dict = field(default_factory=dict)  # [volunteering]: hourly_rate (valuation 864/875)
     documentation: dict = field(default_factory=dict)  # [documentation]: wiki_url, links
     analytic: AnalyticPlans = field(default_factory=lambda: AnalyticPlans())  # [analytic]
@@ -152,12 +153,13 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
 
 
 def parse_config(data: dict, path: Path) -> Config:
-    org = data.get("organisation", {})
-    warehouse = data.get("warehouse", {})
-    wh_path = Path(warehouse.get("path", "data/alambic.duckdb"))
+    check_settings(data, path)
+    org = _with_defaults(data, "organisation")
+    warehouse = _with_defaults(data, "warehouse")
+    wh_path = Path(warehouse["path"])
     if not wh_path.is_absolute():
         wh_path = (path.parent / wh_path).resolve()
-    backups = Path(warehouse.get("backups", "data/backups"))
+    backups = Path(warehouse["backups"])
     if not backups.is_absolute():
         backups = (path.parent / backups).resolve()
     units = tuple(_parse_unit(raw, path) for raw in data.get("units", []))
@@ -166,30 +168,63 @@ def parse_config(data: dict, path: Path) -> Config:
     )
     _check_tree(units, path)
     _check_categories(categories, path)
-    fy_month = int(org.get("fiscal_year_start_month", 1))
+    fy_month = int(org["fiscal_year_start_month"])
     if not 1 <= fy_month <= 12:
-        raise ConfigError(f"{path} : fiscal_year_start_month doit être entre 1 et 12")
+        raise ConfigError(f"{path} : [organisation] fiscal_year_start_month doit être entre 1 et 12")
+    _check_organisation(org, path)
+    roles = _parse_roles(data.get("roles"), path)
+    budget_role = _with_defaults(data, "permissions")["budget_role"]
+    if budget_role not in {r.code for r in roles}:
+        raise ConfigError(
+            f"{path} : [permissions] budget_role : le rôle {budget_role!r}, qui donne aux membres le droit "
+            f"de saisir le budget de leur unité, n'est pas dans [[roles]] (codes : {', '.join(r.code for r in roles)}). "
+            "Ajoutez-le à [[roles]], ou indiquez dans [permissions] budget_role le code du rôle qui le remplace."
+        )
     return Config(
         path=path,
-        organisation_name=org.get("name", "La Raffinerie"),
-        timezone=org.get("timezone", "Indian/Reunion"),
+        organisation_name=org["name"],
+        timezone=org["timezone"],
         fiscal_year_start_month=fy_month,
         warehouse_path=wh_path,
         backups_path=backups,
-        lock_timeout_seconds=float(warehouse.get("lock_timeout_seconds", 30)),
+        lock_timeout_seconds=float(warehouse["lock_timeout_seconds"]),
         units=units,
         categories=categories,
-        alerts=data.get("alerts", {}),
+        alerts=_with_defaults(data, "alerts"),
         sources=data.get("sources", {}),
         schedules=data.get("schedules", {}),
         server=data.get("server", {}),
         auth=data.get("auth", {}),
         as_of=org.get("as_of"),
-        roles=_parse_roles(data.get("roles"), path),
-        volunteering=data.get("volunteering", {}),
+        roles=roles,
+        volunteering=_with_defaults(data, "volunteering"),
+        permissions=_with_defaults(data, "permissions"),
         documentation=data.get("documentation", {}),
         analytic=_parse_analytic(data.get("analytic", {}), path),
     )
+
+
+def _check_organisation(org: dict, path: Path) -> None:
+    from datetime import date
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(org["timezone"])
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"{path} : [organisation] timezone : fuseau {org['timezone']!r} inconnu "
+                          "(par exemple « Indian/Reunion »)") from exc
+    if org.get("as_of") is not None:
+        try:
+            date.fromisoformat(org["as_of"])
+        except ValueError as exc:
+            raise ConfigError(f"{path} : [organisation] as_of : date {org['as_of']!r} invalide, "
+                              "attendu AAAA-MM-JJ (par exemple « 2026-11-27 »)") from exc
+
+
+def _with_defaults(data: dict, section: str) -> dict:
+    """A section as given, each setting of the table missing from it at its default."""
+    defaults = {s.key: s.default for s in SETTINGS if s.section == section and s.default is not None}
+    return {**defaults, **data.get(section, {})}
 
 
 def _parse_analytic(raw: dict, path: Path) -> AnalyticPlans:
@@ -291,8 +326,209 @@ def _check_tree(units: tuple[Unit, ...], path: Path) -> None:
         raise ConfigError(f"{path} : comptes analytiques affectés à plusieurs unités : {sorted(shared)}")
 
 
+# The categories Alambic feeds itself (sql/marts/budget_lines.sql): remuneration proposals by
+# their kind, and both sides of an internal transfer. A configuration that lists categories must
+# keep these codes, else those lines would silently fall out of every budget.
+REQUIRED_CATEGORIES = {
+    "bienveillance": "depense",
+    "prestations_internes": "depense",
+    "depenses_internes": "depense",
+    "recettes_internes": "recette",
+}
+
+
 def _check_categories(categories: tuple[Category, ...], path: Path) -> None:
+    if categories:
+        directions = {c.code: c.direction for c in categories}
+        for code, direction in REQUIRED_CATEGORIES.items():
+            if directions.get(code) != direction:
+                found = "absente" if code not in directions else f"en {directions[code]}"
+                raise ConfigError(
+                    f"{path} : [[categories]] {code} : catégorie {found}, attendue en {direction}. Alambic "
+                    "y range lui-même les propositions de rémunération et les transferts internes "
+                    "(sql/marts/budget_lines.sql) : gardez ce code (le libellé peut changer)."
+                )
     prefixes = [p for c in categories for p in c.accounts]
     shared = {p for p in prefixes if prefixes.count(p) > 1}
     if shared:
         raise ConfigError(f"{path} : préfixes de comptes dans plusieurs catégories : {sorted(shared)}")
+
+
+# ---------------------------------------------------------------------------------------------
+# Every setting of alambic.toml, with its type and default, in one table (as Fava keeps its
+# options). The loader refuses a key that is not here (a typo such as `forcast_gap_ratio` would
+# otherwise be silently ignored) and a value of the wrong type, naming the file, section and key.
+# A setting with `sql` is handed to the SQL models: it is a row of ref.settings (key = `sql`) and
+# a typed column of staging.stg_ref__settings (cast to `sql_type`). Every [alerts] setting goes
+# to SQL under its own name: adding a row here is all it takes for the marts to read it.
+# ---------------------------------------------------------------------------------------------
+
+NUMBER, INTEGER, TEXT, BOOLEAN, LIST, TABLE = "nombre", "entier", "texte", "booléen", "liste", "table"
+
+
+@dataclass(frozen=True)
+class Setting:
+    section: str  # "alerts", or "sources.tibillet" for a sub-table
+    key: str
+    kind: str | tuple[str, ...]  # NUMBER, INTEGER, TEXT, BOOLEAN, LIST, TABLE (a tuple: any of them)
+    default: object = None  # None: no default (the setting is optional)
+    sql: str | None = None  # its key in ref.settings / column in staging.stg_ref__settings
+    sql_type: str = "VARCHAR"
+    help: str = ""
+
+
+_SECRET_SOURCE = ("secret_block", TEXT), ("timeout", NUMBER)
+SETTINGS: tuple[Setting, ...] = (
+    # The SQL value is the build's "today": this date when set, else the real date (warehouse/build.py).
+    Setting("organisation", "as_of", TEXT, None, "as_of", "DATE", "the build's \"today\""),
+    Setting("organisation", "name", TEXT, "La Raffinerie"),
+    Setting("organisation", "timezone", TEXT, "Indian/Reunion", "timezone", "VARCHAR",
+            "the organisation's time zone (Indian/Reunion)"),
+    Setting("organisation", "fiscal_year_start_month", INTEGER, 1, "fiscal_year_start_month", "INTEGER",
+            "first month of the financial year"),
+    Setting("warehouse", "path", TEXT, "data/alambic.duckdb"),
+    Setting("warehouse", "backups", TEXT, "data/backups"),
+    Setting("warehouse", "lock_timeout_seconds", NUMBER, 30),
+    Setting("alerts", "forecast_gap_ratio", NUMBER, 0.15, sql_type="DOUBLE",
+            help="alert threshold for a forecast / actual gap"),
+    Setting("alerts", "cash_threshold", NUMBER, 0, sql_type="DECIMAL(14,2)",
+            help="a month of the treasury plan closing below this balance (euros) raises an alert"),
+    Setting("alerts", "report_due_days", INTEGER, 60, sql_type="INTEGER",
+            help="a compte rendu financier due within this many days of as_of raises an alert"),
+    Setting("volunteering", "hourly_rate", NUMBER, 11.88, "volunteer_hourly_rate", "DECIMAL(10,2)",
+            "value of one volunteer hour (valorisation 864 / 875)"),
+    # The role whose holders may edit their unit's budget entries (models/permissions.py); it
+    # must be one of the [[roles]] codes, else members would silently lose their rights.
+    Setting("permissions", "budget_role", TEXT, "referent_budget_subvention", "budget_role", "VARCHAR",
+            "the role that gives a member the right to edit a unit's budget entries"),
+    Setting("analytic", "tree_plan", (TEXT, INTEGER)),
+    Setting("analytic", "dimension_plans", (LIST, TEXT, INTEGER)),
+    Setting("documentation", "wiki_url", TEXT),
+    Setting("documentation", "links", LIST),
+    Setting("server", "allowed_hosts", (LIST, TEXT)),
+    Setting("server", "https", BOOLEAN, False),
+    Setting("server", "behind_proxy", BOOLEAN, False),
+    *(Setting("auth", key, kind) for key, kind in (
+        ("session_idle_hours", NUMBER), ("session_max_hours", NUMBER), ("max_failures", INTEGER),
+        ("max_failures_per_address", INTEGER), ("lockout_minutes", NUMBER), ("cookie_secret_file", TEXT),
+        ("oauth_provider", TEXT), ("oauth_key_env", TEXT), ("oauth_secret_env", TEXT),
+        ("oauth_encryption_key_env", TEXT), ("oauth_extra_params", TABLE), ("oauth_redirect_uri", TEXT),
+        ("oauth_authorize_url", TEXT), ("oauth_token_url", TEXT), ("oauth_user_url", TEXT),
+        ("oauth_logout_url", TEXT), ("oauth_user_key", TEXT))),
+    *(Setting("schedules", key, TEXT) for key in (
+        "refresh", "build", "backup", "reconcile-odoo", "sync-odoo", "sync-tibillet", "sync-oceco")),
+    Setting("sources", "retry_delays", LIST),
+    *(Setting("sources.odoo", key, kind) for key, kind in (
+        ("url", TEXT), ("database", TEXT), ("login", TEXT), ("password_env", TEXT), *_SECRET_SOURCE)),
+    *(Setting("sources.tibillet", key, kind) for key, kind in (
+        ("url", TEXT), ("host", TEXT), ("api_key_env", TEXT), ("window_start", TEXT), *_SECRET_SOURCE)),
+    Setting("sources.tibillet", "day_pivot", TEXT, "04:00", "day_pivot", "INTERVAL",
+            "a soirée's day runs from this local time to the same time the next day"),
+    *(Setting("sources.oceco", key, kind) for key, kind in (
+        ("url", TEXT), ("org_id", TEXT), ("email", TEXT), ("password_env", TEXT), *_SECRET_SOURCE)),
+)
+
+# The keys of each [[table]] entry (array of tables).
+ENTRY_KEYS = {
+    "units": {"code": (TEXT, INTEGER), "name": TEXT, "level": TEXT, "parent": (TEXT, INTEGER),
+              "analytic_accounts": LIST},
+    "categories": {"code": TEXT, "label": TEXT, "direction": TEXT, "accounts": LIST, "sort": INTEGER},
+    "roles": {"code": TEXT, "label": TEXT, "levels": LIST, "sort": INTEGER, "several": BOOLEAN},
+}
+SUB_TABLES = {"sources": ("odoo", "tibillet", "oceco")}
+
+
+def sql_key(setting: Setting) -> str | None:
+    """Its key in ref.settings: `sql` when given; every [alerts] setting under its own name."""
+    if setting.sql:
+        return setting.sql
+    return setting.key if setting.section == "alerts" else None
+
+
+def sql_settings() -> tuple[Setting, ...]:
+    """The settings handed to SQL, in the table's order."""
+    return tuple(s for s in SETTINGS if sql_key(s))
+
+
+def setting_value(config: Config, setting: Setting):
+    """The value a configuration gives a setting, or its default."""
+    head, _, sub = setting.section.partition(".")
+    if head == "organisation":
+        return {"name": config.organisation_name, "timezone": config.timezone, "as_of": config.as_of,
+                "fiscal_year_start_month": config.fiscal_year_start_month}.get(setting.key, setting.default)
+    section = getattr(config, head, {}) or {}
+    if sub:
+        section = section.get(sub, {}) or {}
+    value = section.get(setting.key) if isinstance(section, dict) else None
+    return setting.default if value is None else value
+
+
+def _is(value, kind: str) -> bool:
+    if kind == NUMBER:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    if kind == INTEGER:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, {TEXT: str, BOOLEAN: bool, LIST: list, TABLE: dict}[kind])
+
+
+def _check_value(value, kind, where: str) -> None:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if not any(_is(value, k) for k in kinds):
+        hint = f" (entre guillemets : \"{value.isoformat()}\")" if hasattr(value, "isoformat") and TEXT in kinds else ""
+        raise ConfigError(f"{where} : valeur {value!r} invalide, attendu : {' ou '.join(kinds)}{hint}")
+
+
+def _where(path: Path, section: str, key: str | None = None) -> str:
+    return f"{path} : [{section}]" + (f" {key}" if key else "")
+
+
+def _nearest(key: str, known) -> str:
+    from difflib import get_close_matches
+
+    close = get_close_matches(key, list(known), n=1)
+    return f" (vouliez-vous dire « {close[0]} » ?)" if close else ""
+
+
+def check_settings(data: dict, path: Path) -> None:
+    """Refuse unknown sections and keys, and values of the wrong type, naming file, section, key."""
+    by_section: dict[str, dict[str, Setting]] = {}
+    for setting in SETTINGS:
+        by_section.setdefault(setting.section, {})[setting.key] = setting
+    sections = {s.partition(".")[0] for s in by_section} | set(ENTRY_KEYS)
+    for name, body in data.items():
+        if name not in sections:
+            raise ConfigError(f"{path} : section [{name}] inconnue{_nearest(name, sections)} ; "
+                              f"sections possibles : {', '.join(sorted(sections))}")
+        if name in ENTRY_KEYS:
+            if not isinstance(body, list):
+                raise ConfigError(f"{path} : [[{name}]] doit être une liste de tables ([[{name}]])")
+            known = ENTRY_KEYS[name]
+            for index, entry in enumerate(body, start=1):
+                if not isinstance(entry, dict):
+                    raise ConfigError(f"{path} : [[{name}]] n° {index} doit être une table")
+                for key, value in entry.items():
+                    where = f"{path} : [[{name}]] n° {index} ({entry.get('code', '?')}) {key}"
+                    if key not in known:
+                        raise ConfigError(f"{where} : réglage inconnu{_nearest(key, known)} ; "
+                                          f"réglages possibles : {', '.join(known)}")
+                    _check_value(value, known[key], where)
+            continue
+        if not isinstance(body, dict):
+            raise ConfigError(f"{path} : [{name}] doit être une section (une table TOML)")
+        _check_section(body, name, by_section, path)
+
+
+def _check_section(body: dict, name: str, by_section: dict, path: Path) -> None:
+    known = by_section.get(name, {})
+    subs = SUB_TABLES.get(name, ())
+    for key, value in body.items():
+        if key in subs:
+            if not isinstance(value, dict):
+                raise ConfigError(f"{_where(path, name, key)} : doit être une section [{name}.{key}]")
+            _check_section(value, f"{name}.{key}", by_section, path)
+            continue
+        if key not in known:
+            choices = [*known, *subs]
+            raise ConfigError(f"{_where(path, name, key)} : réglage inconnu{_nearest(key, choices)} ; "
+                              f"réglages possibles : {', '.join(choices)}")
+        _check_value(value, known[key].kind, _where(path, name, key))

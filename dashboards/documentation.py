@@ -27,7 +27,9 @@ from alambic.i18n import _
 from dashboards.pages import PAGES, PageSpec
 from dashboards.session import current_user
 
-DOCS_DIR = Path(__file__).resolve().parent.parent / "docs"
+# docs/ beside the package in a checkout, inside it in an installed wheel (pyproject.toml).
+_HERE = Path(__file__).resolve().parent
+DOCS_DIR = _HERE / "docs" if (_HERE / "docs").is_dir() else _HERE.parent / "docs"
 PAGES_DIR = DOCS_DIR / "pages"
 GLOSSARY_FILE = DOCS_DIR / "glossaire.md"
 RULES_FILE = DOCS_DIR / "regles-de-calcul.md"  # « Règles de calcul »: one `## Topic` per subject

@@ -1,9 +1,9 @@
 """Who may change what (issue 6, « Permissions »), checked in `save`/`delete` on the server.
 
 - 'admin' and 'finance' edit every unit;
-- a 'member' edits a unit's forecasts, transfers and subsidies only while holding the role
-  `referent_budget_subvention` (app.role_assignments, by e-mail) on that unit or on a unit
-  above it in the tree (ref.units.parent_code);
+- a 'member' edits a unit's forecasts, transfers and subsidies only while holding the budget role
+  ([permissions] budget_role, by default `referent_budget_subvention`; app.role_assignments, by
+  e-mail) on that unit or on a unit above it in the tree (ref.units.parent_code);
 - anyone else, or nobody logged in, edits nothing.
 
 Pages may use `can_edit` / `editable_units` to hide buttons, but hiding is not the rule: a forged
@@ -24,7 +24,7 @@ from warehouse.connection import Warehouse
 ADMIN, FINANCE, MEMBER = "admin", "finance", "member"
 ROLES = (ADMIN, FINANCE, MEMBER)
 EDIT_EVERY_UNIT = {ADMIN, FINANCE}
-BUDGET_ROLE = "referent_budget_subvention"
+BUDGET_ROLE = "referent_budget_subvention"  # default of [permissions] budget_role (alambic/config.py)
 
 
 class Who(Protocol):
@@ -60,7 +60,18 @@ def editable_units(source, who: Who | None) -> set[str] | None:
         return None
     if role != MEMBER:
         return set()
-    return units_under_role(source, getattr(who, "email", None), BUDGET_ROLE)
+    with connection(source, "droits de saisie") as con:
+        return units_under_role(con, getattr(who, "email", None), budget_role(con))
+
+
+def budget_role(con: duckdb.DuckDBPyConnection) -> str:
+    """The role that gives budget rights: [permissions] budget_role, as the last build wrote it
+    to ref.settings (the configuration checks that [[roles]] has it); BUDGET_ROLE before any build."""
+    try:
+        row = con.execute("SELECT value FROM ref.settings WHERE key = 'budget_role'").fetchone()
+    except duckdb.CatalogException:
+        row = None
+    return row[0] if row and row[0] else BUDGET_ROLE
 
 
 def units_under_role(source, email: str | None, role_code: str) -> set[str]:

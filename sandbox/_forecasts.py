@@ -18,7 +18,10 @@ from sandbox._common import IdSequence, add_months, round_to, years
 from sandbox._roles import Roles
 from sandbox._tree import pole_of
 
-EXAMPLE_CONFIG = Path(__file__).parent.parent / "alambic.example.toml"
+# The example at the checkout's root; an installed wheel carries it in the `alambic` package.
+EXAMPLE_CONFIG = next(p for p in (Path(__file__).resolve().parent.parent / "alambic.example.toml",
+                                  Path(__file__).resolve().parent.parent / "alambic" / "alambic.example.toml")
+                      if p.exists())
 
 
 def categories() -> list[dict]:

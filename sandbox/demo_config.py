@@ -14,7 +14,10 @@ from pathlib import Path
 
 from sandbox.generate import SandboxOrganisation
 
-EXAMPLE = Path(__file__).parent.parent / "alambic.example.toml"
+# The example at the checkout's root; an installed wheel carries it in the `alambic` package.
+EXAMPLE = next(p for p in (Path(__file__).resolve().parent.parent / "alambic.example.toml",
+                           Path(__file__).resolve().parent.parent / "alambic" / "alambic.example.toml")
+               if p.exists())
 HEADER = re.compile(r"^\s*\[")
 
 

@@ -2,4 +2,7 @@
 
 from pathlib import Path
 
-SQL_DIR = Path(__file__).resolve().parent.parent / "sql"
+# In a checkout, sql/ is beside this package; an installed wheel carries it inside the package
+# (pyproject.toml, [tool.hatch.build.targets.wheel.force-include]).
+_HERE = Path(__file__).resolve().parent
+SQL_DIR = _HERE / "sql" if (_HERE / "sql").is_dir() else _HERE.parent / "sql"

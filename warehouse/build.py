@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pandas as pd
 
-from alambic.config import Config, analytic_reference
+from alambic.config import Config, analytic_reference, setting_value, sql_key, sql_settings
 from warehouse import SQL_DIR
 from warehouse.build_status import descriptions
 from warehouse.connection import Warehouse
@@ -119,20 +119,12 @@ def reference_frames(config: Config) -> dict[str, pd.DataFrame]:
         [(c.code, p) for c in config.categories for p in c.accounts],
         columns=["category_code", "account_prefix"],
     )
+    # Every setting the table in alambic/config.py hands to SQL, with its default when the file
+    # leaves it out: the defaults live there only.
     settings = pd.DataFrame(
         [
-            ("as_of", as_of_date(config).isoformat()),
-            ("timezone", config.timezone),
-            ("fiscal_year_start_month", str(config.fiscal_year_start_month)),
-            ("forecast_gap_ratio", str(config.alerts.get("forecast_gap_ratio", 0.15))),
-            # Plan de trésorerie: a month closing below this balance (euros) raises an alert.
-            ("cash_threshold", str(config.alerts.get("cash_threshold", 0))),
-            # Compte rendu financier due within this many days of as_of raises an alert.
-            ("report_due_days", str(config.alerts.get("report_due_days", 60))),
-            # A soirée's day runs from this local time to the same time the next day (TiBillet's rule).
-            ("day_pivot", str(config.sources.get("tibillet", {}).get("day_pivot", "04:00"))),
-            # Valorisation du bénévolat (864 / 875): an hour of volunteering is worth this (euros).
-            ("volunteer_hourly_rate", str(config.volunteering.get("hourly_rate", 11.88))),
+            (sql_key(s), as_of_date(config).isoformat() if sql_key(s) == "as_of" else _text(setting_value(config, s)))
+            for s in sql_settings()
         ],
         columns=["key", "value"],
     )
@@ -151,11 +143,25 @@ def reference_frames(config: Config) -> dict[str, pd.DataFrame]:
     }
 
 
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
 def write_reference(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     for name, frame in reference_frames(config).items():
         con.register("frame", frame)
         con.execute(f"CREATE OR REPLACE TABLE ref.{name} AS SELECT * FROM frame")
         con.unregister("frame")
+    con.execute(f"CREATE OR REPLACE TABLE ref.settings_row AS {settings_row_sql()}")
+
+
+def settings_row_sql() -> str:
+    """ref.settings as one typed row, a column per setting of the table, cast to its `sql_type`
+    (read by staging.stg_ref__settings)."""
+    columns = ",\n       ".join(
+        f"cast(max(value) filter (where key = '{sql_key(s)}') as {s.sql_type}) as {sql_key(s)}" for s in sql_settings()
+    )
+    return f"SELECT {columns}\nFROM ref.settings"
 
 
 def affected_marts(changed: set[str], staging: list[SqlModel], marts: list[SqlModel]) -> list[SqlModel]:

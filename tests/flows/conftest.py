@@ -169,5 +169,5 @@ def odoo_editable(request) -> Iterator[RunningServer]:
 @pytest.fixture(scope="module")
 def odoo_sandbox_records() -> dict[str, dict[str, list[dict]]]:
     """The sandbox organisation's books, {"15": {resource: records}, "17": …}, generated once."""
-    generate = pytest.importorskip("sandbox.generate").generate
+    from sandbox.generate import generate
     return generate(seed=1, scale=0.2).odoo

@@ -292,7 +292,7 @@ def test_a_fetch_loads_into_the_warehouse(server, warehouse):
 
 
 def test_serves_the_sandbox_organisation(warehouse):
-    generate = pytest.importorskip("sandbox.generate").generate
+    from sandbox.generate import generate
     data = generate(seed=1, scale=0.2).tibillet
     with serve_in_thread(create_app({HOST: Tenant(copy.deepcopy(data), [ApiKey(KEY)])})) as running:
         client = TibilletSource(running.url, KEY, host=HOST, window_start="2015-01-01T00:00:00+04:00",

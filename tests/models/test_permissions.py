@@ -79,3 +79,21 @@ def test_a_member_may_neither_move_a_row_out_of_reach_nor_change_or_delete_anoth
         theirs.delete(wh, COMMUNS)
     assert rows(wh, "SELECT unit_code, amount, row_version FROM app.forecasts") == [("303", 100, 1)]
     assert count(wh, "audit_log") == 1
+
+
+def test_the_budget_role_is_the_configured_one(wh, tmp_path):
+    """[permissions] budget_role names the role that gives budget rights: rebuilt with another
+    role, its holders get the rights and the former référent·es lose them."""
+    import dataclasses
+
+    from tests.conftest import small_config
+    from warehouse.build import build
+
+    (tmp_path / "config").mkdir()
+    config = small_config(tmp_path / "config")
+    config = dataclasses.replace(config, warehouse_path=wh.path, permissions={"budget_role": "garant_cadre"})
+    build(wh, config)
+    assert editable_units(wh, NOBODY) == {"303", "30301"}  # holds garant_cadre on the pôle 303
+    assert editable_units(wh, JARDIN) == set()
+    forecast("30301").save(wh, NOBODY)
+    assert count(wh, "forecasts") == 1

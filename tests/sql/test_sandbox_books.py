@@ -45,7 +45,7 @@ def load(warehouse: Warehouse, org, version: str) -> None:
 
 
 def test_odoo_15_and_17_books_give_identical_budget_vs_actual(tmp_path):
-    generate = pytest.importorskip("sandbox.generate").generate
+    from sandbox.generate import generate
     org = generate(seed=1, scale=0.2, today=TODAY)
     figures = {}
     for version in ("15", "17"):
@@ -78,7 +78,7 @@ def ledger_figures(org, directory: Path, version: str, **config) -> Warehouse:
 def test_the_organisation_real_is_the_ledger_to_the_cent(tmp_path):
     """Two plans mapped, joined keys, 15's tag distributions, bank fees with no analytic account,
     income on a second-plan account, dispatches: La Raffinerie's « réel » is classes 6/7."""
-    generate = pytest.importorskip("sandbox.generate").generate
+    from sandbox.generate import generate
     org = generate(seed=1, scale=0.2, today=TODAY)
     marts = {}
     for version in ("15", "17"):

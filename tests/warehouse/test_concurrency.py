@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from alambic.config import load_config
 from tests.conftest import small_config
 from warehouse.build import build
@@ -418,6 +420,7 @@ def verify(run: Run) -> list[str]:
     return problems
 
 
+@pytest.mark.slow  # ~130 s: three processes for a minute, then a fresh build to compare
 def test_forms_flows_and_readers_in_three_processes_lose_nothing_and_show_no_error(tmp_path):
     run = run_concurrency(prepare(tmp_path))
 

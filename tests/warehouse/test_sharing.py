@@ -105,6 +105,7 @@ def _reader(directory: str, done, results) -> None:
     results.put((reads, errors, torn))
 
 
+@pytest.mark.slow  # ~50 s: a writer and a reader process racing
 def test_a_writer_and_a_reader_in_two_processes_never_see_an_error_or_a_half_write(config: Config):
     warehouse = Warehouse.from_config(config)
     migrate(warehouse)

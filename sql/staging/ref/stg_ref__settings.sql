@@ -1,19 +1,15 @@
--- The build's settings (ref.settings, written from the configuration file) as one typed row.
+-- The build's settings as one typed row: a column per setting that the table of settings in
+-- alambic/config.py hands to SQL (warehouse/build.py writes it as ref.settings_row, from
+-- ref.settings). A setting added to that table (e.g. a new [alerts] key) appears here as a column
+-- with no edit of this file.
+--
 -- as_of                    DATE      the build's "today"
 -- timezone                 VARCHAR   the organisation's time zone (Indian/Reunion)
 -- fiscal_year_start_month  INTEGER   first month of the financial year
 -- forecast_gap_ratio       DOUBLE    alert threshold for a forecast / actual gap
--- day_pivot                INTERVAL  a soirée's day runs from this local time to the same time the next day
+-- cash_threshold           DECIMAL   a month of the treasury plan closing below this balance (euros) raises an alert
+-- report_due_days          INTEGER   a compte rendu financier due within this many days of as_of raises an alert
 -- volunteer_hourly_rate    DECIMAL   value of one volunteer hour (valorisation 864 / 875)
-with source as (
-    select key, value from ref.settings
-)
-
-select
-    cast(max(value) filter (where key = 'as_of') as date)                      as as_of,
-    max(value) filter (where key = 'timezone')                                 as timezone,
-    cast(max(value) filter (where key = 'fiscal_year_start_month') as integer) as fiscal_year_start_month,
-    cast(max(value) filter (where key = 'forecast_gap_ratio') as double)       as forecast_gap_ratio,
-    cast(max(value) filter (where key = 'day_pivot') as interval)              as day_pivot,
-    cast(max(value) filter (where key = 'volunteer_hourly_rate') as decimal(10,2)) as volunteer_hourly_rate
-from source
+-- budget_role              VARCHAR   the role that gives a member the right to edit a unit's budget entries
+-- day_pivot                INTERVAL  a soirée's day runs from this local time to the same time the next day
+select * from ref.settings_row
