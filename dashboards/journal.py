@@ -191,8 +191,10 @@ class ChangeLog(pn.viewable.Viewer):
         frame["when"] = frame["changed_at"].map(self.when)
         frame["what"] = frame["table_name"].map(table_title)
         entries = [audit.AuditEntry.from_row(row) for row in frame.to_dict("records")]
+        labels = audit.reference_labels(self.warehouse)
         frame["which"] = [
-            f"n° {e.row_id}" + (f" — {summary}" if (summary := audit.row_summary(e.table_name, e.after or e.before)) else "")
+            f"n° {e.row_id}" + (f" — {summary}" if (summary := audit.row_summary(
+                e.table_name, e.after or e.before, labels)) else "")
             for e in entries
         ]
         frame["action_text"] = [action_title(e.action, e.undoes) for e in entries]
@@ -261,9 +263,10 @@ class ChangeLog(pn.viewable.Viewer):
                     who=line.who, when=self.when(line.changed_at), what=table_title(line.table_name),
                     row=line.row_id)
         rows = []
+        labels = audit.reference_labels(self.warehouse)
         for change in audit.changes(line):
-            before = audit.display(line.table_name, change.name, change.before, self.zone)
-            after = audit.display(line.table_name, change.name, change.after, self.zone)
+            before = audit.display(line.table_name, change.name, change.before, self.zone, labels)
+            after = audit.display(line.table_name, change.name, change.after, self.zone, labels)
             if line.before is None:
                 before = ""
             if line.after is None:
