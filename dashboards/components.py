@@ -269,7 +269,7 @@ def display_frame(data: pd.DataFrame, columns: list[Column]) -> pd.DataFrame:
     for col in columns:
         values = data[col.name]
         if col.kind == "percent":
-            shown[col.title] = values.astype("float64") * 100
+            shown[col.title] = _numbers(values.astype("float64") * 100)
         elif col.kind == "date":
             shown[col.title] = values.map(formatting.date)
         elif col.kind == "month":
@@ -279,10 +279,19 @@ def display_frame(data: pd.DataFrame, columns: list[Column]) -> pd.DataFrame:
         elif col.kind == "flag":
             shown[col.title] = values.map(lambda v: col.flag_text if v is True or v == 1 else "")
         elif col.kind in NUMERIC_KINDS:
-            shown[col.title] = values.astype("float64")
+            shown[col.title] = _numbers(values.astype("float64"))
         else:
             shown[col.title] = values.map(lambda v: "" if formatting.is_missing(v) else str(v))
     return pd.DataFrame(shown, index=data.index)
+
+
+def _numbers(values: pd.Series) -> pd.Series:
+    """Numbers for Tabulator's formatter; a missing one (a % of no forecast) as None, which it
+    leaves empty — a NaN or an infinity would be written « NaN », « Infinity »."""
+    finite = values.where(values.abs() != float("inf"))
+    if not finite.isna().any():
+        return finite
+    return finite.astype(object).where(finite.notna(), None)
 
 
 def french_table(data: pd.DataFrame, columns: list[Column], highlight: str | None = None,

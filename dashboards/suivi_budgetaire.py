@@ -43,7 +43,7 @@ def recap_columns(direction: str) -> list[Column]:
             Column("reel", _("Spent"), "money"),
             Column("reste", _("Remaining to spend"), "money"),
             Column("pct_consomme", _("% consumed"), "percent"),
-            Column("depassement", _("Alert"), "flag", flag_text=_("Overrun"), width="11%"),
+            Column("alerte_text", _("Alert"), width="13%"),
         ]
     return [
         Column("label", _("Category"), width="28%"),
@@ -104,6 +104,8 @@ class BudgetTracking(pn.viewable.Viewer):
         frame = run_query(self.warehouse, "suivi_budgetaire/recap", direction=direction,
                           **self.filters.params()).copy()
         frame.loc[frame["is_total"], "label"] = _("Total")
+        alerts = {"depassement": _("Overrun"), "hors_previsionnel": _("Overrun (no forecast)")}
+        frame["alerte_text"] = frame["alerte"].map(lambda a: alerts.get(a, "") if isinstance(a, str) else "")
         return frame
 
     def monthly_data(self, direction: str) -> pd.DataFrame:

@@ -4,6 +4,8 @@
   the staging views it reads.
 - `sql/marts/<name>.sql`: one SELECT each, created as the table `marts.<name>`, in dependency
   order (a mart that mentions `marts.other` is built after `other`).
+- `sql/macros/<name>.sql`: `CREATE OR REPLACE MACRO` statements (the definitions of figures such
+  as « % consommé » and the overrun), run first, so that every model and page query shares them.
 - `sql/tests/<name>.sql`: one SELECT each that returns the rows breaking a rule; any row fails
   the build, and the whole build is rolled back: pages keep the previous figures.
 
@@ -162,6 +164,7 @@ def build(warehouse: Warehouse, config: Config) -> BuildResult:
             for res in RESOURCES.values():
                 con.execute(raw_table_ddl(res))  # empty until a source is loaded
             write_reference(con, config)
+            create_macros(con)
             for model in staging:
                 _run(con, model, f"CREATE OR REPLACE VIEW staging.{model.name} AS\n{model.sql}")
             counts = {}
@@ -183,6 +186,12 @@ def build(warehouse: Warehouse, config: Config) -> BuildResult:
         record_failure(warehouse, "build", "marts", started, exc)
         raise
     return BuildResult([m.name for m in staging], counts, [t.name for t in tests])
+
+
+def create_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """The shared definitions of figures (sql/macros), before any model or page query uses them."""
+    for macros in discover("macros"):
+        _run(con, macros, macros.sql)
 
 
 def _run(con: duckdb.DuckDBPyConnection, model: SqlModel, statement: str):
