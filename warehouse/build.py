@@ -122,6 +122,8 @@ def reference_frames(config: Config) -> dict[str, pd.DataFrame]:
             ("forecast_gap_ratio", str(config.alerts.get("forecast_gap_ratio", 0.15))),
             # Plan de trésorerie: a month closing below this balance (euros) raises an alert.
             ("cash_threshold", str(config.alerts.get("cash_threshold", 0))),
+            # An alert whose amount at stake is below this (euros) is only « info ».
+            ("materiality", str(config.alerts.get("materiality", 100))),
             # Compte rendu financier due within this many days of as_of raises an alert.
             ("report_due_days", str(config.alerts.get("report_due_days", 60))),
             # A soirée's day runs from this local time to the same time the next day (TiBillet's rule).

@@ -26,3 +26,10 @@ CREATE OR REPLACE MACRO marts.montant_depassement(direction, reel, engage, previ
 --   true when montant_depassement > 0: a dépense category spent or committed beyond its forecast.
 CREATE OR REPLACE MACRO marts.depassement(direction, reel, engage, previsionnel) AS
     marts.montant_depassement(direction, reel, engage, previsionnel) > 0;
+
+-- exercice_periode(day, start_month)
+--   The exercice holding `day`, written as the period filter reads it: '2025' when the exercice
+--   is the calendar year (start_month = 1), else 'EX2025' (the year it starts in).
+CREATE OR REPLACE MACRO marts.exercice_periode(day, start_month) AS
+    CASE WHEN start_month = 1 THEN CAST(year(day) AS VARCHAR)
+         ELSE 'EX' || CAST(year(day) - CAST(month(day) < start_month AS INTEGER) AS VARCHAR) END;
