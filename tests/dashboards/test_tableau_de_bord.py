@@ -180,3 +180,26 @@ def test_dates_and_money_are_french(sandbox_warehouse):
         assert day.strftime("%d/%m/%Y") in html
     assert "\u202f" in html or alerts["amount"].abs().max() < 1000
     assert "\u00a0€" in html
+
+
+def test_alerts_are_grouped_by_kind_ordered_by_stake_and_filtered(sandbox_warehouse):
+    """#12.9: one section per kind with its count, the kind with most at stake first, items by
+    severity then amount at stake; the kind and severity filters keep what they say."""
+    page = Dashboard(context=AppContext(warehouse=sandbox_warehouse))
+    page.filters.unit = "R"
+    alerts = page.alerts_data()
+    assert len(alerts) > 0 and set(alerts["severity"]) <= {"haute", "moyenne", "info"}
+    html = page.alerts_html(alerts)
+    kinds = list(dict.fromkeys(alerts["alert_code"]))
+    assert html.count('class="alert-group"') == len(kinds)
+    positions = [html.index(f'data-kind="{k}"') for k in kinds]
+    assert positions == sorted(positions)
+    for code, group in alerts.groupby("alert_code"):
+        assert int(group["kind_count"].iloc[0]) == len(group)
+        ranks = list(zip(group["severity_rank"], -group["stake"].fillna(-1).astype(float)))
+        assert ranks == sorted(ranks)
+    page.alert_severity = "haute"
+    assert set(page.shown_alerts()["severity"]) <= {"haute"}
+    page.alert_severity, page.alert_kind = "", kinds[0]
+    assert set(page.shown_alerts()["alert_code"]) == {kinds[0]}
+    assert f'data-alerts="{len(page.shown_alerts())}"' in str(page.alerts().objects[-1].object)
