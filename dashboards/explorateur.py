@@ -129,6 +129,10 @@ class Explorer(pn.viewable.Viewer):
                                 ("statuses", "statut"), ("sources", "source")):
             rows = choices[choices["dimension"] == dimension]
             self.param[name].objects = {value_label(dimension, r.key, r.label): r.key for r in rows.itertuples()}
+        # A total of expenses and income added together means nothing: by default the pivot shows
+        # the expenses (the user may pick income, or both with « Sens » as a dimension).
+        if "directions" not in params and "depense" in set(choices.loc[choices["dimension"] == "direction", "key"]):
+            self.directions = ["depense"]
         self.param.dataset.objects = {_("Budget lines (Odoo, proposals, transfers)"): LINES,
                                       _("Forecast, committed and actual by month"): BUDGET}
         self._sync_choices()
