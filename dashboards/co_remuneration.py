@@ -31,7 +31,7 @@ STATES = ("proposee", "validee", "refusee", "facturee", "payee")
 
 def state_labels() -> dict[str, str]:
     return {"proposee": _("Proposed"), "validee": _("Validated, to invoice"), "refusee": _("Refused"),
-            "facturee": _("Invoiced"), "payee": _("Paid"), "total": _("Total")}
+            "facturee": _("Invoiced"), "payee": _("Paid (a proposal)"), "total": _("Total")}
 
 
 def kind_labels() -> dict[str, str]:

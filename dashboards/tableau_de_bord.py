@@ -212,7 +212,10 @@ class Dashboard(pn.viewable.Viewer):
             kpi_card("depenses_reel", _("Spent (actual)"), b["depenses_reel"],
                        _("forecast: {amount}", amount=formatting.money(b["depenses_previsionnel"]))),
             kpi_card("depenses_ecart", _("Actual − forecast (expenses)"), b["depenses_ecart"],
-                       _("Budget overrun") if overrun else "", alert=overrun),
+                     _("overrun of {amount}, commitments included",
+                       amount=formatting.money(b["depenses_montant_depassement"])) if overrun
+                     else (_("under the forecast") if float(b["depenses_ecart"]) < 0 else ""),
+                     alert=float(b["depenses_ecart"]) > 0),
             kpi_card("recettes_reel", _("Collected (actual)"), b["recettes_reel"],
                        _("forecast: {amount}", amount=formatting.money(b["recettes_previsionnel"]))
                        + ("" if formatting.is_missing(realised) else f" ({formatting.percent(realised)})")),

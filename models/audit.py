@@ -42,7 +42,7 @@ import pandas as pd
 
 from dashboards import formatting
 from models import permissions
-from models.base import BOOKKEEPING, Record, fetch_dicts, when
+from models.base import BOOKKEEPING, Record, cls_agree, fetch_dicts, when
 from models.errors import Conflict, Forbidden, NotFound
 from models.fields import REFERENCES, Amount, Day, FieldError, Reference
 from models.subsidy import Instalment, Subsidy
@@ -469,10 +469,12 @@ def _describe(line: AuditEntry, done: bool = False) -> str:
     """« prévisionnel n° 12 sera supprimé·e (…) » — or, once done, « … est supprimé·e »."""
     rtype = record_type(line.table_name)
     noun = _noun_stem(rtype.noun) if rtype is not None else line.table_name
+    full = rtype.noun if rtype is not None else ""
+    deleted, recreated = cls_agree(full, "supprimé"), cls_agree(full, "recréé")
     what = {
-        "insert": ("sera supprimé·e (sa création est annulée)", "est supprimé·e (sa création est annulée)"),
+        "insert": (f"sera {deleted} (sa création est annulée)", f"est {deleted} (sa création est annulée)"),
         "update": ("reprendra ses valeurs d'avant", "a repris ses valeurs d'avant"),
-        "delete": ("sera recréé·e avec le même numéro", "est recréé·e avec le même numéro"),
+        "delete": (f"sera {recreated} avec le même numéro", f"est {recreated} avec le même numéro"),
     }[line.effect][done]
     return f"{noun} n° {line.row_id} {what}"
 

@@ -203,3 +203,16 @@ def test_alerts_are_grouped_by_kind_ordered_by_stake_and_filtered(sandbox_wareho
     page.alert_severity, page.alert_kind = "", kinds[0]
     assert set(page.shown_alerts()["alert_code"]) == {kinds[0]}
     assert f'data-alerts="{len(page.shown_alerts())}"' in str(page.alerts().objects[-1].object)
+
+
+def test_a_negative_gap_is_not_called_an_overrun(sandbox_warehouse, monkeypatch):
+    """#12.8: spent below the forecast but committed beyond it: the gap card is not red and says
+    the overrun comes with the commitments, with its amount."""
+    page = Dashboard(context=AppContext(warehouse=sandbox_warehouse))
+    figures = page.budget_data().copy()
+    figures[["depenses_reel", "depenses_engage", "depenses_previsionnel"]] = [800, 400, 1000]
+    figures[["depenses_ecart", "depenses_montant_depassement", "depenses_depassement"]] = [-200, 200, True]
+    monkeypatch.setattr(page, "budget_data", lambda: figures)
+    card = next(c for c in page.budget_cards() if 'data-kpi="depenses_ecart"' in c.object)
+    assert "kpi-alert" not in card.object
+    assert "dépassement de 200,00" in card.object and "engagements compris" in card.object

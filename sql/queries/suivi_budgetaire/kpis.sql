@@ -5,7 +5,8 @@
 --   depenses_previsionnel, depenses_engage, depenses_reel (dépensé),
 --   reste_a_depenser = depenses_previsionnel - depenses_reel - depenses_engage,
 --   depenses_pct_consomme = (depenses_reel + depenses_engage) / depenses_previsionnel (a ratio;
---     NULL without forecast), depenses_depassement, depenses_ecart = depenses_reel - depenses_previsionnel,
+--     NULL without forecast), depenses_depassement, depenses_montant_depassement (by how much:
+--     reel + engage − previsionnel, 0 without overrun), depenses_ecart = depenses_reel - depenses_previsionnel,
 --   recettes_previsionnel, recettes_engage, recettes_reel (encaissé),
 --   reste_a_encaisser = recettes_previsionnel - recettes_reel,
 --   recettes_pct_realise = recettes_reel / recettes_previsionnel (a ratio; NULL without forecast),
@@ -30,6 +31,8 @@ SELECT depenses_previsionnel,
        depenses_previsionnel - depenses_reel - depenses_engage AS reste_a_depenser,
        marts.pct_consomme(depenses_reel, depenses_engage, depenses_previsionnel) AS depenses_pct_consomme,
        marts.depassement('depense', depenses_reel, depenses_engage, depenses_previsionnel) AS depenses_depassement,
+       marts.montant_depassement('depense', depenses_reel, depenses_engage, depenses_previsionnel)
+           AS depenses_montant_depassement,
        depenses_reel - depenses_previsionnel AS depenses_ecart,
        recettes_previsionnel,
        recettes_engage,
