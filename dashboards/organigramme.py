@@ -217,7 +217,7 @@ class RolesChart(pn.viewable.Viewer):
                      "person_email": person_choices},
         )
         self.assign_form.widgets["unit_code"].param.watch(self._roles_for_unit, "value")
-        self.assign_form.param.watch(self._rebuild, "saved")
+        self.assign_form.param.watch(self._assigned, "saved")
 
         self.end_choice = pn.widgets.Select(label=_("Assignment to end"), width=520)
         self.end_date = pn.widgets.TextInput(label=_("Last day held"), placeholder="jj/mm/aaaa", width=200)
@@ -272,6 +272,14 @@ class RolesChart(pn.viewable.Viewer):
         self.end_date.value = ""
         self._rebuild()
         return True
+
+    def _assigned(self, _event=None) -> None:
+        """A role was assigned: recompute, then an empty form, so that the next entry is a new
+        assignment and not an edit of the one just saved (the success message stays)."""
+        self._rebuild()
+        message, kind = self.assign_form.message, self.assign_form.message_kind
+        self.assign_form.start_new()
+        self.assign_form.message_kind, self.assign_form.message = kind, message
 
     def _rebuild(self, _event=None) -> None:
         """Recompute the marts (one transaction) and redraw: the vacancy clears, or appears."""
