@@ -29,9 +29,12 @@ from dashboards.workbook import budget_tracking_workbook
 DIRECTIONS = ("depense", "recette")
 EXPENSE, INCOME = DIRECTIONS
 
-EURO_TICKS = CustomJSTickFormatter(
-    code="return tick.toLocaleString('fr-FR', {maximumFractionDigits: 0}) + '\\u00a0€';"
-)
+def euro_ticks() -> CustomJSTickFormatter:
+    """« 12 000 € » on the y-axis: a new model for each chart (a Bokeh model belongs to one
+    document: a module-level one is shared by every session), and no reliance on the browser's
+    locale data (toLocaleString), as the treasury chart."""
+    return CustomJSTickFormatter(
+        code="return Math.round(tick).toString().replace(/\\B(?=(\\d{3})+(?!\\d))/g, '\\u202f') + '\\u00a0€';")
 
 
 def recap_columns(direction: str) -> list[Column]:
@@ -221,7 +224,7 @@ class BudgetTracking(pn.viewable.Viewer):
         hover = HoverTool(tooltips=[(_("Month"), "@mois"), ("", "@serie"), (_("Amount"), "@affiche")])
         bars = hv.Bars(long, kdims=[("mois", _("Month")), ("serie", _("Series"))], vdims=[("montant", _("Amount")), "affiche"])
         return bars.opts(
-            color=hv.Cycle(["#9fb3c8", "#2f6f5e"]), tools=[hover], yformatter=EURO_TICKS,
+            color=hv.Cycle(["#9fb3c8", "#2f6f5e"]), tools=[hover], yformatter=euro_ticks(),
             height=320, responsive=True, xlabel="", ylabel="", legend_position="top", legend_cols=2,
             multi_level=False, show_legend=True, toolbar=None, default_tools=[],
             xrotation=0 if len(data) <= 12 else 45,
@@ -257,11 +260,12 @@ class BudgetTracking(pn.viewable.Viewer):
             self.kpis,
             self.expenses_recap,
             self.income_recap,
+            # right below the recaps: a click on a recap row shows its lines where the eye is
+            pn.Column(pn.pane.Markdown("### " + _("Detail of the lines")), self._category_select,
+                      self.lines, sizing_mode="stretch_width", css_classes=["lines-detail"]),
             self.proposals,
             pn.Column(pn.pane.Markdown("### " + _("Month by month: forecast and actual")),
                       self._chart_switch, self.chart, sizing_mode="stretch_width"),
-            pn.Column(pn.pane.Markdown("### " + _("Detail of the lines")), self._category_select,
-                      self.lines, sizing_mode="stretch_width"),
             BudgetEntries(self.warehouse, self.filters, self.context.config),
             sizing_mode="stretch_width",
         )
