@@ -185,7 +185,15 @@ def figure_card(key: str, title: str, text: str, note: str = "", alert: bool = F
         + (f'<div class="kpi-note">{html.escape(note)}</div>' if note else "")
         + "</div>"
     )
-    return pn.pane.HTML(body, stylesheets=[KPI_CSS], margin=(5, 10), min_width=190)
+    return pn.pane.HTML(body, stylesheets=[KPI_CSS], margin=(5, 10), min_width=190,
+                        styles={"flex": "1 1 210px", "max-width": "100%"})
+
+
+def card_grid(*cards, **kwargs) -> pn.FlexBox:
+    """KPI cards side by side, wrapping onto the next line when the screen is narrow (a phone
+    shows them one or two per line) instead of squeezing or overflowing."""
+    kwargs.setdefault("sizing_mode", "stretch_width")
+    return pn.FlexBox(*cards, flex_wrap="wrap", align_items="stretch", **kwargs)
 
 
 def kpi_card(key: str, title: str, value, note: str = "", alert: bool = False) -> pn.pane.HTML:
@@ -243,7 +251,10 @@ NUMERIC_KINDS = ("money", "number", "hours")
 
 TABLE_CSS = """
 .tabulator .tabulator-header .tabulator-col .tabulator-col-title {
-  white-space: normal !important; text-overflow: clip !important; overflow-wrap: normal; }
+  white-space: normal !important; text-overflow: clip !important; overflow-wrap: normal;
+  hyphens: none; }
+.tabulator .tabulator-cell { font-variant-numeric: tabular-nums; }
+.tabulator .tabulator-tableholder { overflow-x: auto; }
 """
 
 
@@ -294,16 +305,41 @@ def _numbers(values: pd.Series) -> pd.Series:
     return finite.astype(object).where(finite.notna(), None)
 
 
+CHAR_PX, CELL_PADDING_PX, SORTER_PX = 8.6, 22, 22  # the table's font: ~8.6 px a digit at 14 px
+
+
+def _fitted_width(values: pd.Series, col: Column) -> int | None:
+    """A figure column's width in pixels: its longest French text (« -12 345,67 € », « 100,0 % »,
+    a date) and the longest word of its title (titles wrap between words) never cut. Text columns
+    stay flexible (None)."""
+    longest = None
+    numbers = pd.to_numeric(values, errors="coerce") if col.kind in (*NUMERIC_KINDS, "percent") else None
+    if numbers is not None:
+        numbers = numbers[numbers.abs() != float("inf")].dropna()
+        extremes = [numbers.max(), numbers.min()] if len(numbers) else [0]
+        show = {"money": formatting.money, "number": formatting.number, "hours": formatting.hours,
+                "percent": formatting.percent}[col.kind]
+        longest = max(len(show(v)) for v in extremes)
+    elif col.kind in ("date", "month"):
+        longest = 10
+    if longest is None:
+        return None
+    title_word = max((len(word) for word in col.title.split()), default=0)
+    return int(max(longest * CHAR_PX + CELL_PADDING_PX, title_word * CHAR_PX + CELL_PADDING_PX + SORTER_PX, 80))
+
+
 def french_table(data: pd.DataFrame, columns: list[Column], highlight: str | None = None,
                  bold: str | None = None, **kwargs) -> pn.widgets.Tabulator:
     """A read-only Tabulator in French. `highlight`: a boolean column of `data` whose true rows are
     shown in red (e.g. overruns); `bold`: a boolean column whose true rows are bold (totals)."""
     shown = display_frame(data, columns)
+    widths = {c.title: c.width for c in columns if c.width}
+    widths.update({c.title: w for c in columns if not c.width and (w := _fitted_width(data[c.name], c))})
     formatters = {c.title: FORMATTERS[c.kind] for c in columns if c.kind in FORMATTERS}
     aligns = {c.title: "right" for c in columns if c.kind in (*FORMATTERS, "date", "month")}
     options = dict(
         configuration=tabulator_locale(),
-        widths={c.title: c.width for c in columns if c.width},
+        widths=widths,
         stylesheets=[TABLE_CSS],
         show_index=False, disabled=True, formatters=formatters, text_align=aligns,
         layout="fit_columns", sizing_mode="stretch_width", theme="simple",

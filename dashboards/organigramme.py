@@ -17,6 +17,7 @@ import param
 
 from alambic.i18n import N_, _
 from dashboards import formatting
+from dashboards.components import card_grid  # noqa: I001
 from dashboards.components import Column, Filters, csv_download, figure_card, french_table, level_label
 from dashboards.forms import RecordForm
 from dashboards.queries import run_query
@@ -297,7 +298,7 @@ class RolesChart(pn.viewable.Viewer):
         k = self.kpi_data()
         vacant = int(k["roles_vacant"])
         return pn.Column(
-            pn.Row(
+            card_grid(
                 count_card("roles_needed", _("Roles to hold"), int(k["roles_needed"])),
                 count_card("roles_held", _("Roles held"), int(k["roles_held"]),
                            _("by {count} people", count=int(k["people"]))),

@@ -23,6 +23,7 @@ from bokeh.models import CustomJSTickFormatter, HoverTool
 
 from alambic.i18n import N_, _
 from dashboards import formatting
+from dashboards.components import card_grid  # noqa: I001
 from dashboards.components import TABLE_CSS, Column, Filters, csv_download, french_table, kpi_card
 from dashboards.queries import run_query
 from dashboards.workbook import workbook_download, workbook_title
@@ -445,7 +446,7 @@ class TreasuryPlan(pn.viewable.Viewer):
             kpi_card("lowest_closing", _("Lowest closing balance"), k["lowest_closing"], lowest_note,
                      alert=below > 0),
         ]
-        return pn.Row(*cards, sizing_mode="stretch_width")
+        return card_grid(*cards)
 
     def _empty_period_text(self) -> str:
         months = self._months["month"]

@@ -17,6 +17,7 @@ from bokeh.models import CustomJSTickFormatter, HoverTool
 
 from alambic.i18n import _
 from dashboards import formatting
+from dashboards.components import card_grid  # noqa: I001
 from dashboards.components import (
     Column, FilterBar, Filters, csv_download, french_table, kpi_card,
 )
@@ -133,7 +134,7 @@ class BudgetTracking(pn.viewable.Viewer):
         k = self.kpi_data()
         consumed = k["depenses_pct_consomme"]
         note = _("{pct} consumed", pct=formatting.percent(consumed)) if not formatting.is_missing(consumed) else ""
-        expenses = pn.Row(
+        expenses = card_grid(
             kpi_card("depenses_previsionnel", _("Forecast expenses"), k["depenses_previsionnel"]),
             kpi_card("depenses_engage", _("Committed"), k["depenses_engage"]),
             kpi_card("depenses_reel", _("Spent (actual)"), k["depenses_reel"], note),
@@ -142,7 +143,7 @@ class BudgetTracking(pn.viewable.Viewer):
                      alert=bool(k["depenses_depassement"])),
             sizing_mode="stretch_width",
         )
-        income = pn.Row(
+        income = card_grid(
             kpi_card("recettes_previsionnel", _("Forecast income"), k["recettes_previsionnel"]),
             kpi_card("recettes_reel", _("Collected (actual)"), k["recettes_reel"]),
             kpi_card("reste_a_encaisser", _("Remaining to collect"), k["reste_a_encaisser"]),

@@ -21,6 +21,7 @@ import param
 
 from alambic.i18n import N_, _
 from dashboards import formatting
+from dashboards.components import card_grid  # noqa: I001
 from dashboards.components import TABLE_CSS, Column, FilterBar, Filters, csv_download, figure_card, french_table, kpi_card
 from dashboards.plan_de_tresorerie import COMPACT_CSS
 from dashboards.queries import run_query
@@ -199,7 +200,7 @@ class EventTracking(pn.viewable.Viewer):
     def season_kpis(self):
         t = self.totals_data()
         fill = formatting.percent(t["fill_rate"]) if not formatting.is_missing(t["fill_rate"]) else "—"
-        return pn.Row(
+        return card_grid(
             figure_card("season_count", _("Soirées"), integer_text(t["soiree_count"]),
                       _("{count} past", count=int(t["past_count"]))),
             kpi_card("season_takings", _("Net takings"), t["takings"]),
@@ -255,7 +256,7 @@ class EventTracking(pn.viewable.Viewer):
             + (" · " + _("Referents: {names}", names=html.escape(str(s["referents"])))
                if not formatting.is_missing(s["referents"]) else ""),
             css_classes=["soiree-title"])
-        kpis = pn.Row(
+        kpis = card_grid(
             kpi_card("takings", _("Net takings"), s["takings"],
                      _("tickets {tickets} · bar {bar}", tickets=formatting.money(s["ticket_net"]),
                        bar=formatting.money(s["bar_net"]))),

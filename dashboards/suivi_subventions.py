@@ -17,6 +17,7 @@ import param
 
 from alambic.i18n import N_, _
 from dashboards import formatting
+from dashboards.components import card_grid  # noqa: I001
 from dashboards.components import KPI_CSS, TABLE_CSS, Column, FilterBar, Filters, csv_download, french_table, kpi_card
 from dashboards.periods import fiscal_year_of
 from dashboards.plan_de_tresorerie import COMPACT_CSS, instalment_kind_label, is_true
@@ -241,7 +242,7 @@ class SubsidyTracking(pn.viewable.Viewer):
             f'<div class="kpi-note">{html.escape("" if formatting.is_missing(k["next_report_funder"]) else str(k["next_report_funder"]))}</div>'
             "</div>"
         )
-        return pn.Row(
+        return card_grid(
             kpi_card("accorde", _("Granted"), k["accorde"],
                      _("{count} subsidies", count=int(k["subsidy_count"]))),
             kpi_card("verse", _("Received"), k["verse"]),

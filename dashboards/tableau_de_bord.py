@@ -18,6 +18,7 @@ import param
 from alambic.i18n import N_, _
 from dashboards import formatting
 from dashboards.app import with_query
+from dashboards.components import card_grid  # noqa: I001
 from dashboards.components import (
     ROOT_UNIT,
     Column,
@@ -206,7 +207,7 @@ class Dashboard(pn.viewable.Viewer):
         overrun = bool(b["depenses_depassement"])
         pct_text = formatting.percent(consumed) if not formatting.is_missing(consumed) else "—"
         realised = b["recettes_pct_realise"]
-        return pn.Row(
+        return card_grid(
             figure_card("budget_consomme", _("Budget consumed"), pct_text,
                         _("spent and committed, of the forecast expenses"), alert=overrun),
             kpi_card("depenses_reel", _("Spent (actual)"), b["depenses_reel"],
@@ -228,7 +229,7 @@ class Dashboard(pn.viewable.Viewer):
         if formatting.is_missing(t["current_month"]):
             return pn.pane.Markdown(_("No treasury plan yet."), css_classes=["hint"])
         low = bool(t["lowest_below_threshold"])
-        return pn.Row(
+        return card_grid(
             kpi_card("tresorerie_solde", _("Current balance"), t["current_balance"],
                        " · ".join(p for p in (_("at the start of {month}", month=formatting.month(t["current_month"])),
                                               whole) if p),
@@ -249,7 +250,7 @@ class Dashboard(pn.viewable.Viewer):
         count = int(s["nombre"])
         late = int(s["en_retard"])
         note = _("{count} subsidies over the period", count=count)
-        return pn.Row(
+        return card_grid(
             kpi_card("subventions_accorde", _("Subsidies granted"), s["accorde"], note),
             kpi_card("subventions_verse", _("Received"), s["verse"]),
             kpi_card("subventions_reste", _("Still to receive"), s["reste_a_percevoir"],
