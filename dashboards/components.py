@@ -159,7 +159,7 @@ class FilterBar(pn.viewable.Viewer):
         message = pn.bind(lambda a, b: " ".join(m for m in (a, b) if m), f.param.period_error, f.param.unit_error)
         self._error = pn.pane.Alert(message, alert_type="danger", visible=pn.bind(bool, message),
                                     margin=(0, 10), css_classes=["filter-error"])
-        self._layout = pn.Column(pn.Row(self._period, self._unit, self._shown), self._error,
+        self._layout = pn.Column(pn.FlexBox(self._period, self._unit, self._shown, flex_wrap="wrap"), self._error,
                                  css_classes=["filter-bar"], sizing_mode="stretch_width")
 
     @staticmethod

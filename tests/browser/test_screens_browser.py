@@ -64,7 +64,7 @@ def test_every_page_reads_clean_at_both_widths(site, browser, login):
                 first = False
             else:
                 page.goto(f"{base}/{spec.slug}")
-            page.locator(".alambic-user").wait_for(timeout=60000)
+            page.locator(".alambic-user").wait_for(state="attached", timeout=60000)
             page.wait_for_timeout(2500)  # Panel draws the page's parts after the shell
             page.screenshot(path=str(SCREENS / f"{login}-{spec.slug}-{width_name}.png"), full_page=True)
             text = page_text(page)
@@ -74,7 +74,8 @@ def test_every_page_reads_clean_at_both_widths(site, browser, login):
                 for code in sorted(c for c in codes if re.search(rf"(?<![\w.]){re.escape(c)}(?![\w])", text)):
                     problems.append(f"{spec.slug} ({width_name}): raw code « {code} »")
             if width_name == "phone":
-                overflow = page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+                overflow = page.evaluate("""() => { const m = document.querySelector('#main') || document.documentElement;
+                                                   return m.scrollWidth - m.clientWidth; }""")
                 if overflow > 2:
                     problems.append(f"{spec.slug} (phone): the page is {overflow} px wider than the screen")
     context.close()
