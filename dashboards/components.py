@@ -112,7 +112,7 @@ class Filters(param.Parameterized):
         return self
 
     def query_string(self) -> str:
-        """`?periode=2025-Q3&unite=303`: the current valid view, for links to other pages."""
+        """`?periode=2025-T3&unite=303`: the current valid view, for links to other pages."""
         values = {URL_KEYS["period"]: self.current.text if self.current else self.period,
                   URL_KEYS["unit"]: self.unit}
         return "?" + urlencode({k: v for k, v in values.items() if v})

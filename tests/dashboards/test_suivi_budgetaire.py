@@ -163,12 +163,12 @@ def test_filters_follow_the_url(budget_warehouse):
     location.sync(filters, URL_KEYS, on_error=filters._on_url_error)
     assert (filters.period, filters.unit) == ("2025", "303")  # the URL gives 2025 and 303 as numbers
     filters.period = "2025-Q3"
-    assert "periode=2025-Q3" in location.search
-    assert filters.query_string() == "?periode=2025-Q3&unite=303"
+    assert "periode=2025-T3" in location.search
+    assert filters.query_string() == "?periode=2025-T3&unite=303"
     filters.period = "n'importe quoi"
     assert "Période non reconnue" in filters.period_error
-    assert filters.current.text == "2025-Q3"  # figures stay on the last valid period
-    assert filters.query_string() == "?periode=2025-Q3&unite=303"
+    assert filters.current.text == "2025-T3"  # figures stay on the last valid period
+    assert filters.query_string() == "?periode=2025-T3&unite=303"
 
 
 def test_unknown_unit_in_a_link_is_explained(budget_warehouse):

@@ -83,11 +83,11 @@ def test_alert_links_keep_the_filters_sensibly(sandbox_warehouse):
     # the mart's own unit and period win; what the link lacks comes from the page
     assert alert_href("suivi-budgetaire?unite=30301&periode=2026", f) == \
         "/suivi-budgetaire?unite=30301&periode=2026"
-    assert alert_href("plan-de-tresorerie", f) == "/plan-de-tresorerie?periode=2026-Q3&unite=303"
+    assert alert_href("plan-de-tresorerie", f) == "/plan-de-tresorerie?periode=2026-T3&unite=303"
     assert alert_href("suivi-subventions?unite=101&periode=2026&subvention=142", f) == \
         "/suivi-subventions?unite=101&periode=2026&subvention=142"
     assert alert_href("plan-de-tresorerie", f, lambda slug: f"?page={slug}") == \
-        "?page=plan-de-tresorerie&periode=2026-Q3&unite=303"
+        "?page=plan-de-tresorerie&periode=2026-T3&unite=303"
 
 
 @pytest.mark.parametrize("unit", ["R", "30", "303", "501"])
