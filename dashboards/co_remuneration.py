@@ -248,7 +248,7 @@ class CoRemuneration(pn.viewable.Viewer):
             return pn.pane.Markdown(_("No proposal is waiting for your decision."), css_classes=["pending-empty"])
         table = french_table(labelled(data), pending_columns(), css_classes=["pending"], layout="fit_data_stretch")
         return pn.Column(table, self.pending_choice, self.comment,
-                         pn.Row(self.validate_button, self.refuse_button), sizing_mode="stretch_width")
+                         pn.FlexBox(self.validate_button, self.refuse_button), sizing_mode="stretch_width")
 
     @param.depends("filters.current", "filters.unit", "changed")
     def by_state(self):

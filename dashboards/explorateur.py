@@ -357,7 +357,7 @@ class Explorer(pn.viewable.Viewer):
                   rows=" › ".join(dimension_title(d) for d in (self.row1, self.row2) if d))
         if self.col:
             title += " — " + _("columns: {cols}", cols=dimension_title(self.col))
-        exports = pn.Row(
+        exports = pn.FlexBox(
             csv_download(_("Download the table (CSV)"), self._filename("tableau", "csv"),
                          lambda: self.pivot()[0], columns),
             filters_workbook("explorateur", _("Explorer"), self.filters, self.workbook_sheets,
@@ -398,8 +398,8 @@ class Explorer(pn.viewable.Viewer):
             FilterBar(filters=self.filters),
             pn.Column(
                 w["dataset"],
-                pn.Row(w["row1"], w["row2"], w["col"], w["measure"]),
-                pn.Row(w["categories"], w["directions"], w["statuses"], w["sources"]),
+                pn.FlexBox(w["row1"], w["row2"], w["col"], w["measure"]),
+                pn.FlexBox(w["categories"], w["directions"], w["statuses"], w["sources"]),
                 css_classes=["pivot-choices"], sizing_mode="stretch_width",
             ),
             self.pivot_view,

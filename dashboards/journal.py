@@ -353,14 +353,14 @@ class ChangeLog(pn.viewable.Viewer):
         return pn.Column(
             pn.pane.Markdown(_("Every change entered through the forms, newest first. Select a line to "
                                "see it before and after; only the latest change of a row can be undone.")),
-            pn.Row(self.table_select, self.who_select, self.period_input, self.unit_select),
+            pn.FlexBox(self.table_select, self.who_select, self.period_input, self.unit_select),
             self.period_error,
             self.audit_table,
             self._alert,
             self.detail,
             self.undo_button,
             self.confirm_text,
-            pn.Row(self.confirm_button, self.cancel_button),
+            pn.FlexBox(self.confirm_button, self.cancel_button),
             pn.pane.Markdown("## " + _("Flow loads and builds")),
             pn.pane.Markdown(_("The latest loads of the sources and builds of the figures, with their "
                                "rows and outcome.")),

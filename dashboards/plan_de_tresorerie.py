@@ -416,7 +416,7 @@ class TreasuryPlan(pn.viewable.Viewer):
         error = pn.pane.Alert(f.param.period_error, alert_type="danger", visible=pn.bind(bool, f.param.period_error),
                               margin=(0, 10), css_classes=["filter-error"])
         return pn.Column(
-            pn.Row(period, pn.Column(pn.Spacer(height=22), pn.Row(self._next_months_button, self._whole_plan_button)),
+            pn.FlexBox(period, pn.Column(pn.Spacer(height=22), pn.Row(self._next_months_button, self._whole_plan_button)),
                    shown),
             error,
             pn.pane.Markdown(_("The treasury is the whole of La Raffinerie's: the unit filter does not "
@@ -482,7 +482,7 @@ class TreasuryPlan(pn.viewable.Viewer):
         return pn.Column(
             self.plan_table(data),
             pn.pane.Markdown(_("Click a figure to list the movements behind it below."), css_classes=["hint"]),
-            pn.Row(download, self.workbook_button()),
+            pn.FlexBox(download, self.workbook_button()),
             sizing_mode="stretch_width",
         )
 
@@ -577,9 +577,9 @@ class TreasuryPlan(pn.viewable.Viewer):
                               "leave the page or clear the simulation to go back to the plan."),
                           alert_type="info", css_classes=["simulation-note"]),
             pn.pane.Markdown("#### " + _("Move an awaited subsidy instalment")),
-            pn.Row(self._instalment_select, self._moved_to_select),
+            pn.FlexBox(self._instalment_select, self._moved_to_select),
             pn.pane.Markdown("#### " + _("Add a one-off movement")),
-            pn.Row(self._label_input, self._amount_input, self._oneoff_month_select,
+            pn.FlexBox(self._label_input, self._amount_input, self._oneoff_month_select,
                    pn.Column(pn.Spacer(height=22), self._direction_switch)),
             error,
             self._reset_button,
@@ -624,7 +624,7 @@ class TreasuryPlan(pn.viewable.Viewer):
             pn.Column(pn.pane.Markdown("### " + _("Closing balance and alert threshold")), self.chart,
                       sizing_mode="stretch_width"),
             self.what_if(),
-            pn.Column(pn.pane.Markdown("### " + _("Movements")), pn.Row(self._month_select, self._row_select),
+            pn.Column(pn.pane.Markdown("### " + _("Movements")), pn.FlexBox(self._month_select, self._row_select),
                       self.lines, sizing_mode="stretch_width"),
             sizing_mode="stretch_width",
         )

@@ -245,7 +245,7 @@ class Directory(pn.viewable.Viewer):
             return pn.pane.Alert(_("The directory has not been computed yet: run « alambic build »."),
                                  alert_type="warning")
         parts = [
-            pn.Row(self._search, self._pole, self._role),
+            pn.FlexBox(self._search, self._pole, self._role),
             pn.pane.Markdown(_("Contact details: none of the sources records which ones each member agreed to "
                                "show, so the directory shows none. Ask the person, or a référent·e of their pole."),
                              css_classes=["hint"]),

@@ -562,20 +562,20 @@ class EventTracking(pn.viewable.Viewer):
                  for i in range(DISPATCH_ROWS)]
         self._forms_built = pn.Column(
             pn.pane.Markdown("#### " + _("Add or remove a referent")),
-            pn.Row(self.referent_email, self.referent_unit, self.referent_add),
+            pn.FlexBox(self.referent_email, self.referent_unit, self.referent_add),
             self.referent_errors,
-            pn.Row(self.referent_remove_choice, self.referent_remove),
+            pn.FlexBox(self.referent_remove_choice, self.referent_remove),
             self.referent_message,
             pn.pane.Markdown("#### " + _("Dispatch the takings to the poles")),
             pn.pane.Markdown(_("Each line gives a pole its share, as a percentage or an amount. The shares must add up "
                                "to the soirée's net takings, to the cent; in percentages the last line takes the "
                                "rounding. A line for the soirée's own unit is the share it keeps. Saving replaces the "
                                "soirée's previous dispatch."), css_classes=["hint"]),
-            pn.Row(self.dispatch_unit, self.dispatch_date, pn.Column(pn.pane.Markdown(_("Shares in")),
+            pn.FlexBox(self.dispatch_unit, self.dispatch_date, pn.Column(pn.pane.Markdown(_("Shares in")),
                                                                      self.dispatch_mode, margin=0)),
             *lines,
             self.dispatch_rest,
-            pn.Row(self.dispatch_save, self.dispatch_reload),
+            pn.FlexBox(self.dispatch_save, self.dispatch_reload),
             self.dispatch_message,
             sizing_mode="stretch_width",
         )

@@ -280,7 +280,7 @@ class SubsidyTracking(pn.viewable.Viewer):
                                "justified to the funder."), css_classes=["hint"]),
             pn.pane.Markdown(_("Click a unit to open its budget tracking for this fiscal year."),
                              css_classes=["hint"]),
-            pn.Row(csv_download(_("Download the subsidies (CSV)"), self._filename("subventions"),
+            pn.FlexBox(csv_download(_("Download the subsidies (CSV)"), self._filename("subventions"),
                                 self.subsidies_data, subsidy_columns()),
                    filters_workbook("suivi-subventions", _("Subsidy tracking"), self.filters, self.workbook_sheets)),
             sizing_mode="stretch_width",
@@ -324,7 +324,7 @@ class SubsidyTracking(pn.viewable.Viewer):
                                  alert_type="warning")
         return pn.Column(
             FilterBar(filters=self.filters),
-            pn.Row(self._exercice_select, self.shown_exercice, sizing_mode="stretch_width"),
+            pn.FlexBox(self._exercice_select, self.shown_exercice, sizing_mode="stretch_width"),
             self.kpis,
             pn.Column(pn.pane.Markdown("### " + _("Subsidies of the fiscal year")), self.subsidies,
                       sizing_mode="stretch_width"),
