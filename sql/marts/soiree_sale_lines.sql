@@ -20,7 +20,7 @@
 --   sold_at, line_day (the line's soirée day, 04:00 pivot)
 --   attribution    'produit' (a ticket whose product names the event) or 'jour' (by day)
 --
--- A sale line carries NO event id (research/tibillet.md §2.3, §9), so:
+-- A sale line carries NO event id (TiBillet's API), so:
 --   1. a ticket line (family billet) goes to the event its PRODUCT names: the product name
 --      contains the event's name and its date as dd/mm/yyyy (« Billet – Kabar (15/03/2025) »);
 --      failing the date, the event named whose day is the first on or after the line's day.
@@ -32,8 +32,8 @@
 --      soirée day (04:00 → 04:00): when two events share a day, the last one started before the
 --      line was sold (or the first of the day, for a line sold before any started).
 -- Family by category: TiBillet's labels depend on Accept-Language (English or French) and some
--- categories come as raw codes (research §2.2); bar sales in Lespass only once LaBoutik V2 is in
--- service (research §8): until then the bar lines may be absent from the API.
+-- categories come as raw codes; bar sales in Lespass only once LaBoutik V2 is in
+-- service: until then the bar lines may be absent from the API.
 with events as (
     select event_id, event_name, soiree_day, start_at
     from staging.stg_tibillet__events
