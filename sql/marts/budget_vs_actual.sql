@@ -15,8 +15,8 @@
 --                 (ref.settings as_of): 1 for past months, day of as_of / days in the month for
 --                 the current month, 0 for later months — Odoo budgets' "theoretical amount"
 --   ecart         reel − previsionnel
---   pct_consomme  (reel + engage) / previsionnel (DOUBLE; NULL without forecast): the macro
---                 marts.pct_consomme (sql/macros/figures.sql), as on every page
+--   pct_consomme  reel + engage over previsionnel (DOUBLE; NULL without forecast): the macro
+--                 marts.pct_consomme of sql/macros/figures.sql, as on every page
 --   depassement   for a dépense category: reel + engage > previsionnel (marts.depassement)
 -- All amounts DECIMAL(14,2), positive in the category's direction.
 
