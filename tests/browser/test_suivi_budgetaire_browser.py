@@ -57,7 +57,7 @@ def test_budget_page_in_the_browser(page, app_url, browser_warehouse):
     wait_for_kpi(page, "reste_a_encaisser", to_collect)
 
     # the view is in the URL, and the navigation carries it to the other pages
-    page.wait_for_function("() => window.location.search.includes('periode=2025-T3')")
+    page.wait_for_function("() => window.location.search.includes('periode=2025-Q3')")
     assert "unite=30" in page.url
     link = page.locator('a[data-page="plan-de-tresorerie"]')
     assert link.get_attribute("href") == "/plan-de-tresorerie?periode=2025-T3&unite=30"
