@@ -395,6 +395,8 @@ SETTINGS: tuple[Setting, ...] = (
             help="a month of the treasury plan closing below this balance (euros) raises an alert"),
     Setting("alerts", "report_due_days", INTEGER, 60, sql_type="INTEGER",
             help="a compte rendu financier due within this many days of as_of raises an alert"),
+    Setting("alerts", "materiality", NUMBER, 100, sql_type="DECIMAL(14,2)",
+            help="an alert whose amount at stake is below this (euros) is only « info »"),
     Setting("volunteering", "hourly_rate", NUMBER, 11.88, "volunteer_hourly_rate", "DECIMAL(10,2)",
             "value of one volunteer hour (valorisation 864 / 875)"),
     # The role whose holders may edit their unit's budget entries (models/permissions.py); it

@@ -61,6 +61,19 @@ body {{ font-family: {SYSTEM_FONT}; }}
 .alambic-user {{ margin-top: 18px; font-size: 0.8em; color: #6b7680; }}
 .alambic-nav .alambic-user a.alambic-logout {{ display: inline; padding: 0; color: {ACCENT};
                                              text-decoration: underline; }}
+/* A phone (or a narrow window): the menu is folded away behind the header's button and, opened,
+   lies over the page instead of squeezing it. The template opens it by default (class « show »)
+   and the button toggles that class: under 760 px the meaning of « show » is reversed. */
+@media (max-width: 760px) {{
+  #sidebar.collapse.show {{ display: none !important; }}
+  #sidebar.collapse:not(.show), #sidebar.collapsing {{
+    display: block !important; position: absolute; z-index: 1050; top: 56px; left: 0; bottom: 0;
+    width: 82vw !important; max-width: 320px !important; background: #fff;
+    box-shadow: 2px 0 12px rgba(0, 0, 0, .25); }}
+  #main {{ padding: 6px 8px 16px 8px !important; }}
+  #header .app-header .title {{ font-size: 1.1em; }}
+  .page-title h1 {{ font-size: 1.6em; }}
+}}
 """
 
 

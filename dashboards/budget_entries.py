@@ -218,7 +218,7 @@ class ForecastCopy(pn.viewable.Viewer):
             pn.pane.Markdown(_("Copies the forecast lines of a year to the next year, dates shifted, for the unit "
                                "chosen in the filter bar and the units below it. Lines already there are not "
                                "copied twice."), css_classes=["hint"]),
-            pn.Row(self.source, self.preview_button, self.apply_button),
+            pn.FlexBox(self.source, self.preview_button, self.apply_button),
             self.message,
             sizing_mode="stretch_width", css_classes=["forecast-copy"],
         )
@@ -364,7 +364,7 @@ class ForecastImport(pn.viewable.Viewer):
                                "fin, montant, libellé. A line matching a stored forecast (same unit, category, "
                                "period and label) changes its amount; the others are added."),
                              css_classes=["hint"]),
-            pn.Row(self.file, self.apply_button),
+            pn.FlexBox(self.file, self.apply_button),
             self.message,
             self.table,
             sizing_mode="stretch_width", css_classes=["forecast-import"],

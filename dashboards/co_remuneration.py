@@ -31,7 +31,7 @@ STATES = ("proposee", "validee", "refusee", "facturee", "payee")
 
 def state_labels() -> dict[str, str]:
     return {"proposee": _("Proposed"), "validee": _("Validated, to invoice"), "refusee": _("Refused"),
-            "facturee": _("Invoiced"), "payee": _("Paid"), "total": _("Total")}
+            "facturee": _("Invoiced"), "payee": _("Paid (a proposal)"), "total": _("Total")}
 
 
 def kind_labels() -> dict[str, str]:
@@ -249,7 +249,7 @@ class CoRemuneration(pn.viewable.Viewer):
             return pn.pane.Markdown(_("No proposal is waiting for your decision."), css_classes=["pending-empty"])
         table = french_table(labelled(data), pending_columns(), css_classes=["pending"], layout="fit_data_stretch")
         return pn.Column(table, self.pending_choice, self.comment,
-                         pn.Row(self.validate_button, self.refuse_button), sizing_mode="stretch_width")
+                         pn.FlexBox(self.validate_button, self.refuse_button), sizing_mode="stretch_width")
 
     @param.depends("filters.current", "filters.unit", "changed")
     def by_state(self):

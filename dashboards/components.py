@@ -152,7 +152,7 @@ class Filters(param.Parameterized):
         return self
 
     def query_string(self) -> str:
-        """`?periode=2025-Q3&unite=303`: the current valid view, for links to other pages."""
+        """`?periode=2025-T3&unite=303`: the current valid view, for links to other pages."""
         values = {URL_KEYS["period"]: self.current.text if self.current else self.period,
                   URL_KEYS["unit"]: self.unit}
         return "?" + urlencode({k: v for k, v in values.items() if v})
@@ -199,7 +199,7 @@ class FilterBar(pn.viewable.Viewer):
         message = pn.bind(lambda a, b: " ".join(m for m in (a, b) if m), f.param.period_error, f.param.unit_error)
         self._error = PlainAlert(message, alert_type="danger", visible=pn.bind(bool, message),
                                     margin=(0, 10), css_classes=["filter-error"])
-        self._layout = pn.Column(pn.Row(self._period, self._unit, self._shown), self._error,
+        self._layout = pn.Column(pn.FlexBox(self._period, self._unit, self._shown, flex_wrap="wrap"), self._error,
                                  css_classes=["filter-bar"], sizing_mode="stretch_width")
 
     @staticmethod
@@ -225,7 +225,15 @@ def figure_card(key: str, title: str, text: str, note: str = "", alert: bool = F
         + (f'<div class="kpi-note">{html.escape(note)}</div>' if note else "")
         + "</div>"
     )
-    return pn.pane.HTML(body, stylesheets=[KPI_CSS], margin=(5, 10), min_width=190)
+    return pn.pane.HTML(body, stylesheets=[KPI_CSS], margin=(5, 10), min_width=190,
+                        styles={"flex": "1 1 210px", "max-width": "100%"})
+
+
+def card_grid(*cards, **kwargs) -> pn.FlexBox:
+    """KPI cards side by side, wrapping onto the next line when the screen is narrow (a phone
+    shows them one or two per line) instead of squeezing or overflowing."""
+    kwargs.setdefault("sizing_mode", "stretch_width")
+    return pn.FlexBox(*cards, flex_wrap="wrap", align_items="stretch", **kwargs)
 
 
 def kpi_card(key: str, title: str, value, note: str = "", alert: bool = False) -> pn.pane.HTML:
@@ -284,7 +292,10 @@ NUMERIC_KINDS = ("money", "number", "hours")
 
 TABLE_CSS = """
 .tabulator .tabulator-header .tabulator-col .tabulator-col-title {
-  white-space: normal !important; text-overflow: clip !important; overflow-wrap: normal; }
+  white-space: normal !important; text-overflow: clip !important; overflow-wrap: normal;
+  hyphens: none; }
+.tabulator .tabulator-cell { font-variant-numeric: tabular-nums; }
+.tabulator .tabulator-tableholder { overflow-x: auto; }
 """
 
 
@@ -310,7 +321,7 @@ def display_frame(data: pd.DataFrame, columns: list[Column]) -> pd.DataFrame:
     for col in columns:
         values = data[col.name]
         if col.kind == "percent":
-            shown[col.title] = values.astype("float64") * 100
+            shown[col.title] = _numbers(values.astype("float64") * 100)
         elif col.kind == "date":
             shown[col.title] = values.map(formatting.date)
         elif col.kind == "month":
@@ -320,10 +331,42 @@ def display_frame(data: pd.DataFrame, columns: list[Column]) -> pd.DataFrame:
         elif col.kind == "flag":
             shown[col.title] = values.map(lambda v: col.flag_text if v is True or v == 1 else "")
         elif col.kind in NUMERIC_KINDS:
-            shown[col.title] = values.astype("float64")
+            shown[col.title] = _numbers(values.astype("float64"))
         else:
             shown[col.title] = values.map(lambda v: "" if formatting.is_missing(v) else str(v))
     return pd.DataFrame(shown, index=data.index)
+
+
+def _numbers(values: pd.Series) -> pd.Series:
+    """Numbers for Tabulator's formatter; a missing one (a % of no forecast) as None, which it
+    leaves empty — a NaN or an infinity would be written « NaN », « Infinity »."""
+    finite = values.where(values.abs() != float("inf"))
+    if not finite.isna().any():
+        return finite
+    return finite.astype(object).where(finite.notna(), None)
+
+
+CHAR_PX, CELL_PADDING_PX, SORTER_PX = 8.6, 22, 22  # the table's font: ~8.6 px a digit at 14 px
+
+
+def _fitted_width(values: pd.Series, col: Column) -> int | None:
+    """A figure column's width in pixels: its longest French text (« -12 345,67 € », « 100,0 % »,
+    a date) and the longest word of its title (titles wrap between words) never cut. Text columns
+    stay flexible (None)."""
+    longest = None
+    numbers = pd.to_numeric(values, errors="coerce") if col.kind in (*NUMERIC_KINDS, "percent") else None
+    if numbers is not None:
+        numbers = numbers[numbers.abs() != float("inf")].dropna()
+        extremes = [numbers.max(), numbers.min()] if len(numbers) else [0]
+        show = {"money": formatting.money, "number": formatting.number, "hours": formatting.hours,
+                "percent": formatting.percent}[col.kind]
+        longest = max(len(show(v)) for v in extremes)
+    elif col.kind in ("date", "month"):
+        longest = 10
+    if longest is None:
+        return None
+    title_word = max((len(word) for word in col.title.split()), default=0)
+    return int(max(longest * CHAR_PX + CELL_PADDING_PX, title_word * CHAR_PX + CELL_PADDING_PX + SORTER_PX, 80))
 
 
 def french_table(data: pd.DataFrame, columns: list[Column], highlight: str | None = None,
@@ -331,11 +374,13 @@ def french_table(data: pd.DataFrame, columns: list[Column], highlight: str | Non
     """A read-only Tabulator in French. `highlight`: a boolean column of `data` whose true rows are
     shown in red (e.g. overruns); `bold`: a boolean column whose true rows are bold (totals)."""
     shown = display_frame(data, columns)
+    widths = {c.title: c.width for c in columns if c.width}
+    widths.update({c.title: w for c in columns if not c.width and (w := _fitted_width(data[c.name], c))})
     formatters = {c.title: FORMATTERS[c.kind] for c in columns if c.kind in FORMATTERS}
     aligns = {c.title: "right" for c in columns if c.kind in (*FORMATTERS, "date", "month")}
     options = dict(
         configuration=tabulator_locale(),
-        widths={c.title: c.width for c in columns if c.width},
+        widths=widths,
         stylesheets=[TABLE_CSS],
         show_index=False, disabled=True, formatters=formatters, text_align=aligns,
         layout="fit_columns", sizing_mode="stretch_width", theme="simple",

@@ -130,6 +130,10 @@ class Explorer(pn.viewable.Viewer):
                                 ("statuses", "statut"), ("sources", "source")):
             rows = choices[choices["dimension"] == dimension]
             self.param[name].objects = {value_label(dimension, r.key, r.label): r.key for r in rows.itertuples()}
+        # A total of expenses and income added together means nothing: by default the pivot shows
+        # the expenses (the user may pick income, or both with « Sens » as a dimension).
+        if "directions" not in params and "depense" in set(choices.loc[choices["dimension"] == "direction", "key"]):
+            self.directions = ["depense"]
         self.param.dataset.objects = {_("Budget lines (Odoo, proposals, transfers)"): LINES,
                                       _("Forecast, committed and actual by month"): BUDGET}
         self._sync_choices()
@@ -354,7 +358,7 @@ class Explorer(pn.viewable.Viewer):
                   rows=" › ".join(dimension_title(d) for d in (self.row1, self.row2) if d))
         if self.col:
             title += " — " + _("columns: {cols}", cols=dimension_title(self.col))
-        exports = pn.Row(
+        exports = pn.FlexBox(
             csv_download(_("Download the table (CSV)"), self._filename("tableau", "csv"),
                          lambda: self.pivot()[0], columns),
             filters_workbook("explorateur", _("Explorer"), self.filters, self.workbook_sheets,
@@ -395,8 +399,8 @@ class Explorer(pn.viewable.Viewer):
             FilterBar(filters=self.filters),
             pn.Column(
                 w["dataset"],
-                pn.Row(w["row1"], w["row2"], w["col"], w["measure"]),
-                pn.Row(w["categories"], w["directions"], w["statuses"], w["sources"]),
+                pn.FlexBox(w["row1"], w["row2"], w["col"], w["measure"]),
+                pn.FlexBox(w["categories"], w["directions"], w["statuses"], w["sources"]),
                 css_classes=["pivot-choices"], sizing_mode="stretch_width",
             ),
             self.pivot_view,

@@ -151,8 +151,10 @@ def record_to_widgets(record: Record, widgets: dict[str, pn.widgets.Widget]) -> 
 
 def field_column(widget: pn.widgets.Widget, error: pn.pane.HTML) -> pn.Column:
     """A field and its message below it, as wide as the field (so that fields sit side by side)."""
-    error.param.update(width=widget.width, sizing_mode="fixed")
-    return pn.Column(widget, error, width=widget.width + 20, sizing_mode="fixed", margin=0)
+    # A width and no sizing mode: « fixed » would also require a height (Bokeh's W-1005
+    # FIXED_SIZING_MODE, logged for every form field of every session).
+    error.param.update(width=widget.width, sizing_mode=None)
+    return pn.Column(widget, error, width=widget.width + 20, sizing_mode=None, margin=0)
 
 
 def error_html(text: str) -> str:

@@ -193,8 +193,10 @@ class ChangeLog(pn.viewable.Viewer):
         frame["when"] = frame["changed_at"].map(self.when)
         frame["what"] = frame["table_name"].map(table_title)
         entries = [audit.AuditEntry.from_row(row) for row in frame.to_dict("records")]
+        labels = audit.reference_labels(self.warehouse)
         frame["which"] = [
-            f"n° {e.row_id}" + (f" — {summary}" if (summary := audit.row_summary(e.table_name, e.after or e.before)) else "")
+            f"n° {e.row_id}" + (f" — {summary}" if (summary := audit.row_summary(
+                e.table_name, e.after or e.before, labels)) else "")
             for e in entries
         ]
         frame["action_text"] = [action_title(e.action, e.undoes) for e in entries]
@@ -263,9 +265,10 @@ class ChangeLog(pn.viewable.Viewer):
                     who=line.who, when=self.when(line.changed_at), what=table_title(line.table_name),
                     row=line.row_id)
         rows = []
+        labels = audit.reference_labels(self.warehouse)
         for change in audit.changes(line):
-            before = audit.display(line.table_name, change.name, change.before, self.zone)
-            after = audit.display(line.table_name, change.name, change.after, self.zone)
+            before = audit.display(line.table_name, change.name, change.before, self.zone, labels)
+            after = audit.display(line.table_name, change.name, change.after, self.zone, labels)
             if line.before is None:
                 before = ""
             if line.after is None:
@@ -349,14 +352,14 @@ class ChangeLog(pn.viewable.Viewer):
         return pn.Column(
             pn.pane.Markdown(_("Every change entered through the forms, newest first. Select a line to "
                                "see it before and after; only the latest change of a row can be undone.")),
-            pn.Row(self.table_select, self.who_select, self.period_input, self.unit_select),
+            pn.FlexBox(self.table_select, self.who_select, self.period_input, self.unit_select),
             self.period_error,
             self.audit_table,
             self._alert,
             self.detail,
             self.undo_button,
             self.confirm_text,
-            pn.Row(self.confirm_button, self.cancel_button),
+            pn.FlexBox(self.confirm_button, self.cancel_button),
             pn.pane.Markdown("## " + _("Flow loads and builds")),
             pn.pane.Markdown(_("The latest loads of the sources and builds of the figures, with their "
                                "rows and outcome.")),

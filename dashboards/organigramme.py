@@ -17,6 +17,7 @@ import param
 
 from alambic.i18n import N_, _
 from dashboards import formatting
+from dashboards.components import card_grid  # noqa: I001
 from dashboards.components import Column, Filters, csv_download, figure_card, french_table, level_label
 from dashboards.forms import RecordForm, rebuild_after_save, saved_by
 from dashboards.queries import run_query
@@ -217,7 +218,7 @@ class RolesChart(pn.viewable.Viewer):
                      "person_email": person_choices},
         )
         self.assign_form.widgets["unit_code"].param.watch(self._roles_for_unit, "value")
-        self.assign_form.param.watch(self._rebuild, "saved")
+        self.assign_form.param.watch(self._assigned, "saved")
 
         self.end_choice = pn.widgets.Select(label=_("Assignment to end"), width=520)
         self.end_date = pn.widgets.TextInput(label=_("Last day held"), placeholder="jj/mm/aaaa", width=200)
@@ -272,6 +273,14 @@ class RolesChart(pn.viewable.Viewer):
         self._rebuild(say=self._say, done=(_("Saved."), "success"), changed={"app.role_assignments"})
         return True
 
+    def _assigned(self, event=None) -> None:
+        """A role was assigned: recompute, then an empty form, so that the next entry is a new
+        assignment and not an edit of the one just saved (the success message stays)."""
+        self._rebuild(event)
+        message, kind = self.assign_form.message, self.assign_form.message_kind
+        self.assign_form.start_new()
+        self.assign_form.message_kind, self.assign_form.message = kind, message
+
     def _rebuild(self, event=None, **messages) -> None:
         """Recompute the marts and redraw: the vacancy clears, or appears
         (dashboards.forms.rebuild_after_save, off the event loop)."""
@@ -290,7 +299,7 @@ class RolesChart(pn.viewable.Viewer):
         k = self.kpi_data()
         vacant = int(k["roles_vacant"])
         return pn.Column(
-            pn.Row(
+            card_grid(
                 count_card("roles_needed", _("Roles to hold"), int(k["roles_needed"])),
                 count_card("roles_held", _("Roles held"), int(k["roles_held"]),
                            _("by {count} people", count=int(k["people"]))),

@@ -79,7 +79,7 @@ PAGES: tuple[PageSpec, ...] = (
              "Volunteer involvement per person and per project, in hours and time credits.",
              build=built_by("dashboards.suivi_volontariat", "VolunteerTracking"), uses_filters=True),
     PageSpec("repertoire", "Directory", "Raffineur·euses",
-             "The directory of the Raffineur·euses: who is who, their roles and how to reach them.",
+             "The directory of the Raffineur·euses: who is who, their poles and roles (no contact details).",
              build=built_by("dashboards.repertoire", "Directory")),
     PageSpec("co-remuneration", "Co-remuneration", "Raffineur·euses",
              "Propose a remuneration, follow its validation, invoicing and payment.",

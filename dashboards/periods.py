@@ -1,7 +1,7 @@
 """Period filters written as Fava writes them, with French labels.
 
     2025              the calendar year
-    2025-Q3, 2025-T3  a quarter (T for « trimestre » is accepted too)
+    2025-T3, 2025-Q3  a quarter (T for « trimestre », written so in the URL; Q is accepted too)
     2025-03           a month
     2025-03-15        a day
     EX2025            the fiscal year (« exercice ») that starts in 2025, on the
@@ -76,7 +76,7 @@ def _single(text: str, fiscal_year_start_month: int) -> Period:
     if m := QUARTER.match(text):
         year, q = int(m[1]), int(m[2])
         start = dt.date(year, 3 * q - 2, 1)
-        return Period(f"{year}-Q{q}", start, _add_months(start, 3), formatting.quarter(start))
+        return Period(f"{year}-T{q}", start, _add_months(start, 3), formatting.quarter(start))  # T: trimestre
     if m := MONTH.match(text):
         year, month = int(m[1]), int(m[2])
         if not 1 <= month <= 12:

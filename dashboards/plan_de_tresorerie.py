@@ -23,6 +23,7 @@ from bokeh.models import CustomJSTickFormatter, HoverTool
 
 from alambic.i18n import N_, _
 from dashboards import formatting
+from dashboards.components import card_grid  # noqa: I001
 from dashboards.components import TABLE_CSS, Column, Filters, csv_download, french_table, kpi_card
 from dashboards.queries import run_query
 from dashboards.workbook import workbook_download, workbook_title
@@ -418,7 +419,7 @@ class TreasuryPlan(pn.viewable.Viewer):
         error = PlainAlert(f.param.period_error, alert_type="danger", visible=pn.bind(bool, f.param.period_error),
                               margin=(0, 10), css_classes=["filter-error"])
         return pn.Column(
-            pn.Row(period, pn.Column(pn.Spacer(height=22), pn.Row(self._next_months_button, self._whole_plan_button)),
+            pn.FlexBox(period, pn.Column(pn.Spacer(height=22), pn.Row(self._next_months_button, self._whole_plan_button)),
                    shown),
             error,
             pn.pane.Markdown(_("The treasury is the whole of La Raffinerie's: the unit filter does not "
@@ -448,7 +449,7 @@ class TreasuryPlan(pn.viewable.Viewer):
             kpi_card("lowest_closing", _("Lowest closing balance"), k["lowest_closing"], lowest_note,
                      alert=below > 0),
         ]
-        return pn.Row(*cards, sizing_mode="stretch_width")
+        return card_grid(*cards)
 
     def _empty_period_text(self) -> str:
         months = self._months["month"]
@@ -484,7 +485,7 @@ class TreasuryPlan(pn.viewable.Viewer):
         return pn.Column(
             self.plan_table(data),
             pn.pane.Markdown(_("Click a figure to list the movements behind it below."), css_classes=["hint"]),
-            pn.Row(download, self.workbook_button()),
+            pn.FlexBox(download, self.workbook_button()),
             sizing_mode="stretch_width",
         )
 
@@ -579,9 +580,9 @@ class TreasuryPlan(pn.viewable.Viewer):
                               "leave the page or clear the simulation to go back to the plan."),
                           alert_type="info", css_classes=["simulation-note"]),
             pn.pane.Markdown("#### " + _("Move an awaited subsidy instalment")),
-            pn.Row(self._instalment_select, self._moved_to_select),
+            pn.FlexBox(self._instalment_select, self._moved_to_select),
             pn.pane.Markdown("#### " + _("Add a one-off movement")),
-            pn.Row(self._label_input, self._amount_input, self._oneoff_month_select,
+            pn.FlexBox(self._label_input, self._amount_input, self._oneoff_month_select,
                    pn.Column(pn.Spacer(height=22), self._direction_switch)),
             error,
             self._reset_button,
@@ -626,7 +627,7 @@ class TreasuryPlan(pn.viewable.Viewer):
             pn.Column(pn.pane.Markdown("### " + _("Closing balance and alert threshold")), self.chart,
                       sizing_mode="stretch_width"),
             self.what_if(),
-            pn.Column(pn.pane.Markdown("### " + _("Movements")), pn.Row(self._month_select, self._row_select),
+            pn.Column(pn.pane.Markdown("### " + _("Movements")), pn.FlexBox(self._month_select, self._row_select),
                       self.lines, sizing_mode="stretch_width"),
             sizing_mode="stretch_width",
         )

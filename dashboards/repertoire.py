@@ -72,15 +72,21 @@ def card_html(person, show_email: bool) -> str:
         return f'<div class="person-line"><span class="person-label">{html.escape(label)} :</span> {text}</div>'
 
     badges = "".join(f'<span class="person-badge">{html.escape(str(b))}</span>' for b in as_list(person.badges))
+    shown = getattr(person, "shown_name", person.display_name)
+    name = _("Name unknown") if formatting.is_missing(shown) or not str(shown).strip() else str(shown)
+    homonym = bool(getattr(person, "homonym", False))
     parts = [
         '<div class="person-card">',  # no key in the HTML: for a member, the key is an e-mail
-        f"<h4>{html.escape(str(person.display_name))}</h4>",
+        f"<h4>{html.escape(name)}</h4>",
         line(_("Poles"), as_list(person.unit_names)),
         line(_("Roles"), as_list(person.roles)),
         f'<div class="person-line">{badges}</div>' if badges else "",
     ]
+    if homonym:  # two cards with one name: where each comes from tells them apart
+        parts.append(line(_("Known to"), as_list(getattr(person, "source_labels", None))))
     if show_email and not formatting.is_missing(person.email):
-        parts.append(f'<div class="person-email">{html.escape(str(person.email))}</div>')
+        label = html.escape(_("E-mail used to match the sources (admins only)"))
+        parts.append(f'<div class="person-email" title="{label}">{label} : {html.escape(str(person.email))}</div>')
     if show_email and bool(person.has_conflict):
         check = html.escape(_("Matching to check (below)"))
         parts.append(f'<div class="person-check">{check}</div>')
@@ -241,7 +247,7 @@ class Directory(pn.viewable.Viewer):
             return PlainAlert(_("The directory has not been computed yet: run « alambic build »."),
                                  alert_type="warning")
         parts = [
-            pn.Row(self._search, self._pole, self._role),
+            pn.FlexBox(self._search, self._pole, self._role),
             pn.pane.Markdown(_("Contact details: none of the sources records which ones each member agreed to "
                                "show, so the directory shows none. Ask the person, or a référent·e of their pole."),
                              css_classes=["hint"]),

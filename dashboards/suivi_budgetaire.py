@@ -18,6 +18,7 @@ from bokeh.models import CustomJSTickFormatter, HoverTool
 from alambic.i18n import _
 from dashboards import formatting
 from dashboards.components import PlainText
+from dashboards.components import card_grid  # noqa: I001
 from dashboards.components import (
     Column, FilterBar, Filters, csv_download, french_table, kpi_card,
 )
@@ -30,9 +31,12 @@ from dashboards.workbook import budget_tracking_workbook
 DIRECTIONS = ("depense", "recette")
 EXPENSE, INCOME = DIRECTIONS
 
-EURO_TICKS = CustomJSTickFormatter(
-    code="return tick.toLocaleString('fr-FR', {maximumFractionDigits: 0}) + '\\u00a0€';"
-)
+def euro_ticks() -> CustomJSTickFormatter:
+    """« 12 000 € » on the y-axis: a new model for each chart (a Bokeh model belongs to one
+    document: a module-level one is shared by every session), and no reliance on the browser's
+    locale data (toLocaleString), as the treasury chart."""
+    return CustomJSTickFormatter(
+        code="return Math.round(tick).toString().replace(/\\B(?=(\\d{3})+(?!\\d))/g, '\\u202f') + '\\u00a0€';")
 
 
 def recap_columns(direction: str) -> list[Column]:
@@ -44,7 +48,7 @@ def recap_columns(direction: str) -> list[Column]:
             Column("reel", _("Spent"), "money"),
             Column("reste", _("Remaining to spend"), "money"),
             Column("pct_consomme", _("% consumed"), "percent"),
-            Column("depassement", _("Alert"), "flag", flag_text=_("Overrun"), width="11%"),
+            Column("alerte_text", _("Alert"), width="13%"),
         ]
     return [
         Column("label", _("Category"), width="28%"),
@@ -131,6 +135,8 @@ class BudgetTracking(pn.viewable.Viewer):
         frame = run_query(self.warehouse, "suivi_budgetaire/recap", direction=direction,
                           **self.filters.params()).copy()
         frame.loc[frame["is_total"], "label"] = _("Total")
+        alerts = {"depassement": _("Overrun"), "hors_previsionnel": _("Overrun (no forecast)")}
+        frame["alerte_text"] = frame["alerte"].map(lambda a: alerts.get(a, "") if isinstance(a, str) else "")
         return frame
 
     def monthly_data(self, direction: str) -> pd.DataFrame:
@@ -163,7 +169,7 @@ class BudgetTracking(pn.viewable.Viewer):
         k = self.kpi_data()
         consumed = k["depenses_pct_consomme"]
         note = _("{pct} consumed", pct=formatting.percent(consumed)) if not formatting.is_missing(consumed) else ""
-        expenses = pn.Row(
+        expenses = card_grid(
             kpi_card("depenses_previsionnel", _("Forecast expenses"), k["depenses_previsionnel"]),
             kpi_card("depenses_engage", _("Committed"), k["depenses_engage"]),
             kpi_card("depenses_reel", _("Spent (actual)"), k["depenses_reel"], note),
@@ -172,7 +178,7 @@ class BudgetTracking(pn.viewable.Viewer):
                      alert=bool(k["depenses_depassement"])),
             sizing_mode="stretch_width",
         )
-        income = pn.Row(
+        income = card_grid(
             kpi_card("recettes_previsionnel", _("Forecast income"), k["recettes_previsionnel"]),
             kpi_card("recettes_reel", _("Collected (actual)"), k["recettes_reel"]),
             kpi_card("reste_a_encaisser", _("Remaining to collect"), k["reste_a_encaisser"]),
@@ -254,7 +260,7 @@ class BudgetTracking(pn.viewable.Viewer):
         hover = HoverTool(tooltips=[(_("Month"), "@mois"), ("", "@serie"), (_("Amount"), "@affiche")])
         bars = hv.Bars(long, kdims=[("mois", _("Month")), ("serie", _("Series"))], vdims=[("montant", _("Amount")), "affiche"])
         return bars.opts(
-            color=hv.Cycle(["#9fb3c8", "#2f6f5e"]), tools=[hover], yformatter=EURO_TICKS,
+            color=hv.Cycle(["#9fb3c8", "#2f6f5e"]), tools=[hover], yformatter=euro_ticks(),
             height=320, responsive=True, xlabel="", ylabel="", legend_position="top", legend_cols=2,
             multi_level=False, show_legend=True, toolbar=None, default_tools=[],
             xrotation=0 if len(data) <= 12 else 45,
@@ -308,12 +314,13 @@ class BudgetTracking(pn.viewable.Viewer):
             self.kpis,
             self.expenses_recap,
             self.income_recap,
+            # right below the recaps: a click on a recap row shows its lines where the eye is
+            pn.Column(pn.pane.Markdown("### " + _("Detail of the lines")), self._category_select,
+                      self.lines, sizing_mode="stretch_width", css_classes=["lines-detail"]),
             self.reconciliation,
             self.proposals,
             pn.Column(pn.pane.Markdown("### " + _("Month by month: forecast and actual")),
                       self._chart_switch, self.chart, sizing_mode="stretch_width"),
-            pn.Column(pn.pane.Markdown("### " + _("Detail of the lines")), self._category_select,
-                      self.lines, sizing_mode="stretch_width"),
             BudgetEntries(self.warehouse, self.filters, self.context.config),
             sizing_mode="stretch_width",
         )

@@ -21,6 +21,7 @@ import param
 
 from alambic.i18n import N_, _
 from dashboards import formatting
+from dashboards.components import card_grid  # noqa: I001
 from dashboards.components import TABLE_CSS, Column, FilterBar, Filters, csv_download, figure_card, french_table, kpi_card
 from dashboards.plan_de_tresorerie import COMPACT_CSS
 from dashboards.queries import run_query
@@ -234,7 +235,7 @@ class EventTracking(pn.viewable.Viewer):
     def season_kpis(self):
         t = self.totals_data()
         fill = formatting.percent(t["fill_rate"]) if not formatting.is_missing(t["fill_rate"]) else "—"
-        return pn.Row(
+        return card_grid(
             figure_card("season_count", _("Soirées"), integer_text(t["soiree_count"]),
                       _("{count} past", count=int(t["past_count"]))),
             kpi_card("season_takings", _("Net takings"), t["takings"]),
@@ -292,7 +293,7 @@ class EventTracking(pn.viewable.Viewer):
             if not formatting.is_missing(s["referents"]) else "")
         header = pn.pane.HTML(f"<h3>{plain_html(title)}</h3><p>{plain_html(subtitle)}</p>",
                               css_classes=["soiree-title"])
-        kpis = pn.Row(
+        kpis = card_grid(
             kpi_card("takings", _("Net takings"), s["takings"],
                      _("tickets {tickets} · bar {bar}", tickets=formatting.money(s["ticket_net"]),
                        bar=formatting.money(s["bar_net"]))),
@@ -619,20 +620,20 @@ class EventTracking(pn.viewable.Viewer):
                  for i in range(DISPATCH_ROWS)]
         self._forms_built = pn.Column(
             pn.pane.Markdown("#### " + _("Add or remove a referent")),
-            pn.Row(self.referent_email, self.referent_unit, self.referent_add),
+            pn.FlexBox(self.referent_email, self.referent_unit, self.referent_add),
             self.referent_errors,
-            pn.Row(self.referent_remove_choice, self.referent_remove),
+            pn.FlexBox(self.referent_remove_choice, self.referent_remove),
             self.referent_message,
             pn.pane.Markdown("#### " + _("Dispatch the takings to the poles")),
             pn.pane.Markdown(_("Each line gives a pole its share, as a percentage or an amount. The shares must add up "
                                "to the soirée's net takings, to the cent; in percentages the last line takes the "
                                "rounding. A line for the soirée's own unit is the share it keeps. Saving replaces the "
                                "soirée's previous dispatch."), css_classes=["hint"]),
-            pn.Row(self.dispatch_unit, self.dispatch_date, pn.Column(pn.pane.Markdown(_("Shares in")),
+            pn.FlexBox(self.dispatch_unit, self.dispatch_date, pn.Column(pn.pane.Markdown(_("Shares in")),
                                                                      self.dispatch_mode, margin=0)),
             *lines,
             self.dispatch_rest,
-            pn.Row(self.dispatch_save, self.dispatch_reload),
+            pn.FlexBox(self.dispatch_save, self.dispatch_reload),
             self.dispatch_message,
             sizing_mode="stretch_width",
         )

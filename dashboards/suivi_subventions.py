@@ -17,6 +17,7 @@ import param
 
 from alambic.i18n import N_, _
 from dashboards import formatting
+from dashboards.components import card_grid  # noqa: I001
 from dashboards.components import KPI_CSS, TABLE_CSS, Column, FilterBar, Filters, csv_download, french_table, kpi_card
 from dashboards.periods import fiscal_year_of
 from dashboards.plan_de_tresorerie import COMPACT_CSS, instalment_kind_label, is_true
@@ -270,7 +271,7 @@ class SubsidyTracking(pn.viewable.Viewer):
             f'<div class="kpi-note">{html.escape("" if formatting.is_missing(k["next_report_funder"]) else str(k["next_report_funder"]))}</div>'
             "</div>"
         )
-        return pn.Row(
+        return card_grid(
             kpi_card("accorde", _("Granted"), k["accorde"],
                      _("{count} subsidies", count=int(k["subsidy_count"]))),
             kpi_card("verse", _("Received"), k["verse"]),
@@ -308,7 +309,7 @@ class SubsidyTracking(pn.viewable.Viewer):
                                "justified to the funder."), css_classes=["hint"]),
             pn.pane.Markdown(_("Click a unit to open its budget tracking for this fiscal year."),
                              css_classes=["hint"]),
-            pn.Row(csv_download(_("Download the subsidies (CSV)"), self._filename("subventions"),
+            pn.FlexBox(csv_download(_("Download the subsidies (CSV)"), self._filename("subventions"),
                                 self.subsidies_data, subsidy_columns()),
                    filters_workbook("suivi-subventions", _("Subsidy tracking"), self.filters, self.workbook_sheets)),
             sizing_mode="stretch_width",
@@ -352,7 +353,7 @@ class SubsidyTracking(pn.viewable.Viewer):
                                  alert_type="warning")
         return pn.Column(
             FilterBar(filters=self.filters),
-            pn.Row(self._exercice_select, self.shown_exercice, sizing_mode="stretch_width"),
+            pn.FlexBox(self._exercice_select, self.shown_exercice, sizing_mode="stretch_width"),
             self.kpis,
             pn.Column(pn.pane.Markdown("### " + _("Subsidies of the fiscal year")), self.subsidies,
                       sizing_mode="stretch_width"),

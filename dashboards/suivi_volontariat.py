@@ -18,6 +18,7 @@ from bokeh.models import HoverTool
 
 from alambic.i18n import _
 from dashboards import formatting
+from dashboards.components import card_grid  # noqa: I001
 from dashboards.components import Column, FilterBar, Filters, csv_download, figure_card, french_table, kpi_card
 from dashboards.queries import run_query
 from dashboards.components import PlainAlert
@@ -140,7 +141,7 @@ class VolunteerTracking(pn.viewable.Viewer):
     def kpis(self):
         k = self.kpi_data()
         rate = formatting.money(k["hourly_rate"])
-        return pn.Row(
+        return card_grid(
             figure_card("hours_validated", _("Validated hours"), formatting.hours(k["hours_validated"]),
                         _("{hours} awaiting validation", hours=formatting.hours(k["hours_pending"]))),
             kpi_card("valuation", _("Valuation"), k["valuation"], _("at {rate} per hour", rate=rate)),

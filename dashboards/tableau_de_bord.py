@@ -18,6 +18,7 @@ import param
 from alambic.i18n import N_, _
 from dashboards import formatting
 from dashboards.app import with_query
+from dashboards.components import card_grid  # noqa: I001
 from dashboards.components import (
     ROOT_UNIT,
     Column,
@@ -33,7 +34,14 @@ from dashboards.components import PlainAlert
 
 
 
-SEVERITY_LABELS = {"haute": N_("High"), "moyenne": N_("Medium")}
+SEVERITY_LABELS = {"haute": N_("High"), "moyenne": N_("Medium"), "info": N_("Info")}
+KIND_TITLES = {
+    "depassement": N_("Budget overruns"),
+    "ecart_previsionnel": N_("Forecast / actual gaps"),
+    "echeance_en_retard": N_("Late instalments"),
+    "compte_rendu_proche": N_("Financial reports due soon"),
+    "tresorerie_basse": N_("Low forecast cash"),
+}
 ALERT_LABELS = {
     "depassement": N_("Alert: budget overrun"),
     "ecart_previsionnel": N_("Alert: forecast / actual gap"),
@@ -87,6 +95,17 @@ ALERTS_CSS = """
 .alert-kind { font-size: 0.8em; color: #6b7680; display: block; }
 .alert-figures { white-space: nowrap; color: #1d2b36; font-weight: 600; text-align: right; }
 .alert-date { font-weight: normal; color: #6b7680; font-size: 0.85em; display: block; }
+.alert-group { margin: 10px 0 16px 0; }
+.alert-group h4 { margin: 4px 0; font-size: 1em; color: #1d2b36; }
+.alert-group .kind-figures { font-weight: normal; color: #4a5560; }
+.alert-item.info { border-left-color: #9fb3c8; }
+.alert-item.info .alert-severity { color: #4a5560; }
+.alert-unit { font-size: 0.85em; color: #4a5560; }
+details.alert-minor summary { cursor: pointer; color: #4a5560; padding: 4px 0; }
+@media (max-width: 600px) {
+  .alert-item { flex-wrap: wrap; gap: 4px 12px; }
+  .alert-text { flex-basis: 100%; order: 3; }
+}
 .no-alert { padding: 10px 14px; border: 1px solid #cfe3da; border-left: 5px solid #2f6f5e;
             border-radius: 6px; background: #f1f8f5; color: #1d4d40; }
 """
@@ -97,11 +116,19 @@ class Dashboard(pn.viewable.Viewer):
 
     context = param.Parameter(doc="AppContext: warehouse, configuration.")
     filters = param.ClassSelector(class_=Filters)
+    alert_kind = param.Selector(default="", objects=[""], check_on_set=False, doc="'' = every kind")
+    alert_severity = param.Selector(default="", objects=[""], check_on_set=False, doc="'' = every severity")
 
     def __init__(self, **params):
         super().__init__(**params)
         if self.filters is None:
             self.filters = self.context.filters or Filters.from_warehouse(self.context.warehouse)
+        self.param.alert_kind.objects = {_("All kinds"): "", **{_(t): c for c, t in KIND_TITLES.items()}}
+        self.param.alert_severity.objects = {
+            _("All severities"): "", **{_(t): c for c, t in SEVERITY_LABELS.items()}}
+        self._kind_select = pn.widgets.Select.from_param(self.param.alert_kind, name=_("Kind"), width=280)
+        self._severity_select = pn.widgets.Select.from_param(
+            self.param.alert_severity, name=_("Severity"), width=200)
 
     @property
     def warehouse(self):
@@ -129,6 +156,15 @@ class Dashboard(pn.viewable.Viewer):
         frame["severity_label"] = frame["severity"].map(severity_label)
         frame["kind_label"] = frame["alert_code"].map(alert_kind_label)
         frame["href"] = frame["link"].map(lambda link: alert_href(link, self.filters, self.page_url))
+        return frame
+
+    def shown_alerts(self) -> pd.DataFrame:
+        """alerts_data kept by the kind and severity filters."""
+        frame = self.alerts_data()
+        if self.alert_kind:
+            frame = frame[frame["alert_code"] == self.alert_kind]
+        if self.alert_severity:
+            frame = frame[frame["severity"] == self.alert_severity]
         return frame
 
     def kpi_frame(self) -> pd.DataFrame:
@@ -172,13 +208,16 @@ class Dashboard(pn.viewable.Viewer):
         overrun = bool(b["depenses_depassement"])
         pct_text = formatting.percent(consumed) if not formatting.is_missing(consumed) else "—"
         realised = b["recettes_pct_realise"]
-        return pn.Row(
+        return card_grid(
             figure_card("budget_consomme", _("Budget consumed"), pct_text,
                         _("spent and committed, of the forecast expenses"), alert=overrun),
             kpi_card("depenses_reel", _("Spent (actual)"), b["depenses_reel"],
                        _("forecast: {amount}", amount=formatting.money(b["depenses_previsionnel"]))),
             kpi_card("depenses_ecart", _("Actual − forecast (expenses)"), b["depenses_ecart"],
-                       _("Budget overrun") if overrun else "", alert=overrun),
+                     _("overrun of {amount}, commitments included",
+                       amount=formatting.money(b["depenses_montant_depassement"])) if overrun
+                     else (_("under the forecast") if float(b["depenses_ecart"]) < 0 else ""),
+                     alert=float(b["depenses_ecart"]) > 0),
             kpi_card("recettes_reel", _("Collected (actual)"), b["recettes_reel"],
                        _("forecast: {amount}", amount=formatting.money(b["recettes_previsionnel"]))
                        + ("" if formatting.is_missing(realised) else f" ({formatting.percent(realised)})")),
@@ -191,7 +230,7 @@ class Dashboard(pn.viewable.Viewer):
         if formatting.is_missing(t["current_month"]):
             return pn.pane.Markdown(_("No treasury plan yet."), css_classes=["hint"])
         low = bool(t["lowest_below_threshold"])
-        return pn.Row(
+        return card_grid(
             kpi_card("tresorerie_solde", _("Current balance"), t["current_balance"],
                        " · ".join(p for p in (_("at the start of {month}", month=formatting.month(t["current_month"])),
                                               whole) if p),
@@ -212,7 +251,7 @@ class Dashboard(pn.viewable.Viewer):
         count = int(s["nombre"])
         late = int(s["en_retard"])
         note = _("{count} subsidies over the period", count=count)
-        return pn.Row(
+        return card_grid(
             kpi_card("subventions_accorde", _("Subsidies granted"), s["accorde"], note),
             kpi_card("subventions_verse", _("Received"), s["verse"]),
             kpi_card("subventions_reste", _("Still to receive"), s["reste_a_percevoir"],
@@ -241,25 +280,47 @@ class Dashboard(pn.viewable.Viewer):
         if alerts.empty:
             text = _("No alert") + " — " + _("everything is within the thresholds for this unit.")
             return f'<div class="no-alert" data-alerts="0">{html.escape(text)}</div>'
-        items = []
-        for row in alerts.itertuples():
-            amount = formatting.money(row.amount)
-            date = formatting.date(row.alert_date)
-            figures = html.escape(amount) + (
-                f'<span class="alert-date">{html.escape(date)}</span>' if date else "")
-            items.append(
-                f'<li class="alert-item {html.escape(row.severity)}" data-alert="{html.escape(row.alert_key)}">'
-                f'<span class="alert-severity">{html.escape(row.severity_label)}</span>'
-                f'<span class="alert-text"><span class="alert-kind">{html.escape(row.kind_label)}</span>'
-                f'<a href="{html.escape(row.href)}" target="_top">{html.escape(row.label)}</a></span>'
-                f'<span class="alert-figures">{figures}</span></li>'
-            )
-        return f'<ul class="alert-list" data-alerts="{len(alerts)}">{"".join(items)}</ul>'
+        groups = []
+        for code, group in alerts.groupby("alert_code", sort=False):  # the query's order: most at stake first
+            first = group.iloc[0]
+            major = [self._alert_item(r) for r in group.itertuples() if r.severity != "info"]
+            minor = [self._alert_item(r) for r in group.itertuples() if r.severity == "info"]
+            figures = _("{count} alerts, of which {high} high", count=int(first["kind_count"]),
+                        high=int(first["kind_high"]))
+            if not formatting.is_missing(first["kind_stake"]) and float(first["kind_stake"]) > 0:
+                figures += " · " + _("{amount} at stake", amount=formatting.money(first["kind_stake"]))
+            body = f'<ul class="alert-list">{"".join(major)}</ul>' if major else ""
+            if minor:
+                more = _("{count} below the materiality threshold (info)", count=len(minor))
+                body += (f'<details class="alert-minor"{" open" if not major else ""}><summary>'
+                         f'{html.escape(more)}</summary><ul class="alert-list">{"".join(minor)}</ul></details>')
+            title = _(KIND_TITLES[code]) if code in KIND_TITLES else str(code)
+            groups.append(
+                f'<section class="alert-group" data-kind="{html.escape(str(code))}">'
+                f'<h4>{html.escape(title)} <span class="kind-figures">— {html.escape(figures)}</span></h4>'
+                f'{body}</section>')
+        return f'<div class="alert-groups" data-alerts="{len(alerts)}">{"".join(groups)}</div>'
 
-    @param.depends("filters.current", "filters.unit")
+    @staticmethod
+    def _alert_item(row) -> str:
+        amount = formatting.money(row.amount)
+        date = formatting.date(row.alert_date)
+        figures = html.escape(amount) + (
+            f'<span class="alert-date">{html.escape(date)}</span>' if date else "")
+        unit = "" if formatting.is_missing(row.unit_name) else str(row.unit_name)
+        return (
+            f'<li class="alert-item {html.escape(row.severity)}" data-alert="{html.escape(row.alert_key)}">'
+            f'<span class="alert-severity">{html.escape(row.severity_label)}</span>'
+            f'<span class="alert-text"><span class="alert-kind">{html.escape(row.kind_label)}'
+            + (f' · <span class="alert-unit">{html.escape(unit)}</span>' if unit else "")
+            + f'</span><a href="{html.escape(row.href)}" target="_top">{html.escape(row.label)}</a></span>'
+            f'<span class="alert-figures">{figures}</span></li>'
+        )
+
+    @param.depends("filters.current", "filters.unit", "alert_kind", "alert_severity")
     def alerts(self):
         try:
-            alerts = self.alerts_data()
+            alerts = self.shown_alerts()
         except duckdb.CatalogException as exc:
             return self._unavailable(exc)
         count = len(alerts)
@@ -280,7 +341,9 @@ class Dashboard(pn.viewable.Viewer):
         return pn.Column(
             FilterBar(filters=self.filters),
             self.kpis,
-            pn.Column(pn.pane.Markdown("### " + _("Alerts")), self.alerts,
+            pn.Column(pn.pane.Markdown("### " + _("Alerts")),
+                      pn.FlexBox(self._kind_select, self._severity_select, css_classes=["alert-filters"]),
+                      self.alerts,
                       pn.pane.Markdown(_("Each alert links to its detail."), css_classes=["hint"]),
                       sizing_mode="stretch_width"),
             filters_workbook("tableau-de-bord", _("Dashboard"), self.filters, self.workbook_sheets),

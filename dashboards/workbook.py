@@ -167,7 +167,7 @@ def filters_title(page: str, filters) -> str:
 
 
 def filters_filename(slug: str, filters) -> str:
-    """`suivi-budgetaire_303_2025-Q3.xlsx`"""
+    """`suivi-budgetaire_303_2025-T3.xlsx`"""
     period = filters.current.text.replace("..", "_")
     return f"{slug}_{filters.unit}_{period}.xlsx"
 

@@ -42,9 +42,9 @@ import pandas as pd
 
 from dashboards import formatting
 from models import permissions
-from models.base import BOOKKEEPING, Record, fetch_dicts, when
+from models.base import BOOKKEEPING, Record, cls_agree, fetch_dicts, when
 from models.errors import Conflict, Forbidden, NotFound
-from models.fields import Amount, Day, FieldError
+from models.fields import REFERENCES, Amount, Day, FieldError, Reference
 from models.subsidy import Instalment, Subsidy
 from models.transfer import InternalTransfer
 
@@ -192,7 +192,7 @@ def field_labels(table: str) -> dict[str, str]:
 
 def typed(table: str, row: dict | None) -> dict | None:
     """A row of the audit's JSON with its fields back to their stored types (dates, Decimal)."""
-    if row is None:
+    if not isinstance(row, dict):
         return None
     rtype = record_type(table)
     fields = rtype.fields() if rtype is not None else {}
@@ -213,13 +213,30 @@ def typed(table: str, row: dict | None) -> dict | None:
     return out
 
 
-def display(table: str, name: str, value, zone: str | None = None) -> str:
-    """A value as the journal shows it: dates and amounts in French, empty as « — »; a time stamp
-    in the time zone `zone` (the organisation's) when given."""
-    if value is None or value == "":
+def reference_labels(warehouse) -> dict[str, dict[str, str]]:
+    """ref → {code: label} for every Reference field (units, categories, roles): the journal shows
+    « Jardin partagé », not « 303 »."""
+    out = {}
+    for ref, (source, code, label, _message) in REFERENCES.items():
+        try:
+            frame = warehouse.query(f"SELECT {code} AS code, {label} AS label FROM {source}")
+        except Exception:  # noqa: BLE001 - a warehouse not built yet: codes stay codes
+            frame = None
+        out[ref] = {} if frame is None else dict(zip(frame["code"].astype(str), frame["label"].astype(str)))
+    return out
+
+
+def display(table: str, name: str, value, zone: str | None = None,
+            labels: dict[str, dict[str, str]] | None = None) -> str:
+    """A value as the journal shows it: dates and amounts in French, empty as « — », a unit or a
+    category by its name when `labels` (reference_labels) knows it; a time stamp in the time zone
+    `zone` (the organisation's) when given."""
+    if value is None or value == "" or (isinstance(value, float) and value != value):
         return "—"
     rtype = record_type(table)
     field = rtype.fields().get(name) if rtype is not None else None
+    if isinstance(field, Reference) and labels is not None:
+        return labels.get(field.ref, {}).get(str(value), str(value))
     if isinstance(value, dt.datetime):
         if zone and value.tzinfo is not None:
             value = value.astimezone(ZoneInfo(zone))
@@ -233,14 +250,14 @@ def display(table: str, name: str, value, zone: str | None = None) -> str:
     return str(value)
 
 
-def row_summary(table: str, row: dict | None) -> str:
-    """Which row, in a few words: its first filled fields (« 303 · fournitures · 01/01/2025 »)."""
+def row_summary(table: str, row: dict | None, labels: dict[str, dict[str, str]] | None = None) -> str:
+    """Which row, in a few words: its first filled fields (« Jardin · Fournitures · 01/01/2025 »)."""
+    row = typed(table, row)
     if not row:
         return ""
-    row = typed(table, row)
     rtype = record_type(table)
     names = list(rtype.fields()) if rtype is not None else [n for n in ("login", "email", "role") if n in row]
-    parts = [display(table, n, row.get(n)) for n in names if row.get(n) not in (None, "")]
+    parts = [display(table, n, row.get(n), labels=labels) for n in names if row.get(n) not in (None, "")]
     return " · ".join(parts[:4])
 
 
@@ -288,9 +305,11 @@ class AuditEntry:
     @classmethod
     def from_row(cls, row: dict) -> "AuditEntry":
         def decode(value):
-            if value is None:
-                return None
-            return json.loads(value) if isinstance(value, str) else value
+            # A NULL before/after (a creation, a deletion) arrives as None from DuckDB's rows but
+            # as NaN from a data frame: both mean « no row ».
+            if isinstance(value, str):
+                return json.loads(value)
+            return value if isinstance(value, dict) else None
 
         return cls(
             audit_id=int(row["audit_id"]), changed_at=row["changed_at"], who=row["who"],
@@ -452,10 +471,12 @@ def _describe(line: AuditEntry, done: bool = False) -> str:
     """« prévisionnel n° 12 sera supprimé·e (…) » — or, once done, « … est supprimé·e »."""
     rtype = record_type(line.table_name)
     noun = _noun_stem(rtype.noun) if rtype is not None else line.table_name
+    full = rtype.noun if rtype is not None else ""
+    deleted, recreated = cls_agree(full, "supprimé"), cls_agree(full, "recréé")
     what = {
-        "insert": ("sera supprimé·e (sa création est annulée)", "est supprimé·e (sa création est annulée)"),
+        "insert": (f"sera {deleted} (sa création est annulée)", f"est {deleted} (sa création est annulée)"),
         "update": ("reprendra ses valeurs d'avant", "a repris ses valeurs d'avant"),
-        "delete": ("sera recréé·e avec le même numéro", "est recréé·e avec le même numéro"),
+        "delete": (f"sera {recreated} avec le même numéro", f"est {recreated} avec le même numéro"),
     }[line.effect][done]
     return f"{noun} n° {line.row_id} {what}"
 

@@ -86,6 +86,16 @@ def when(con, stamp) -> str:
     return f"{formatting.date(stamp)} à {stamp:%H:%M}"
 
 
+
+def cls_agree(noun: str, participle: str) -> str:
+    """A past participle agreeing with a record's noun: « cette subvention » → « modifiée »,
+    « ce prévisionnel » → « modifié », « ce ou cette référent·e » → « modifié·e »."""
+    if noun.startswith("ce ou cette "):
+        return participle + "·e"
+    if noun.startswith("cette "):
+        return participle + "e"
+    return participle
+
 class Record(param.Parameterized):
     """A form for one row of `app.<table>`. Subclasses declare fields, `rules()` and the unit(s)
     whose rights govern the row (`permission_units`)."""
@@ -177,7 +187,7 @@ class Record(param.Parameterized):
         with permissions.connection(warehouse, f"ouverture : {cls.noun}") as con:
             rows = fetch_dicts(con, f"SELECT * FROM app.{cls.table} WHERE {cls.key} = ?", [id])
             if not rows:
-                raise NotFound(f"{cls.noun.capitalize()} n'existe plus (n° {id}) : quelqu'un l'a sans doute supprimé·e.")
+                raise NotFound(f"{cls.noun.capitalize()} n'existe plus (n° {id}) : quelqu'un l'a sans doute {cls_agree(cls.noun, 'supprimé')}.")
             return cls.from_row(con, rows[0])
 
     @classmethod
@@ -262,7 +272,7 @@ class Record(param.Parameterized):
     def delete_in(self, con, who, *, authorise: bool = True) -> dict:
         """`delete()` inside the caller's transaction; returns the row as it was."""
         if self.id is None:
-            raise NotFound(f"{self.noun.capitalize()} n'est pas encore enregistré·e : rien à supprimer.")
+            raise NotFound(f"{self.noun.capitalize()} n'est pas encore {cls_agree(self.noun, 'enregistré')} : rien à supprimer.")
         before = self.current(con)
         if authorise and before is not None:
             self.authorise(con, who, before, None)  # rights before the version check (it shows theirs)
@@ -279,7 +289,7 @@ class Record(param.Parameterized):
                 "AND action IN ('delete', 'undo_insert') ORDER BY audit_id DESC LIMIT 1",
                 [self.table, self.id],
             ).fetchall()
-            by = f" : {deleted[0][0]} l'a supprimé·e le {when(con, deleted[0][1])}" if deleted else ""
+            by = f" : {deleted[0][0]} l'a {cls_agree(self.noun, 'supprimé')} le {when(con, deleted[0][1])}" if deleted else ""
             raise Conflict(
                 f"{self.noun.capitalize()} n'existe plus{by}, après l'ouverture de votre formulaire. "
                 "Rien n'a été enregistré ; votre saisie est conservée.",
@@ -288,7 +298,7 @@ class Record(param.Parameterized):
             )
         if theirs["row_version"] != self.row_version:
             raise Conflict(
-                f"{self.noun.capitalize()} a été modifié·e par {theirs['updated_by']} le "
+                f"{self.noun.capitalize()} a été {cls_agree(self.noun, 'modifié')} par {theirs['updated_by']} le "
                 f"{when(con, theirs['updated_at'])}, après l'ouverture de votre formulaire (leur version : "
                 f"{theirs['row_version']}, la vôtre : {self.row_version}). Rien n'a été écrasé : comparez "
                 "les deux versions, puis gardez la leur ou enregistrez la vôtre à nouveau.",

@@ -4,6 +4,8 @@
   the staging views it reads.
 - `sql/marts/<name>.sql`: one SELECT each, created as the table `marts.<name>`, in dependency
   order (a mart that mentions `marts.other` is built after `other`).
+- `sql/macros/<name>.sql`: `CREATE OR REPLACE MACRO` statements (the definitions of figures such
+  as « % consommé » and the overrun), run first, so that every model and page query shares them.
 - `sql/tests/<name>.sql`: one SELECT each that returns the rows breaking a rule; any row fails
   the build, and the whole build is rolled back: pages keep the previous figures.
 
@@ -230,6 +232,12 @@ def build(warehouse: Warehouse, config: Config, changed: set[str] | None = None)
         record_failure(warehouse, "build", "marts", started, exc)
         raise
     return BuildResult([] if partial else [m.name for m in staging], counts, [t.name for t in tests])
+
+
+def create_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """The shared definitions of figures (sql/macros), before any model or page query uses them."""
+    for macros in discover("macros"):
+        _run(con, macros, macros.sql)
 
 
 def _run(con: duckdb.DuckDBPyConnection, model: SqlModel, statement: str):

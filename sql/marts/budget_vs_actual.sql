@@ -15,8 +15,9 @@
 --                 (ref.settings as_of): 1 for past months, day of as_of / days in the month for
 --                 the current month, 0 for later months — Odoo budgets' "theoretical amount"
 --   ecart         reel − previsionnel
---   pct_consomme  reel / previsionnel (DOUBLE; NULL when previsionnel = 0)
---   depassement   for a dépense category: reel + engage > previsionnel
+--   pct_consomme  reel + engage over previsionnel (DOUBLE; NULL without forecast): the macro
+--                 marts.pct_consomme of sql/macros/figures.sql, as on every page
+--   depassement   for a dépense category: reel + engage > previsionnel (marts.depassement)
 -- All amounts DECIMAL(14,2), positive in the category's direction.
 
 with settings as (
@@ -110,8 +111,8 @@ select
     reel,
     round(previsionnel * elapsed_fraction, 2)::decimal(14, 2)          as theorique,
     (reel - previsionnel)::decimal(14, 2)                              as ecart,
-    case when previsionnel <> 0 then reel::double / previsionnel::double end as pct_consomme,
-    coalesce(direction = 'depense' and reel + engage > previsionnel, false)  as depassement
+    marts.pct_consomme(reel, engage, previsionnel)                     as pct_consomme,
+    marts.depassement(direction, reel, engage, previsionnel)           as depassement
 from with_elapsed
 where previsionnel <> 0 or engage <> 0 or reel <> 0
 order by unit_code, category_code, month

@@ -11,7 +11,7 @@
 --   tickets          tickets sold, net (marts.soiree_products, family billet: V, P, F minus R, N)
 --   reserved_tickets tickets of the soirée's TiBillet reservations (v1), cancelled ones left out
 --   attendance       tickets: TiBillet's API gives no scan counts for past soirées (v1 /api/ticket/
---                    only covers today, /api/gauge/ probably answers 403: research §1.2, §7)
+--                    only covers today, /api/gauge/ probably answers 403: TiBillet's documented behaviour)
 --   fill_rate        attendance / capacity (DOUBLE; NULL without a capacity)
 --   ticket_gross, ticket_refunds, ticket_net   tickets in euros (gross V, refunds R+N, net)
 --   bar_net, cashless_net   the bar's net takings, and the part paid cashless

@@ -18,7 +18,7 @@
 --                  association, not to the soirée, and a top-up is spent later at the bar (already
 --                  in bar_net): both are left out, so as not to count the same euro twice.
 --
--- Only V, R and N lines count in money (TiBillet's net = V + R + N, research/tibillet.md §2.3);
+-- Only V, R and N lines count in money (TiBillet's net = V + R + N);
 -- P (paid, not confirmed) and F (free booking, 0 €) count in tickets, not here.
 with lines as (
     select *

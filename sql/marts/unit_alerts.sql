@@ -9,7 +9,15 @@
 --   alert_code     'depassement' | 'ecart_previsionnel' | 'echeance_en_retard' |
 --                  'compte_rendu_proche' | 'tresorerie_basse'
 --   severity       'haute' (depassement, echeance_en_retard, tresorerie_basse) |
---                  'moyenne' (ecart_previsionnel, compte_rendu_proche)
+--                  'moyenne' (ecart_previsionnel, compte_rendu_proche) |
+--                  'info' when the amount at stake is below [alerts] materiality (ref.settings
+--                  'materiality', in euros): a 10 € overrun is no emergency
+--   stake          DECIMAL(14,2) ≥ 0: the amount at stake, what the alerts are ordered by — the
+--                  overrun, |the gap|, the instalment awaited, how far the balance falls under the
+--                  threshold; NULL for a compte rendu (it is about a date)
+--   periode        the period, as the filters write it, where the alert's figure shows: the
+--                  current exercice for the budget alerts, the subsidy's own exercice (the one
+--                  holding the date, else its last) for a subsidy, the month's exercice for cash
 --   unit_code      the unit concerned; the root of the tree ('R') for organisation-wide alerts
 --   category_code  the budget category (depassement, ecart_previsionnel), else NULL
 --   subsidy_id     the subsidy (echeance_en_retard, compte_rendu_proche), else NULL
@@ -20,13 +28,14 @@
 --   alert_date     the instalment's expected date, the report's due date, the month; NULL for
 --                  the budget alerts (they are about the exercice)
 --   link           the page and query string of its detail, e.g.
---                  'suivi-budgetaire?unite=303&periode=2025', 'plan-de-tresorerie'
+--                  'suivi-budgetaire?unite=303&periode=2025', 'plan-de-tresorerie?periode=2025'
 --
 -- Rules (as_of, thresholds: ref.settings; the current exercice is the financial year holding
 -- as_of, fiscal_year_start_month; its period is written '2025' when it is the calendar year,
 -- else 'EX2025', as the period filters read it):
 --   depassement          per unit × dépense category, over the months of the current exercice
---                        (marts.budget_vs_actual): reel + engage > previsionnel
+--                        (marts.budget_vs_actual): marts.depassement (sql/macros/figures.sql),
+--                        the amount marts.montant_depassement
 --   ecart_previsionnel   per unit × category with a prévisionnel, over the months of the current
 --                        exercice already over (before the as_of month):
 --                        |reel − previsionnel| > forecast_gap_ratio × previsionnel
@@ -43,7 +52,9 @@ with settings as (
         coalesce(max(case when key = 'fiscal_year_start_month' then value::integer end), 1)  as start_month,
         coalesce(max(case when key = 'forecast_gap_ratio' then value::decimal(9, 4) end), 0.15)
                                                                                               as gap_ratio,
-        coalesce(max(case when key = 'report_due_days' then value::integer end), 60)          as report_due_days
+        coalesce(max(case when key = 'report_due_days' then value::integer end), 60)          as report_due_days,
+        coalesce(max(case when key = 'materiality' then value::decimal(14, 2) end), 0)        as materiality,
+        coalesce(max(case when key = 'cash_threshold' then value::decimal(14, 2) end), 0)     as cash_threshold
     from ref.settings
 ),
 
@@ -68,6 +79,33 @@ current_exercice as (
 
 root as (
     select unit_code from ref.units where parent_code is null
+),
+
+-- the exercice where a subsidy's date (an instalment's, its report's) shows on Suivi subventions:
+-- the subsidy's exercice (marts.subsidy_tracking) holding that day, else its last one
+-- (by subsidy_key: a subsidy booked in Odoo that nobody follows up has no subsidy_id)
+subsidy_days as (
+    select subsidy_key, expected_on as day from marts.subsidy_instalments_timeline
+    union
+    select tracking.subsidy_key, subsidies.report_due_on
+    from app.subsidies as subsidies
+    join marts.subsidy_tracking as tracking using (subsidy_id)
+    where subsidies.report_due_on is not null
+),
+
+subsidy_periode as (
+    select
+        days.subsidy_key,
+        days.day,
+        marts.exercice_periode(
+            coalesce(max(tracking.exercice_start) filter (
+                         where days.day between tracking.exercice_start and tracking.exercice_end),
+                     max(tracking.exercice_start)),
+            any_value(current_exercice.start_month))                  as periode
+    from subsidy_days as days
+    join marts.subsidy_tracking as tracking using (subsidy_key)
+    cross join current_exercice
+    group by all
 ),
 
 budget as (
@@ -108,13 +146,14 @@ overruns as (
         category_code,
         null::bigint                                                  as subsidy_id,
         'Dépassement : ' || category_label || ', ' || unit_name || ', ' || exercice_label as label,
-        (reel + engage - previsionnel)::decimal(14, 2)                as amount,
+        marts.montant_depassement(direction, reel, engage, previsionnel) as amount,
+        marts.montant_depassement(direction, reel, engage, previsionnel) as stake,
+        periode,
         null::date                                                    as alert_date,
         'suivi-budgetaire?unite=' || unit_code || '&periode=' || periode as link
     from named_budget
     cross join current_exercice
-    where direction = 'depense'
-      and reel + engage > previsionnel
+    where marts.depassement(direction, reel, engage, previsionnel)
 ),
 
 gaps as (
@@ -129,6 +168,8 @@ gaps as (
             || printf('%+d', round((reel_passe - previsionnel_passe) * 100 / previsionnel_passe)::integer)
             || chr(160) || '% : ' || category_label || ', ' || unit_name || ', ' || exercice_label as label,
         (reel_passe - previsionnel_passe)::decimal(14, 2)             as amount,
+        abs(reel_passe - previsionnel_passe)::decimal(14, 2)          as stake,
+        periode,
         null::date                                                    as alert_date,
         'suivi-budgetaire?unite=' || unit_code || '&periode=' || periode as link
     from named_budget
@@ -149,11 +190,15 @@ late_instalments as (
             || coalesce(' (' || nullif(timeline.scheme, '') || ')', '')
             || ', attendu le ' || strftime(timeline.expected_on, '%d/%m/%Y') as label,
         timeline.amount::decimal(14, 2)                               as amount,
+        timeline.amount::decimal(14, 2)                               as stake,
+        subsidy_periode.periode,
         timeline.expected_on                                          as alert_date,
-        'suivi-subventions?unite=' || timeline.unit_code || '&periode=' || current_exercice.periode
+        'suivi-subventions?unite=' || timeline.unit_code || '&periode=' || subsidy_periode.periode
             || coalesce('&subvention=' || timeline.subsidy_id, '')    as link
     from marts.subsidy_instalments_timeline as timeline
     cross join current_exercice
+    join subsidy_periode
+      on subsidy_periode.subsidy_key = timeline.subsidy_key and subsidy_periode.day = timeline.expected_on
     where timeline.status = 'en retard'
 ),
 
@@ -169,11 +214,17 @@ reports_due as (
             || coalesce(' (' || nullif(subsidies.scheme, '') || ')', '')
             || ', le ' || strftime(subsidies.report_due_on, '%d/%m/%Y') as label,
         null::decimal(14, 2)                                          as amount,
+        null::decimal(14, 2)                                          as stake,
+        subsidy_periode.periode,
         subsidies.report_due_on                                       as alert_date,
-        'suivi-subventions?unite=' || subsidies.unit_code || '&periode=' || current_exercice.periode
+        'suivi-subventions?unite=' || subsidies.unit_code || '&periode=' || subsidy_periode.periode
             || '&subvention=' || subsidies.subsidy_id                 as link
     from app.subsidies as subsidies
     cross join current_exercice
+    join (select distinct subsidy_id, subsidy_key from marts.subsidy_tracking) as tracking_key
+      on tracking_key.subsidy_id = subsidies.subsidy_id
+    join subsidy_periode
+      on subsidy_periode.subsidy_key = tracking_key.subsidy_key and subsidy_periode.day = subsidies.report_due_on
     where subsidies.report_due_on between current_exercice.as_of
                                       and current_exercice.as_of + current_exercice.report_due_days
 ),
@@ -191,10 +242,14 @@ low_cash as (
                 'juil.', 'août', 'sept.', 'oct.', 'nov.', 'déc.'][month(plan.month)]
             || ' ' || year(plan.month)                                as label,
         plan.closing_balance                                          as amount,
+        greatest(current_exercice.cash_threshold - plan.closing_balance, 0)::decimal(14, 2) as stake,
+        marts.exercice_periode(plan.month, current_exercice.start_month) as periode,
         plan.month                                                    as alert_date,
-        'plan-de-tresorerie'                                          as link
+        'plan-de-tresorerie?periode='
+            || marts.exercice_periode(plan.month, current_exercice.start_month) as link
     from marts.treasury_plan as plan
     cross join root
+    cross join current_exercice
     where plan.kind = 'previsionnel'
       and plan.below_threshold
 ),
@@ -214,13 +269,18 @@ alerts as (
 select
     alert_key,
     alert_code,
-    severity,
+    case when stake is not null and stake < materiality then 'info' else severity end as severity,
     unit_code,
     category_code,
     subsidy_id,
     label,
     amount,
+    stake,
+    periode,
     alert_date,
     link
 from alerts
-order by case severity when 'haute' then 0 else 1 end, alert_code, unit_code, alert_key
+cross join settings
+order by case when stake is not null and stake < materiality then 2
+              when severity = 'haute' then 0 else 1 end,
+         stake desc nulls last, alert_code, unit_code, alert_key

@@ -1,7 +1,7 @@
 -- volunteer_contributions — each piece of volunteering Oceco knows, with its person, unit and day:
 -- the detail behind volunteer_hours and the list of actions waiting for validation.
 --
--- What counts (research/oceco.md §3):
+-- What counts (Oceco's rules):
 --   * 'action': a contributor's participation in an action with credits > 0, once they finished it:
 --     finishedBy = validated (state 'validated') or toModerate (state 'pending': waiting for an
 --     admin). Refused (novalidated) and unfinished participations do not count. Its hours are its

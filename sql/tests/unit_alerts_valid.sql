@@ -3,7 +3,7 @@ select alert_key, alert_code, severity, unit_code, 'invalide' as problem
 from marts.unit_alerts
 where alert_code not in ('depassement', 'ecart_previsionnel', 'echeance_en_retard',
                          'compte_rendu_proche', 'tresorerie_basse')
-   or severity not in ('haute', 'moyenne')
+   or severity not in ('haute', 'moyenne', 'info')
    or unit_code not in (select unit_code from ref.units)
    or label is null or link is null
 

@@ -60,7 +60,7 @@ def test_budget_page_in_the_browser(page, app_url, browser_warehouse):
     page.wait_for_function("() => window.location.search.includes('periode=2025-Q3')")
     assert "unite=30" in page.url
     link = page.locator('a[data-page="plan-de-tresorerie"]')
-    assert link.get_attribute("href") == "/plan-de-tresorerie?periode=2025-Q3&unite=30"
+    assert link.get_attribute("href") == "/plan-de-tresorerie?periode=2025-T3&unite=30"
 
     # French everywhere, no raw Python in the page
     body = page_text(page)

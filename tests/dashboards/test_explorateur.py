@@ -29,9 +29,23 @@ def build_page(warehouse, unit, period, **choices):
     filters = Filters.from_warehouse(warehouse)
     filters.param.update(unit=unit, period=period)
     assert not filters.period_error
-    page = Explorer(context=AppContext(warehouse=warehouse, filters=filters))
+    page = Explorer(context=AppContext(warehouse=warehouse, filters=filters),
+                    directions=choices.pop("directions", []))  # both directions, unless told
     page.param.update(**choices)
     return page
+
+
+def test_the_default_total_is_not_expenses_plus_income(sandbox_warehouse):
+    """#12.7: opened as is, the pivot shows the expenses only: its Total is the expenses' total."""
+    filters = Filters.from_warehouse(sandbox_warehouse)
+    page = Explorer(context=AppContext(warehouse=sandbox_warehouse, filters=filters))
+    assert page.directions == ["depense"]
+    p = filters.current
+    expected = sandbox_warehouse.query(
+        """SELECT coalesce(sum(amount), 0)::DOUBLE AS v FROM marts.budget_lines
+           WHERE direction = 'depense' AND line_date >= ? AND line_date < ?""", [p.start, p.end])["v"].iloc[0]
+    frame, _columns, _keys = page.pivot()
+    assert round(frame[frame["row1_label"] == "Total"].iloc[0]["total"], 2) == round(expected, 2)
 
 
 def expected_lines_pivot(warehouse, unit, start, end, row, col, measure="sum(l.amount)"):

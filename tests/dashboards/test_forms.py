@@ -149,3 +149,15 @@ def test_keeping_mine_after_they_removed_a_child_writes_exactly_my_rows(warehous
         amounts = con.execute("SELECT amount::VARCHAR FROM app.subsidy_instalments WHERE subsidy_id = ? "
                               "ORDER BY expected_on", [first.record.id]).fetchall()
     assert amounts == [("1000.00",), ("1500.00",)]
+
+
+def test_form_fields_raise_no_bokeh_sizing_warning():
+    """#12.16: « fixed » sizing without a height logged W-1005 FIXED_SIZING_MODE for every field."""
+    import panel as pn
+    from bokeh.core.validation.check import check_integrity
+
+    from dashboards.forms import field_column
+    widget = pn.widgets.TextInput(name="Montant", width=200)
+    root = field_column(widget, pn.pane.HTML("")).get_root()
+    issues = check_integrity(list(root.references()))
+    assert not [w for w in issues.warning if w.code == 1005]

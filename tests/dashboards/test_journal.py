@@ -83,7 +83,7 @@ def test_the_table_is_the_audit_log(journal):
     actions = {"insert": "Création", "update": "Modification"}
     assert shown["Action"].tolist() == [actions[a] for a in expected["action"]]
     assert [int(text.split()[1]) for text in shown["Quelle ligne"]] == expected["row_id"].tolist()
-    assert shown["Quelle ligne"].iloc[0].endswith("303 · 101 · 12/04/2025 · 300,00\u00a0€")
+    assert shown["Quelle ligne"].iloc[0].endswith("Potager · Outils communs · 12/04/2025 · 300,00\u00a0€")  # names, not codes
 
 
 def test_filters_keep_what_sql_keeps(journal):
@@ -116,7 +116,7 @@ def test_a_selected_line_shows_before_and_after(journal):
     assert f"Modification n° {update_id} : modification par admin" in detail
     assert ('<tr class="changed" data-field="amount"><th>Montant</th><td>1\u202f234,56\u00a0€</td>'
             '<td>2\u202f000,00\u00a0€</td></tr>') in detail
-    assert '<tr data-field="unit_code"><th>Unité</th><td>303</td><td>303</td></tr>' in detail
+    assert '<tr data-field="unit_code"><th>Unité</th><td>Potager</td><td>Potager</td></tr>' in detail
     assert "&lt;script&gt;" in detail and "<script>" not in detail  # user text shown as text
     assert not page.undo_button.disabled
 
@@ -199,3 +199,27 @@ def test_a_restore_shows_in_the_journal_and_cannot_be_undone(journal, tmp_path):
 
     with pytest.raises(NotUndoable, match="Une restauration ne s'annule pas"):
         undo(warehouse, restore_id, Actor("admin", role="admin"))
+
+
+def test_a_deletion_and_an_undo_keep_the_journal_readable(journal):
+    """A line with no `after` (a deletion, an undone creation) or no `before` reads as empty, not NaN
+    (#12.1, #15.8): the page opens again, after the undo, in a new session too."""
+    warehouse, config = journal
+    line = Forecast.load(warehouse, int(warehouse.query(
+        "SELECT forecast_id FROM app.forecasts WHERE label = 'Café'")["forecast_id"].iloc[0]))
+    line.delete(warehouse, Actor("tresoriere", role="finance"))
+    page = open_page(warehouse, config)
+    deleted = page.audit_table.value.iloc[0]
+    assert deleted["Action"] == "Suppression" and "Outils communs" in deleted["Quelle ligne"]
+    update_id = int(audit_sql(warehouse, "action = 'update'")["audit_id"].iloc[0])
+    page.select(update_id)
+    page.ask_undo()
+    with acting_as(FINANCE):
+        assert page.confirm_undo()
+    again = open_page(warehouse, config)  # a new session, as after a restart
+    assert len(again.lines) == len(audit_sql(warehouse))
+    text = again.audit_table.value.to_csv()
+    assert "nan" not in text.lower() and "None" not in text
+    page.select(int(audit_sql(warehouse, "action = 'delete'")["audit_id"].iloc[0]))
+    assert "Café" in page.detail.object and "nan" not in page.detail.object.lower()
+    assert "bienveillance" not in text and "prestations_externes" not in text  # categories by their label

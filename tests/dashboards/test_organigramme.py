@@ -173,6 +173,26 @@ def test_assigning_a_vacant_role_clears_it(small):
     assert "alice@exemple.re</span> <span class=\"org-since\">depuis le 01/03/2025" in page.tree()[0].object
 
 
+def test_after_a_save_the_next_entry_is_a_new_assignment(small):
+    """#12.12: two roles entered one after the other are two assignments; the first is unchanged."""
+    warehouse, config = small
+    page = build_page(warehouse, config=config)
+    form = page.assign_form
+    before = warehouse.query("SELECT count(*) AS n FROM app.role_assignments")["n"].iloc[0]
+    for role, person in (("referent_budget_subvention", "alice@exemple.re"), ("bienveillant", "alice@exemple.re")):
+        form.widgets["unit_code"].value = "303"
+        form.widgets["role_code"].value = role
+        form.widgets["person_email"].value = person
+        form.widgets["started_on"].value = "01/03/2025"
+        with acting_as(ADMIN):
+            assert form.save(), form.message
+        assert form.message_kind == "success" and form.message
+        assert form.record.id is None and form.widgets["role_code"].value is None  # an empty form
+    rows = warehouse.query("SELECT unit_code, role_code FROM app.role_assignments ORDER BY assignment_id")
+    assert len(rows) == before + 2
+    assert rows.tail(2).values.tolist() == [["303", "referent_budget_subvention"], ["303", "bienveillant"]]
+
+
 def test_ending_a_role_keeps_it_in_the_history_and_makes_it_vacant(small):
     warehouse, config = small
     page = build_page(warehouse, config=config)

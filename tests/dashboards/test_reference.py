@@ -58,7 +58,7 @@ def test_the_page_lists_every_mart_with_its_real_columns_and_types(sandbox_wareh
     assert bva.purpose == "prévisionnel, engagé and réel side by side, per unit, category and month."
     assert bva.grain.startswith("one row per unit × budget category × month")
     pct = next(c for c in bva.columns if c.name == "pct_consomme")
-    assert pct.type == "DOUBLE" and pct.meaning == "reel / previsionnel (DOUBLE; NULL when previsionnel = 0)"
+    assert pct.type == "DOUBLE" and pct.meaning.startswith("reel + engage over previsionnel (DOUBLE; NULL without forecast)")
     assert next(c for c in bva.columns if c.name == "direction").meaning == "'depense' | 'recette'"
     # staging views and reference tables too, with their real columns; never the accounts
     settings = by_name["staging.stg_ref__settings"]

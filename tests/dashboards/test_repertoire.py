@@ -113,3 +113,33 @@ def test_a_member_cannot_settle_even_with_a_forged_form(tiny):
     assert not form.save()
     assert "Seul·es les administrateur·rices" in form.message
     assert warehouse.query("SELECT count(*) AS n FROM app.person_links")["n"][0] == 0
+
+
+def test_cards_tell_homonyms_apart_and_never_show_a_login_as_a_name():
+    """#12.11: two « Jean-Marc Ah-Hot » say where each comes from; a person known only by an
+    e-mail is « Nom inconnu », not « jmah »; the e-mail shows to admins only, labelled."""
+    from collections import namedtuple
+
+    from dashboards.repertoire import card_html
+    Person = namedtuple("Person", "display_name shown_name email unit_names roles badges has_conflict "
+                                  "source_labels homonym")
+    first = Person("Jean-Marc Ah-Hot", "Jean-Marc Ah-Hot", "jm@exemple.re", ["Potager"], [], [], False,
+                   ["Odoo"], True)
+    second = first._replace(email="jmah@exemple.re", unit_names=[], source_labels=["Oceco"])
+    one, two = card_html(first, False), card_html(second, False)
+    assert "Connu·e de :</span> Odoo" in one and "Connu·e de :</span> Oceco" in two
+    assert "jm@exemple.re" not in one  # a member sees no contact detail
+    assert "E-mail de rapprochement" in card_html(first, True)
+    login_only = first._replace(display_name="jmah", shown_name=None, homonym=False)
+    card = card_html(login_only, False)
+    assert "Nom inconnu" in card and ">jmah<" not in card and "Connu·e de" not in card
+
+
+def test_the_query_gives_no_login_as_a_name(sandbox_warehouse):
+    from dashboards.queries import run_query
+    people = run_query(sandbox_warehouse, "repertoire/people", search="", unit="", role="")
+    logins = people[people["shown_name"].notna()]
+    assert not (logins["shown_name"] == logins["email"].str.split("@").str[0]).any()
+    names = people["display_name"].value_counts()
+    twice = set(names[names > 1].index)
+    assert set(people.loc[people["homonym"], "display_name"]) == twice

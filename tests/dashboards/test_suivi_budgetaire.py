@@ -139,8 +139,17 @@ def test_displayed_frames_hold_no_python_repr(budget_warehouse):
     page = build_page(budget_warehouse, "30301", "2025-08")
     for direction in ("depense", "recette"):
         text = page.recap_table(direction).value.astype(str).to_string()
-        for raw in ("nan", "None", "NaT", "True", "False", "<NA>"):
+        for raw in ("nan", "NaN", "inf", "None", "NaT", "True", "False", "<NA>"):
             assert raw not in text.split(), (direction, raw)
+
+
+def test_a_percentage_of_no_forecast_is_left_empty_not_nan():
+    """Tabulator writes a NaN « NaN » and an infinity « Infinity »: the table gets None (#12.3)."""
+    from dashboards.components import Column, display_frame
+    data = pd.DataFrame({"pct": [0.5, None, float("inf")], "amount": [1.0, float("nan"), 2.0]})
+    shown = display_frame(data, [Column("pct", "%", "percent"), Column("amount", "€", "money")])
+    assert shown["%"].tolist() == [50.0, None, None]
+    assert shown["€"].tolist() == [1.0, None, 2.0]
 
 
 def test_csv_export_is_for_french_excel(budget_warehouse):
@@ -153,7 +162,7 @@ def test_csv_export_is_for_french_excel(budget_warehouse):
     assert header == "Catégorie;Prévisionnel;Engagé;Dépensé;Reste à dépenser;% consommé;Alerte"
     back = pd.read_csv(io.StringIO(text), sep=";", decimal=",")
     assert back["Dépensé"].round(2).tolist() == data["reel"].astype(float).round(2).tolist()
-    assert set(back["Alerte"]) <= {"oui", "non"}
+    assert set(back["Alerte"].fillna("")) <= {"Dépassement", "Dépassement (sans prévisionnel)", ""}
     lines = page.lines_data()
     text = csv_bytes(lines, __import__("dashboards.suivi_budgetaire", fromlist=["x"]).line_columns()).decode("utf-8-sig")
     assert text.splitlines()[0].startswith("Date;Libellé;Montant;Statut;Catégorie;Unité")
@@ -166,12 +175,12 @@ def test_filters_follow_the_url(budget_warehouse):
     location.sync(filters, URL_KEYS, on_error=filters._on_url_error)
     assert (filters.period, filters.unit) == ("2025", "303")  # the URL gives 2025 and 303 as numbers
     filters.period = "2025-Q3"
-    assert "periode=2025-Q3" in location.search
-    assert filters.query_string() == "?periode=2025-Q3&unite=303"
+    assert "periode=2025-T3" in location.search
+    assert filters.query_string() == "?periode=2025-T3&unite=303"
     filters.period = "n'importe quoi"
     assert "Période non reconnue" in filters.period_error
-    assert filters.current.text == "2025-Q3"  # figures stay on the last valid period
-    assert filters.query_string() == "?periode=2025-Q3&unite=303"
+    assert filters.current.text == "2025-T3"  # figures stay on the last valid period
+    assert filters.query_string() == "?periode=2025-T3&unite=303"
 
 
 def test_unknown_unit_in_a_link_is_explained(budget_warehouse):

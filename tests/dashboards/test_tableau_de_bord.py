@@ -83,11 +83,11 @@ def test_alert_links_keep_the_filters_sensibly(sandbox_warehouse):
     # the mart's own unit and period win; what the link lacks comes from the page
     assert alert_href("suivi-budgetaire?unite=30301&periode=2026", f) == \
         "/suivi-budgetaire?unite=30301&periode=2026"
-    assert alert_href("plan-de-tresorerie", f) == "/plan-de-tresorerie?periode=2026-Q3&unite=303"
+    assert alert_href("plan-de-tresorerie", f) == "/plan-de-tresorerie?periode=2026-T3&unite=303"
     assert alert_href("suivi-subventions?unite=101&periode=2026&subvention=142", f) == \
         "/suivi-subventions?unite=101&periode=2026&subvention=142"
     assert alert_href("plan-de-tresorerie", f, lambda slug: f"?page={slug}") == \
-        "?page=plan-de-tresorerie&periode=2026-Q3&unite=303"
+        "?page=plan-de-tresorerie&periode=2026-T3&unite=303"
 
 
 @pytest.mark.parametrize("unit", ["R", "30", "303", "501"])
@@ -190,3 +190,39 @@ def test_dates_and_money_are_french(sandbox_warehouse):
         assert day.strftime("%d/%m/%Y") in html
     assert "\u202f" in html or alerts["amount"].abs().max() < 1000
     assert "\u00a0€" in html
+
+
+def test_alerts_are_grouped_by_kind_ordered_by_stake_and_filtered(sandbox_warehouse):
+    """#12.9: one section per kind with its count, the kind with most at stake first, items by
+    severity then amount at stake; the kind and severity filters keep what they say."""
+    page = Dashboard(context=AppContext(warehouse=sandbox_warehouse))
+    page.filters.unit = "R"
+    alerts = page.alerts_data()
+    assert len(alerts) > 0 and set(alerts["severity"]) <= {"haute", "moyenne", "info"}
+    html = page.alerts_html(alerts)
+    kinds = list(dict.fromkeys(alerts["alert_code"]))
+    assert html.count('class="alert-group"') == len(kinds)
+    positions = [html.index(f'data-kind="{k}"') for k in kinds]
+    assert positions == sorted(positions)
+    for code, group in alerts.groupby("alert_code"):
+        assert int(group["kind_count"].iloc[0]) == len(group)
+        ranks = list(zip(group["severity_rank"], -group["stake"].fillna(-1).astype(float)))
+        assert ranks == sorted(ranks)
+    page.alert_severity = "haute"
+    assert set(page.shown_alerts()["severity"]) <= {"haute"}
+    page.alert_severity, page.alert_kind = "", kinds[0]
+    assert set(page.shown_alerts()["alert_code"]) == {kinds[0]}
+    assert f'data-alerts="{len(page.shown_alerts())}"' in str(page.alerts().objects[-1].object)
+
+
+def test_a_negative_gap_is_not_called_an_overrun(sandbox_warehouse, monkeypatch):
+    """#12.8: spent below the forecast but committed beyond it: the gap card is not red and says
+    the overrun comes with the commitments, with its amount."""
+    page = Dashboard(context=AppContext(warehouse=sandbox_warehouse))
+    figures = page.budget_data().copy()
+    figures[["depenses_reel", "depenses_engage", "depenses_previsionnel"]] = [800, 400, 1000]
+    figures[["depenses_ecart", "depenses_montant_depassement", "depenses_depassement"]] = [-200, 200, True]
+    monkeypatch.setattr(page, "budget_data", lambda: figures)
+    card = next(c for c in page.budget_cards() if 'data-kpi="depenses_ecart"' in c.object)
+    assert "kpi-alert" not in card.object
+    assert "dépassement de 200,00" in card.object and "engagements compris" in card.object

@@ -23,6 +23,7 @@ import datetime as dt
 from pathlib import Path
 
 from warehouse.connection import Warehouse
+from warehouse.build import create_macros
 from warehouse.migrations import migrate
 
 AS_OF = "2025-11-27"
@@ -151,6 +152,7 @@ def build_budget_warehouse(path: str | Path) -> Warehouse:
     migrate(warehouse)  # the schemas and the app.* tables the pages' forms write to
     with warehouse.write("fixture de test") as con:
         con.execute(DDL)
+        create_macros(con)
         con.executemany("INSERT INTO ref.categories VALUES (?, ?, ?, ?)", CATEGORIES)
         con.executemany("INSERT INTO ref.settings VALUES (?, ?)", [
             ("as_of", AS_OF), ("fiscal_year_start_month", "1"), ("timezone", "Indian/Reunion"),

@@ -415,3 +415,12 @@ def test_transfers_saved_together_for_a_soiree_are_undone_together(wh):
     audit.undo(wh, first + 1, FINANCE)
     assert rows(wh, "SELECT event_id, amount FROM app.internal_transfers") == [("soiree-2", D("50.00"))]
     assert [(a, u) for _, _, _, a, u in undo_lines(wh)] == [("undo_insert", first + 1), ("undo_insert", first)]
+
+
+def test_messages_agree_with_the_records_noun():
+    """#12.8: « cette subvention … modifiée », « ce prévisionnel … modifié », no « modifié·e » where
+    the noun is known."""
+    from models.base import cls_agree
+    assert cls_agree(Subsidy.noun, "modifié") == "modifiée"
+    assert cls_agree(Forecast.noun, "modifié") == "modifié"
+    assert cls_agree("ce ou cette référent·e de soirée", "modifié") == "modifié·e"

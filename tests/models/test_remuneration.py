@@ -184,7 +184,7 @@ def test_a_decision_on_a_stale_proposal_is_refused(wh):
     other_tab = RemunerationProposal.load(wh, form.id)
     form.mission = "Bienveillance bar – mars et avril"
     form.save(wh, NOBODY)
-    with pytest.raises(Conflict, match="a été modifié·e par membre"):
+    with pytest.raises(Conflict, match="a été modifiée par membre"):
         other_tab.validate_by(wh, JARDIN)
     assert stored(wh, form.id)[0] == "proposee"
 

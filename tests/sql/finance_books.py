@@ -2,7 +2,7 @@
 
 Every figure the finance marts should give is computed by hand in test_finance_marts.py from the
 facts listed here. as_of = 2025-06-15 (the plan's 'previsionnel' months start in June 2025),
-fiscal year = calendar year, [alerts] cash_threshold = 6 400 €, report_due_days = 60,
+fiscal year = calendar year, [alerts] cash_threshold = 6 400 €, report_due_days = 60, materiality = 60 €,
 forecast_gap_ratio = 0.15.
 
 Units: R → 10 → 101 (Outils communs); R → 30 → 303 (Potager) → 30301 (Jardin partagé).
@@ -38,7 +38,7 @@ AS_OF = "2025-06-15"
 
 CONFIG = {
     "organisation": {"name": "La Raffinerie", "timezone": "Indian/Reunion", "as_of": AS_OF},
-    "alerts": {"forecast_gap_ratio": 0.15, "cash_threshold": 6400, "report_due_days": 60},
+    "alerts": {"forecast_gap_ratio": 0.15, "cash_threshold": 6400, "report_due_days": 60, "materiality": 60},
     "units": [
         {"code": "R", "name": "La Raffinerie", "level": "organisation"},
         {"code": "10", "name": "Les communs", "level": "groupe", "parent": "R"},

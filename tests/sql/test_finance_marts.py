@@ -25,11 +25,12 @@ REPO = Path(__file__).resolve().parents[2]
 D = Decimal
 
 
-def finance_warehouse(directory: Path, transfers: list = TRANSFERS) -> Warehouse:
+def finance_warehouse(directory: Path, transfers: list = TRANSFERS, as_of: str | None = None) -> Warehouse:
     directory.mkdir(parents=True, exist_ok=True)
     example = tomllib.loads((REPO / "alambic.example.toml").read_text(encoding="utf-8"))
+    organisation = dict(CONFIG["organisation"], **({"as_of": as_of} if as_of else {}))
     config = parse_config(
-        dict(CONFIG, categories=example["categories"],
+        dict(CONFIG, organisation=organisation, categories=example["categories"],
              warehouse={"path": str(directory / "w.duckdb"), "lock_timeout_seconds": 10}),
         directory / "alambic.toml",
     )
@@ -246,34 +247,21 @@ def test_subsidy_instalments_timeline(books):
 
 NBSP = "\u00a0"
 ALERTS = [
-    # code, unit, category, subsidy, label, amount, date, link
-    # 101 bienveillance in 2025: prévisionnel 200 (April), réel 250 → overrun 50
-    ("depassement", "101", "bienveillance", None, "Dépassement : Bienveillance, Outils communs, 2025",
-     D("50.00"), None, "suivi-budgetaire?unite=101&periode=2025"),
+    # code, unit, category, subsidy, label, amount, date, link — ordered: 'haute', 'moyenne', then
+    # 'info' (below [alerts] materiality, 60 € here); within each, by amount at stake
+    # the Région's solde, expected 01/06/2025, not received (the subsidy's exercice is 2025)
+    ("echeance_en_retard", "101", None, 1,
+     "Versement en retard : solde Région Réunion (Aide aux lieux culturels), attendu le 01/06/2025",
+     D("800.00"), date(2025, 6, 1), "suivi-subventions?unite=101&periode=2025&subvention=1"),
     # 30301 achats: no forecast, engagé 400 (40 % of D1) → overrun 400
     # (303 achats: 180 réel + 600 engagé = 780 ≤ 1 200 prévisionnel: none)
     ("depassement", "30301", PEA, None, "Dépassement : Prestations externes / achats, Jardin partagé, 2025",
      D("400.00"), None, "suivi-budgetaire?unite=30301&periode=2025"),
-    # R achats: S2's bank fees (627000, no analytic account) are « non affecté », on the
-    # organisation, which has no forecast → overrun 12
-    ("depassement", "R", PEA, None, "Dépassement : Prestations externes / achats, La Raffinerie, 2025",
-     D("12.00"), None, "suivi-budgetaire?unite=R&periode=2025"),
-    # the Région's solde, expected 01/06/2025, not received
-    ("echeance_en_retard", "101", None, 1,
-     "Versement en retard : solde Région Réunion (Aide aux lieux culturels), attendu le 01/06/2025",
-     D("800.00"), date(2025, 6, 1), "suivi-subventions?unite=101&periode=2025&subvention=1"),
-    # August 2025 closes on 6 318 < 6 400 (April and May too, but they are past: no alert)
+    # August 2025 closes on 6 318 < 6 400 (April and May too, but they are past: no alert);
+    # 82 € under the threshold
     ("tresorerie_basse", "R", None, None, "Trésorerie prévisionnelle sous le seuil : août 2025",
-     D("6318.00"), date(2025, 8, 1), "plan-de-tresorerie"),
-    # the Région's report, due 31/07/2025: within 60 days of 15/06 (the Mairie's, 30/09/2026, is not)
-    ("compte_rendu_proche", "101", None, 1,
-     "Compte rendu financier à rendre : Région Réunion (Aide aux lieux culturels), le 31/07/2025",
-     None, date(2025, 7, 31), "suivi-subventions?unite=101&periode=2025&subvention=1"),
+     D("6318.00"), date(2025, 8, 1), "plan-de-tresorerie?periode=2025"),
     # Gaps over January–May (the months before June), threshold 15 % of the prévisionnel:
-    # 101 bienveillance: 250 − 200 = +50 > 30 → +25 %
-    ("ecart_previsionnel", "101", "bienveillance", None,
-     f"Écart prévisionnel / réel de +25{NBSP}% : Bienveillance, Outils communs, 2025",
-     D("50.00"), None, "suivi-budgetaire?unite=101&periode=2025"),
     # 101 subventions: prévisionnel 5 × 200 = 1 000, réel 2 000 (E1) → +1 000 > 150 → +100 %
     ("ecart_previsionnel", "101", "subventions", None,
      f"Écart prévisionnel / réel de +100{NBSP}% : Subventions / AAP, Outils communs, 2025",
@@ -283,16 +271,54 @@ ALERTS = [
      f"Écart prévisionnel / réel de -55{NBSP}% : Prestations externes / achats, Potager, 2025",
      D("-220.00"), None, "suivi-budgetaire?unite=303&periode=2025"),
     # none for 303 prestations (its forecast starts in June) nor for 30301 (no forecast before June)
+    # the Région's report, due 31/07/2025: within 60 days of 15/06 (the Mairie's, 30/09/2026, is not)
+    ("compte_rendu_proche", "101", None, 1,
+     "Compte rendu financier à rendre : Région Réunion (Aide aux lieux culturels), le 31/07/2025",
+     None, date(2025, 7, 31), "suivi-subventions?unite=101&periode=2025&subvention=1"),
+    # 101 bienveillance in 2025: prévisionnel 200 (April), réel 250 → overrun 50 (< 60 €: info)
+    ("depassement", "101", "bienveillance", None, "Dépassement : Bienveillance, Outils communs, 2025",
+     D("50.00"), None, "suivi-budgetaire?unite=101&periode=2025"),
+    # 101 bienveillance: 250 − 200 = +50 > 30 → +25 % (< 60 €: info)
+    ("ecart_previsionnel", "101", "bienveillance", None,
+     f"Écart prévisionnel / réel de +25{NBSP}% : Bienveillance, Outils communs, 2025",
+     D("50.00"), None, "suivi-budgetaire?unite=101&periode=2025"),
+    # R achats: S2's bank fees (627000, no analytic account) are « non affecté », on the
+    # organisation, which has no forecast → overrun 12 (< 60 €: info)
+    ("depassement", "R", PEA, None, "Dépassement : Prestations externes / achats, La Raffinerie, 2025",
+     D("12.00"), None, "suivi-budgetaire?unite=R&periode=2025"),
 ]
 
 
 def test_unit_alerts(books):
     got = rows(books, """SELECT alert_code, unit_code, category_code, subsidy_id, label, amount, alert_date, link
                          FROM marts.unit_alerts""")
-    assert got == ALERTS  # ordered: severity 'haute' first, then code, unit
-    severities = dict(rows(books, "SELECT DISTINCT alert_code, severity FROM marts.unit_alerts"))
-    assert severities == {"depassement": "haute", "echeance_en_retard": "haute", "tresorerie_basse": "haute",
-                          "compte_rendu_proche": "moyenne", "ecart_previsionnel": "moyenne"}
+    assert got == ALERTS  # ordered: 'haute', 'moyenne', then 'info'; within each, by amount at stake
+    severities = rows(books, "SELECT alert_code, unit_code, severity, stake FROM marts.unit_alerts")
+    assert severities == [
+        ("echeance_en_retard", "101", "haute", D("800.00")),
+        ("depassement", "30301", "haute", D("400.00")),
+        ("tresorerie_basse", "R", "haute", D("82.00")),  # 6 400 − 6 318
+        ("ecart_previsionnel", "101", "moyenne", D("1000.00")),
+        ("ecart_previsionnel", "303", "moyenne", D("220.00")),
+        ("compte_rendu_proche", "101", "moyenne", None),
+        # below the materiality (60 €): information only
+        ("depassement", "101", "info", D("50.00")),
+        ("ecart_previsionnel", "101", "info", D("50.00")),
+        ("depassement", "R", "info", D("12.00")),
+    ]
+
+
+def test_a_late_instalment_links_to_its_subsidys_exercice(tmp_path):
+    """Seen from 2026, the Région's 2025 solde still late links to Suivi subventions for 2025, where
+    the subsidy and its late instalment show — not to the current exercice, 2026 (#12.6)."""
+    later = finance_warehouse(tmp_path, as_of="2026-02-10")
+    got = rows(later, "SELECT link, periode FROM marts.unit_alerts WHERE alert_code = 'echeance_en_retard' "
+                      "AND subsidy_id = 1")
+    assert got == [("suivi-subventions?unite=101&periode=2025&subvention=1", "2025")]
+    # and the target page's query, for that period, counts the instalment as late
+    from dashboards.queries import run_query
+    kpis = run_query(later, "suivi_subventions/kpis", unit="101", date_from=date(2025, 1, 1))
+    assert int(kpis["late_count"].iloc[0]) == 1 and kpis["late_amount"].iloc[0] == D("800.00")
 
 
 def test_alerts_roll_up_the_tree(books):

@@ -12,8 +12,12 @@
 --   reel           real: dépensé for expenses, encaissé for income
 --   reste          reste à dépenser = previsionnel - reel - engage (expenses)
 --                  reste à encaisser = previsionnel - reel (income)
---   pct_consomme   (reel + engage) / previsionnel, as a ratio (0.125 = 12,5 %); NULL without forecast
---   depassement    true when reel + engage exceeds the forecast (overrun)
+--   pct_consomme   marts.pct_consomme: (reel + engage) / previsionnel, as a ratio (0.125 = 12,5 %);
+--                  NULL without forecast
+--   depassement    marts.depassement: a dépense category spent or committed beyond its forecast
+--                  (never for a recette)
+--   montant_depassement  marts.montant_depassement: by how much (0 without overrun)
+--   alerte         'depassement' | 'hors_previsionnel' (an overrun without any forecast) | NULL
 WITH figures AS (
     SELECT category_code,
            sum(previsionnel) AS previsionnel,
@@ -53,7 +57,11 @@ SELECT category_code,
        reel,
        CASE WHEN $direction = 'depense' THEN previsionnel - reel - engage
             ELSE previsionnel - reel END AS reste,
-       CASE WHEN previsionnel <> 0 THEN CAST((reel + engage) / previsionnel AS DOUBLE) END AS pct_consomme,
-       (reel + engage) > previsionnel AS depassement
+       marts.pct_consomme(reel, engage, previsionnel) AS pct_consomme,
+       marts.depassement($direction, reel, engage, previsionnel) AS depassement,
+       marts.montant_depassement($direction, reel, engage, previsionnel) AS montant_depassement,
+       CASE WHEN NOT marts.depassement($direction, reel, engage, previsionnel) THEN NULL
+            WHEN previsionnel = 0 THEN 'hors_previsionnel'
+            ELSE 'depassement' END AS alerte
 FROM with_total
 ORDER BY is_total, sort, category_code

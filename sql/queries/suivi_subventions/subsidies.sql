@@ -7,7 +7,9 @@
 --        the total adds them up within this one exercice.
 -- Columns: subsidy_id, exercice, exercice_label, funder, scheme, unit_code, unit_name, nature
 --          ('fonctionnement' | 'investissement'), demande, accorde (NULL while not granted),
---          verse, reste_a_percevoir, depense, reste_a_depenser, verse_exercice, report_due_on,
+--          verse, reste_a_percevoir, depense and reste_a_depenser (the subsidy's share of its
+--          unit's spending: see _shown.sql; the total counts a unit's spending once),
+--          depense_partagee (its unit has several subsidies this exercice), verse_exercice, report_due_on,
 --          next_expected_on, has_late_instalment (false on the total row),
 --          budget_period (the exercice as the period filter writes it, for the link into Suivi
 --          budgétaire), is_total, then source ('odoo' | 'saisie'), odoo_move_id, odoo_move_name,
@@ -17,6 +19,8 @@ WITH settings AS (
                AS start_month
     FROM ref.settings
 ),
+-- include: suivi_subventions/_shown.sql
+,
 rows AS (
     SELECT s.subsidy_id,
            s.exercice,
@@ -30,8 +34,9 @@ rows AS (
            s.accorde,
            s.verse,
            s.reste_a_percevoir,
-           s.depense,
-           s.reste_a_depenser,
+           s.depense_part AS depense,
+           s.reste_part AS reste_a_depenser,
+           s.depense_partagee,
            s.verse_exercice,
            s.report_due_on,
            s.next_expected_on,
@@ -43,12 +48,9 @@ rows AS (
            s.odoo_move_id,
            s.odoo_move_name,
            s.match
-    FROM marts.subsidy_tracking AS s
+    FROM shared AS s
     CROSS JOIN settings
     LEFT JOIN marts.org_tree AS units ON units.unit_code = s.unit_code
-    WHERE s.exercice_start <= CAST($date_from AS DATE)
-      AND s.exercice_end >= CAST($date_from AS DATE)
-      AND s.unit_code IN (SELECT unit_code FROM marts.org_rollup WHERE ancestor_code = $unit)
 )
 SELECT * FROM rows
 UNION ALL
@@ -59,6 +61,7 @@ SELECT NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
        coalesce(sum(reste_a_percevoir), 0)::DECIMAL(14, 2),
        coalesce(sum(depense), 0)::DECIMAL(14, 2),
        coalesce(sum(reste_a_depenser), 0)::DECIMAL(14, 2),
+       false,
        coalesce(sum(verse_exercice), 0)::DECIMAL(14, 2),
        NULL, NULL, false, NULL, true, NULL, NULL, NULL, NULL
 FROM rows
