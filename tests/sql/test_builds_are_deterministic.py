@@ -8,6 +8,8 @@ builds here run with several threads, more than the machine has cores.
 
 The sandbox organisation (seed 42, scale 0.3) is loaded once, then built BUILDS times; after each
 build every mart is copied aside, and each copy must equal the first (`EXCEPT ALL` both ways).
+Ties are made certain: every TiBillet event gets a twin (same name, same day, same start: two
+rooms, or an event entered twice), which only a total order can tell apart.
 """
 
 from __future__ import annotations
@@ -19,6 +21,14 @@ from warehouse.connection import Warehouse
 
 BUILDS = 4
 THREADS = 8
+# each event's twin: the same payload under another uuid ('00000000-…', before the original's)
+TWIN_EVENTS = """
+    INSERT INTO raw_tibillet.events (key, payload, payload_hash, run_id, loaded_at)
+    SELECT '00000000' || substr(key, 9),
+           json_merge_patch(payload, json_object('identifier', '00000000' || substr(payload->>'identifier', 9))),
+           payload_hash, run_id, loaded_at
+    FROM raw_tibillet.events
+"""
 
 
 @pytest.fixture(scope="module")
@@ -34,6 +44,8 @@ def built_four_times(tmp_path_factory):
     config = load_config(write_demo_config(org, directory, directory / "alambic.duckdb"))
     warehouse = Warehouse.from_config(config)
     load_sandbox(warehouse, org)
+    with warehouse.write("jumeaux des évènements") as con:
+        con.execute(TWIN_EVENTS)
 
     connect = Warehouse._connect
 
@@ -78,3 +90,19 @@ def test_every_mart_is_identical_between_builds(built_four_times):
                 if only_first or only_other:
                     differences.setdefault(name, []).append((i, only_first, only_other))
     assert differences == {}, f"marts différents d'une construction à l'autre (build, lignes) : {differences}"
+
+
+def test_a_line_between_twin_events_goes_to_the_smaller_uuid(built_four_times):
+    """A drink (or a ticket whose product names both) sold while two events of the same start run
+    goes to the event with the smaller uuid: here, always the twin ('00000000-…')."""
+    warehouse, _ = built_four_times
+    with warehouse.read() as con:
+        tied, to_twin, to_original = con.execute("""
+            SELECT count(*),
+                   count(*) FILTER (WHERE starts_with(event_id, '00000000')),
+                   count(*) FILTER (WHERE NOT starts_with(event_id, '00000000'))
+            FROM build_0.soiree_sale_lines
+            WHERE attribution IN ('jour', 'produit')
+        """).fetchall()[0]
+    assert tied > 100
+    assert (to_twin, to_original) == (tied, 0)
