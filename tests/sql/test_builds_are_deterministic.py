@@ -106,3 +106,57 @@ def test_a_line_between_twin_events_goes_to_the_smaller_uuid(built_four_times):
         """).fetchall()[0]
     assert tied > 100
     assert (to_twin, to_original) == (tied, 0)
+
+
+# -- the same rules on a hand-written TiBillet tenant --------------------------------------------
+# Fête du quartier, Sat 21/06/2025: two stages open at 18:00 (uuids ev-scene-b, ev-scene-a) and the
+# « Bière pays » product renamed « Bière péi » in TiBillet between two sales.
+#   b1 21/06 19:00 Bière pays 4 × 2 → both stages started, same start: the smaller uuid, ev-scene-a
+#   b2 21/06 22:00 Bière péi  4 × 1 → ev-scene-a as well
+#   → soiree_products: one row for the product on ev-scene-a, 3 units, 12 €, named « Bière péi »
+#     (its name on its latest line)
+
+
+@pytest.fixture(scope="module")
+def twin_stages(tmp_path_factory):
+    from datetime import datetime, timedelta, timezone
+
+    from sandbox.servers.tibillet import event, sale_line
+    from tests.sql.test_marts import make_config
+    from warehouse.load import load_records
+    from warehouse.migrations import migrate
+
+    reunion = timezone(timedelta(hours=4))
+
+    def at(hour):
+        return datetime(2025, 6, 21, hour, tzinfo=reunion)
+
+    directory = tmp_path_factory.mktemp("scenes-jumelles")
+    warehouse = Warehouse(directory / "w.duckdb")
+    migrate(warehouse)
+    load_records(warehouse, "tibillet", "events", [
+        event("ev-scene-b", "Fête du quartier – scène B", at(18), at(23)),
+        event("ev-scene-a", "Fête du quartier – scène A", at(18), at(23)),
+    ])
+    load_records(warehouse, "tibillet", "sales", [
+        sale_line("b1", at(19), amount_cents=400, qty=2, product=("prod-biere", "Bière pays"), category="V"),
+        sale_line("b2", at(22), amount_cents=400, qty=1, product=("prod-biere", "Bière péi"), category="V"),
+    ])
+    build(warehouse, make_config(directory))
+    return warehouse
+
+
+def test_a_drink_sold_while_two_stages_run_goes_to_the_smaller_uuid(twin_stages):
+    with twin_stages.read() as con:
+        assert con.execute(
+            "SELECT sale_line_id, event_id, attribution FROM marts.soiree_sale_lines ORDER BY 1"
+        ).fetchall() == [("b1", "ev-scene-a", "jour"), ("b2", "ev-scene-a", "jour")]
+
+
+def test_a_renamed_product_is_shown_under_its_latest_name(twin_stages):
+    from decimal import Decimal
+
+    with twin_stages.read() as con:
+        assert con.execute(
+            "SELECT event_id, product_id, product_name, quantity, net, lines FROM marts.soiree_products"
+        ).fetchall() == [("ev-scene-a", "prod-biere", "Bière péi", Decimal("3.00"), Decimal("12.00"), 2)]
