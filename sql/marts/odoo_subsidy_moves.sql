@@ -90,7 +90,7 @@ select
     coalesce(moves.partner_id, largest_line.partner_id)                   as partner_id,
     coalesce(moves.partner_name, largest_line.partner_name)               as funder,
     largest_line.account_code,
-    coalesce(units.unit_code, (select unit_code from ref.units where parent_code is null limit 1))
+    coalesce(units.unit_code, (select unit_code from ref.units where parent_code is null order by sort, unit_code limit 1))
                                                                            as unit_code,
     units.unit_code is not null                                            as unit_from_books,
     granted.granted::decimal(14, 2)                                        as granted,

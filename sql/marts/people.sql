@@ -93,9 +93,9 @@ units_of as (
 roles_of as (
     select
         cr.person_key,
-        list(distinct cr.role_code)                                                    as role_codes,
+        list(distinct cr.role_code order by cr.role_code)                              as role_codes,
         list(coalesce(rl.label, cr.role_code) || ' (' || coalesce(u.name, cr.unit_code) || ')'
-             order by coalesce(rl.sort, 999), u.sort, cr.unit_code)                    as roles
+             order by coalesce(rl.sort, 999), u.sort, cr.unit_code, cr.role_code)      as roles
     from current_roles as cr
     left join role_labels as rl using (role_code)
     left join ref.units as u using (unit_code)
@@ -121,7 +121,7 @@ reservations as (
 grouped as (
     select
         links.person_key,
-        any_value(links.person_email)                                                   as email,
+        min(links.person_email)                                                         as email,
         min(links.record_name) filter (where links.source = 'odoo')                     as odoo_name,
         min(links.record_name) filter (where links.source = 'oceco')                    as oceco_name,
         min(try_cast(links.source_id as bigint)) filter (where links.source = 'odoo')       as odoo_partner_id,

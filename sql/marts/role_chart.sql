@@ -72,7 +72,9 @@ upcoming as (
     select
         assignments.unit_code,
         assignments.role_code,
-        arg_min(lower(trim(assignments.person_email)), assignments.started_on) as next_person_email,
+        -- two people starting the same day: the first by e-mail, the same at every build
+        arg_min(lower(trim(assignments.person_email)),
+                (assignments.started_on, lower(trim(assignments.person_email)))) as next_person_email,
         min(assignments.started_on)                                           as next_started_on
     from app.role_assignments as assignments, settings
     where assignments.started_on > settings.as_of

@@ -19,7 +19,9 @@ select
     event_id,
     family,
     product_id,
-    any_value(product_name)                                                        as product_name,
+    -- a product renamed in TiBillet: its name on its latest line (sale line id for a tie), the
+    -- same at every build (any_value would pick one name or the other)
+    arg_max(product_name, (sold_at, sale_line_id))                                 as product_name,
     price_name,
     sum(quantity)::decimal(14, 2)                                                  as quantity,
     coalesce(sum(amount) filter (where status = 'V'), 0)::decimal(14, 2)           as gross,

@@ -40,7 +40,8 @@
 --   3. every other line (bar, memberships, top-ups, and a ticket neither rule places) goes to
 --      the non-cancelled event of its soirée day (04:00 → 04:00): when two events share a day,
 --      the last one started before the line was sold (or the first of the day, for a line sold
---      before any started).
+--      before any started). Every choice among events ends on the event id: two events starting
+--      at the same time get a line by their uuid, so that every build attributes it alike.
 -- Family by category: TiBillet's labels depend on Accept-Language (English or French) and some
 -- categories come as raw codes; bar sales reach Lespass only once LaBoutik V2 is in service:
 -- until then the bar lines may be absent from the API.
@@ -160,7 +161,11 @@ by_product as (
                      (named.soiree_day >= lines.soiree_day) desc,
                      case when named.soiree_day >= lines.soiree_day then named.soiree_day end,
                      named.soiree_day desc,
-                     named.start_at
+                     named.start_at,
+                     -- two events of the same name on the same day starting at the same time (two
+                     -- rooms, a duplicate): nothing tells them apart, so the line goes to the
+                     -- smaller uuid, the same one at every build (never a different soirée per build)
+                     named.event_id
         ) as preference
     from lines
     join named
@@ -178,7 +183,11 @@ by_day as (
             partition by lines.sale_line_id
             order by (events.start_at <= lines.sold_at) desc,
                      case when events.start_at <= lines.sold_at then events.start_at end desc,
-                     events.start_at
+                     events.start_at,
+                     -- two events of the day starting at the same time: nothing tells which one a
+                     -- drink was sold for, so the line goes to the smaller uuid, the same one at
+                     -- every build (a tie left open sends it to either soirée, build after build)
+                     events.event_id
         ) as preference
     from lines
     join events using (soiree_day)

@@ -29,8 +29,8 @@ with settings as (
 
 select
     c.person_key,
-    any_value(c.person_email)                                                   as person_email,
-    any_value(c.person_name)                                                    as person_name,
+    min(c.person_email)                                                         as person_email,
+    min(c.person_name)                                                          as person_name,
     c.unit_code,
     any_value(u.name)                                                           as unit_name,
     c.month,
