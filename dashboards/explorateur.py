@@ -341,8 +341,11 @@ class Explorer(pn.viewable.Viewer):
 
     @staticmethod
     def line_columns() -> list[Column]:
-        """Suivi budgétaire's line columns, and where each line comes from."""
-        return [*budget_line_columns(), Column("source_label", _("Source"))]
+        """Suivi budgétaire's line columns, where each line comes from, and whether the selected
+        unit eliminates it (an internal flow with both ends inside: listed, not counted)."""
+        return [*budget_line_columns(), Column("source_label", _("Source")),
+                Column("eliminated", _("Eliminated at this level"), "flag",
+                       flag_text=_("internal flow, not counted"))]
 
     @param.depends("filters.current", "filters.unit", "dataset", "row1", "row2", "col", "measure",
                    "categories", "directions", "statuses", "sources")
@@ -380,8 +383,16 @@ class Explorer(pn.viewable.Viewer):
             return pn.Column()
         data = self.lines_data()
         chosen = self.selection["text"] if self.selection else _("every line of the table")
-        total = formatting.money(data["amount"].sum()) if len(data) else formatting.money(0)
-        summary = _("{count} lines — {selection} — total {total}", count=len(data), selection=chosen, total=total)
+        # the lines the figure counts; internal flows eliminated at this level are listed apart
+        counted, eliminated = data[~data["eliminated"]], data[data["eliminated"]]
+        total = formatting.money(counted["amount"].sum()) if len(counted) else formatting.money(0)
+        summary = _("{count} lines — {selection} — total {total}", count=len(counted), selection=chosen,
+                    total=total)
+        if len(eliminated):
+            summary += "\n\n" + _(
+                "Also listed: {count} internal flows eliminated at this level ({total}), not counted: "
+                "both ends are inside the selected unit.",
+                count=len(eliminated), total=formatting.money(eliminated["amount"].sum()))
         note = "" if self.dataset == LINES else "\n\n" + _(
             "The forecast is not made of lines: the lines below are the committed and actual ones.")
         return pn.Column(

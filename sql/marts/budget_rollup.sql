@@ -14,7 +14,8 @@
 -- Elimination (consolidation): a transfer of 300 € from Jardin partagé to Outils communs is a
 -- dépense interne of the one and a recette interne of the other. Jardin partagé still sees its
 -- 300 € spent, Outils communs its 300 € received; La Raffinerie, which holds both, sees neither:
--- inside the organisation it is the same money.
+-- inside the organisation it is the same money. Which line is eliminated where is said once, in
+-- marts.budget_eliminations.
 with lines as (
     select
         rollup.ancestor_code                 as unit_code,
@@ -23,13 +24,14 @@ with lines as (
         lines.month,
         lines.counts_as,
         lines.amount,
-        other_end.unit_code is not null      as is_eliminated
+        eliminated.line_key is not null      as is_eliminated
     from marts.budget_lines as lines
     join marts.org_rollup as rollup
         on rollup.unit_code = lines.unit_code
-    left join marts.org_rollup as other_end
-        on other_end.ancestor_code = rollup.ancestor_code
-       and other_end.unit_code = lines.counterpart_unit
+    -- which lines the node eliminates: marts.budget_eliminations, the one place of the rule
+    left join marts.budget_eliminations as eliminated
+        on eliminated.unit_code = rollup.ancestor_code
+       and eliminated.line_key = lines.line_key
 ),
 
 amounts as (

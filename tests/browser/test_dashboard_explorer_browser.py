@@ -25,6 +25,10 @@ def sandbox_url(sandbox_site):
         yield base, warehouse
 
 
+NOT_ELIMINATED_AT_R = ("AND NOT coalesce(counterpart_unit IN "
+                       "(SELECT unit_code FROM marts.org_rollup WHERE ancestor_code = 'R'), false)")
+
+
 def busiest_pole(warehouse):
     return warehouse.query(
         """SELECT r.ancestor_code AS unit_code, count(*) AS n
@@ -86,20 +90,23 @@ def test_dashboard_alert_link_and_explorer(page, sandbox_url):
     page.goto(f"{base}/explorateur?periode={period}&unite=R")
     page.locator(".pivot-table").first.wait_for(timeout=30000)
     total = warehouse.query(
-        # the Explorateur opens on the expenses (#12.7: no total of expenses plus income)
-        "SELECT sum(amount)::DOUBLE AS t FROM marts.budget_lines WHERE year(line_date) = ? AND direction = 'depense'",
+        # the Explorateur opens on the expenses (#12.7: no total of expenses plus income), and
+        # internal flows with both ends inside La Raffinerie are eliminated there (as in the Suivi)
+        f"""SELECT sum(amount)::DOUBLE AS t FROM marts.budget_lines WHERE year(line_date) = ?
+            AND direction = 'depense' {NOT_ELIMINATED_AT_R}""",
         [int(as_of_year)]).iloc[0]["t"]
     expected_total = formatting.money(round(total, 2))
     wait_until(lambda: expected_total in page_text(page), f"the pivot's grand total {expected_total}")
     by_category = warehouse.query(
-        """SELECT c.label, sum(l.amount)::DOUBLE AS t FROM marts.budget_lines l JOIN ref.categories c USING (category_code)
-           WHERE year(l.line_date) = ? GROUP BY ALL ORDER BY min(c.sort) LIMIT 1""", [int(as_of_year)]).iloc[0]
+        f"""SELECT c.label, sum(l.amount)::DOUBLE AS t FROM marts.budget_lines l JOIN ref.categories c USING (category_code)
+           WHERE year(l.line_date) = ? {NOT_ELIMINATED_AT_R}
+           GROUP BY ALL ORDER BY min(c.sort) LIMIT 1""", [int(as_of_year)]).iloc[0]
     cell = page.locator(".pivot-table .tabulator-row").first.locator('.tabulator-cell[tabulator-field="Total"]')
     assert cell.inner_text().strip() == formatting.money(round(by_category["t"], 2))
     cell.click()
     count = warehouse.query(
-        """SELECT count(*) AS n FROM marts.budget_lines l JOIN ref.categories c USING (category_code)
-           WHERE year(l.line_date) = ? AND c.label = ?""", [int(as_of_year), by_category["label"]]).iloc[0]["n"]
+        f"""SELECT count(*) AS n FROM marts.budget_lines l JOIN ref.categories c USING (category_code)
+           WHERE year(l.line_date) = ? AND c.label = ? {NOT_ELIMINATED_AT_R}""", [int(as_of_year), by_category["label"]]).iloc[0]["n"]
     summary = f"{count} lignes — Catégorie : {by_category['label']}"
     wait_until(lambda: summary in page_text(page), f"the drill-down summary « {summary} »")
     body = page_text(page)

@@ -13,6 +13,8 @@ Contracts (columns exactly as the marts define them):
 - marts.budget_lines(line_key, source, unit_code, category_code, direction, line_date, month,
   label, partner, reference, amount, status, counts_as, allocation, dimension, counterpart_unit)
 - marts.budget_rollup(unit_code, category_code, direction, month, previsionnel, engage, reel, elimine)
+- marts.budget_eliminations(unit_code, line_key, line_unit, counterpart_unit, category_code,
+  direction, month, counts_as, amount) (empty here: no internal flow in these lines)
 - marts.ledger_reconciliation (empty here), ref.units
 - ref.categories(category_code, label, direction, sort), ref.settings(key, value)
 """
@@ -69,6 +71,9 @@ CREATE OR REPLACE TABLE marts.budget_lines (line_key VARCHAR, source VARCHAR, un
     category_code VARCHAR, direction VARCHAR, line_date DATE, month DATE, label VARCHAR, partner VARCHAR,
     reference VARCHAR, amount DECIMAL(14,2), status VARCHAR, counts_as VARCHAR, allocation VARCHAR,
     dimension VARCHAR, counterpart_unit VARCHAR);
+CREATE OR REPLACE TABLE marts.budget_eliminations (unit_code VARCHAR, line_key VARCHAR, line_unit VARCHAR,
+    counterpart_unit VARCHAR, category_code VARCHAR, direction VARCHAR, month DATE, counts_as VARCHAR,
+    amount DECIMAL(14,2));
 CREATE OR REPLACE TABLE ref.units (unit_code VARCHAR, name VARCHAR, level VARCHAR, parent_code VARCHAR);
 CREATE OR REPLACE TABLE marts.ledger_reconciliation (month DATE, direction VARCHAR, ledger DECIMAL(14,2),
     analytique DECIMAL(14,2), non_affecte DECIMAL(14,2), hors_categories DECIMAL(14,2),

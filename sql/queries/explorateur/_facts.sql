@@ -3,10 +3,14 @@
 -- the cells of the pivot and the lines behind a cell come from the same rows. Ends with a comma.
 -- Parameters: $unit, $date_from, $date_to, $categories, $directions, $statuses, $sources (see
 -- pivot_lignes.sql).
+-- `eliminated`: the line is an internal flow whose two ends are both in $unit's subtree
+-- (marts.budget_eliminations, the rule the Suivi budgétaire follows too): the pivot does not count
+-- it, the lines behind a figure show it as eliminated at this level.
 -- include: explorateur/_units.sql
 facts AS (
     SELECT l.line_key,
            l.amount,
+           e.line_key IS NOT NULL AS eliminated,
            MAP {
                'unite': {'key': l.unit_code, 'label': coalesce(u.name, l.unit_code), 'sort': lpad(coalesce(u.sort, 0)::VARCHAR, 8, '0')},
                'groupe': {'key': coalesce(u.groupe_code, ''), 'label': u.groupe_name, 'sort': lpad(coalesce(u.groupe_sort, -1)::VARCHAR, 8, '0')},
@@ -23,6 +27,7 @@ facts AS (
     FROM marts.budget_lines AS l
     LEFT JOIN units AS u USING (unit_code)
     LEFT JOIN ref.categories AS c USING (category_code)
+    LEFT JOIN marts.budget_eliminations AS e ON e.unit_code = $unit AND e.line_key = l.line_key
     WHERE l.unit_code IN (SELECT unit_code FROM marts.org_rollup WHERE ancestor_code = $unit)
       AND l.line_date >= CAST($date_from AS DATE)
       AND l.line_date < CAST($date_to AS DATE)

@@ -6,11 +6,12 @@
 --             $row1_value, $row2_value, $col_value — NULL for a total over that dimension.
 -- Grain: one row per budget line, newest first.
 -- Columns: line_key, line_date, unit_code, unit_name, category_code, category_label, direction,
---          label, partner, reference, amount, status, counts_as, source
+--          label, partner, reference, amount, status, counts_as, source,
+--          eliminated (an internal flow eliminated at $unit: listed, but not counted in the pivot)
 -- The `facts` CTEs come from _facts.sql, shared with pivot_lignes.sql.
 -- include: explorateur/_facts.sql
 picked AS (
-    SELECT line_key
+    SELECT line_key, eliminated
     FROM facts
     WHERE ($row1 = '' OR $row1_value IS NULL OR dims[$row1].key = $row1_value)
       AND ($row2 = '' OR $row2_value IS NULL OR dims[$row2].key = $row2_value)
@@ -29,7 +30,8 @@ SELECT l.line_key,
        l.amount,
        l.status,
        l.counts_as,
-       l.source
+       l.source,
+       picked.eliminated
 FROM picked
 JOIN marts.budget_lines AS l USING (line_key)
 LEFT JOIN marts.org_tree AS t ON t.unit_code = l.unit_code

@@ -10,7 +10,22 @@
 --                        'reste' (previsionnel − reel − engage)
 --   $categories, $directions   filters: comma-separated codes, '' for all
 -- Grain, columns: as pivot_lignes.sql (line_count = number of unit × category × month rows).
+-- Réel without the internal flows eliminated at $unit (marts.budget_eliminations: both ends in its
+-- subtree), as the Suivi budgétaire counts it (marts.budget_rollup); a row left with nothing is
+-- left out.
 -- include: explorateur/_units.sql
+eliminated AS (
+    SELECT line_unit AS unit_code, category_code, month, sum(amount) AS amount
+    FROM marts.budget_eliminations
+    WHERE unit_code = $unit AND counts_as = 'reel'
+    GROUP BY ALL
+),
+budget AS (
+    SELECT b.unit_code, b.category_code, b.direction, b.month, b.previsionnel, b.engage,
+           b.reel - coalesce(e.amount, 0) AS reel
+    FROM marts.budget_vs_actual AS b
+    LEFT JOIN eliminated AS e USING (unit_code, category_code, month)
+),
 facts AS (
     SELECT b.previsionnel,
            b.engage,
@@ -26,7 +41,7 @@ facts AS (
                'trimestre': {'key': year(b.month) || '-T' || quarter(b.month), 'label': year(b.month) || '-T' || quarter(b.month), 'sort': year(b.month) || '-T' || quarter(b.month)},
                'annee': {'key': year(b.month)::VARCHAR, 'label': year(b.month)::VARCHAR, 'sort': year(b.month)::VARCHAR}
            } AS dims
-    FROM marts.budget_vs_actual AS b
+    FROM budget AS b
     LEFT JOIN units AS u USING (unit_code)
     LEFT JOIN ref.categories AS c USING (category_code)
     WHERE b.unit_code IN (SELECT unit_code FROM marts.org_rollup WHERE ancestor_code = $unit)
@@ -34,6 +49,7 @@ facts AS (
       AND b.month < CAST($date_to AS DATE)
       AND ($categories = '' OR list_contains(string_split($categories, ','), b.category_code))
       AND ($directions = '' OR list_contains(string_split($directions, ','), b.direction))
+      AND (b.previsionnel <> 0 OR b.engage <> 0 OR b.reel <> 0)
 ),
 picked AS (
     SELECT previsionnel, engage, reel,

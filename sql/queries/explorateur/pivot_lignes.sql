@@ -18,7 +18,8 @@
 -- Columns: r1_key, r1_label, r1_sort, r2_key, r2_label, r2_sort, c_key, c_label, c_sort,
 --          row1_total, row2_total, col_total, value DECIMAL(14,2), line_count
 -- Labels of coded dimensions (direction, mois, statut, source …) are the codes: the page
--- writes them in French. The `facts` CTEs come from _facts.sql, shared with lignes.sql.
+-- writes them in French. Internal flows eliminated at $unit (both ends in its subtree: `eliminated`
+-- in _facts.sql) are left out of every cell, count and total. The `facts` CTEs come from _facts.sql, shared with lignes.sql.
 -- include: explorateur/_facts.sql
 picked AS (
     SELECT amount,
@@ -26,6 +27,7 @@ picked AS (
            dims[$row2].key AS r2_key, dims[$row2].label AS r2_label, dims[$row2].sort AS r2_sort,
            dims[$col].key AS c_key, dims[$col].label AS c_label, dims[$col].sort AS c_sort
     FROM facts
+    WHERE NOT eliminated
 ),
 cells AS (
     SELECT r1_key, r1_label, r1_sort, r2_key, r2_label, r2_sort, c_key, c_label, c_sort,

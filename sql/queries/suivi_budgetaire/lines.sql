@@ -30,6 +30,7 @@ WHERE l.unit_code IN (SELECT unit_code FROM marts.org_rollup WHERE ancestor_code
   AND l.line_date >= CAST($date_from AS DATE)
   AND l.line_date < CAST($date_to AS DATE)
   AND ($category = '' OR l.category_code = $category)
-  -- internal flows with both ends in the subtree are eliminated (marts.budget_rollup)
-  AND NOT coalesce(l.counterpart_unit IN (SELECT unit_code FROM marts.org_rollup WHERE ancestor_code = $unit), false)
+  -- internal flows with both ends in the subtree are eliminated (marts.budget_eliminations, as
+  -- marts.budget_rollup counts them)
+  AND l.line_key NOT IN (SELECT line_key FROM marts.budget_eliminations WHERE unit_code = $unit)
 ORDER BY l.line_date DESC, l.line_key
