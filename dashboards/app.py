@@ -40,8 +40,11 @@ class AppContext:
     page_url: Callable[[str], str] = field(default=default_page_url)
 
 
-pn.extension("tabulator", design="bootstrap", notifications=False, sizing_mode="stretch_width",
-             loading_indicator=True)
+# Every extension a page may use is declared here: a page's body is built after the template has
+# gone out (page_app), so the resources of a widget first seen in the body (the SQL console's Ace
+# editor) must already be in the template, or the browser meets « ace is not defined ».
+pn.extension("tabulator", "codeeditor", design="bootstrap", notifications=False,
+             sizing_mode="stretch_width", loading_indicator=True)
 
 LOGIN_URL, LOGOUT_URL = "/login", "/logout"  # served by alambic.auth.web
 SOON = _("soon")
@@ -349,5 +352,9 @@ def page_app(slug: str, context: AppContext, gate: Callable[[], object] | None =
         main=[main],
         raw_css=[APP_CSS],
     )
-    pn.state.onload(fill)
+    doc = pn.state.curdoc
+    if doc is not None and doc.session_context is not None:
+        pn.state.onload(fill)  # served: once the browser has connected, on Panel's thread pool
+    else:
+        fill()  # tests, notebooks: at once (onload would hand it to a thread pool left by a server)
     return template

@@ -38,10 +38,10 @@ def test_sql_imports_neither_prefect_panel_nor_pandas(built):
     result, heavy = run_and_list_modules("--config", str(built.path), "sql",
                                          "SELECT unit_code, name FROM ref.units WHERE unit_code = '303'")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["unit_code", "name", "303", "Potager"]
+    assert result.stdout.split() == ["unit_code", "name", "---------", "-------", "303", "Potager"]
     assert heavy == set()
     csv, _ = run_and_list_modules("--config", str(built.path), "sql", "SELECT 1 AS un, NULL AS deux", "--csv")
-    assert csv.stdout.splitlines() == ["un,deux", "1,"]
+    assert csv.stdout.splitlines() == ["un;deux", "1;"]  # French CSV (alambic/sql_output.py)
 
 
 def test_build_export_and_backup_run_without_prefect(built, tmp_path):

@@ -98,7 +98,8 @@ def test_a_burst_of_logins_does_not_stall_the_others(burst_site, monkeypatch):
         watcher.join()
     codes = json.loads(out)
     assert set(codes) <= {401, 429}
-    assert delays and max(delays) < 2.0, f"slowest answer during the burst: {max(delays):.1f} s"
+    # before the fix: 11 s (the password checks on the event loop); bounded loosely for loaded machines
+    assert delays and max(delays) < 5.0, f"slowest answer during the burst: {max(delays):.1f} s"
 
 
 NEXT_TRICKS = ["/\t/pirate.example/x", "/%09/pirate.example/x", "//pirate.example", "/\\pirate.example",
