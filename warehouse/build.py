@@ -208,6 +208,8 @@ def build(warehouse: Warehouse, config: Config, changed: set[str] | None = None)
                 for res in RESOURCES.values():
                     con.execute(raw_table_ddl(res))  # empty until a source is loaded
                 write_reference(con, config)
+            create_macros(con)  # the shared definitions of figures, before any model uses them
+            if not partial:
                 for model in staging:
                     _run(con, model, f"CREATE OR REPLACE VIEW staging.{model.name} AS\n{model.sql}")
             counts = {}
