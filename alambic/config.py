@@ -57,7 +57,7 @@ class Role:
     several: bool = False  # several people may hold it at once on one unit (bienveillant·es)
 
 
-# The roles of La Raffinerie's wiki and prior org chart (domain.md §1.3, §1.5), used when the
+# The roles of La Raffinerie's wiki and prior org chart (docs/domaine.md §1.3, §1.5), used when the
 # configuration lists none.
 DEFAULT_ROLES = (
     Role("garant_cadre", "Garant·e du cadre", ("pole",), 0),

@@ -2,7 +2,7 @@
 
 `panel_serve.py` serves `page_app(slug, context)` for each page of `dashboards.pages.PAGES`.
 The shell is fully offline: Panel serves its own JS and CSS, and the Fast design's web font
-(Google Fonts by default) is switched off (DESIGN.md, principle 6).
+(Google Fonts by default) is switched off (docs/architecture.md §4.6).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Suivi budgétaire's entries: the forecast lines of the unit and period, the forms to enter a
 prévisionnel or an internal transfer, « Copier l'exercice » (a year's forecasts to the next year,
-previewed then applied) and « Importer un tableur » (CSV/XLSX, previewed then applied) — issue 4.
+previewed then applied) and « Importer un tableur » (CSV/XLSX, previewed then applied).
 
 Only the units the user may edit are offered; a member without budget rights reads why instead of
 the forms (the server refuses a forged write anyway: `models.permissions.require`). Every write is

@@ -1,5 +1,5 @@
 """Co-rémunération: propose a remuneration for a mission, decide on the proposals of one's units,
-follow each proposal until Odoo pays its bill (issue 5, item 5).
+follow each proposal until Odoo pays its bill.
 
 Every figure comes from `sql/queries/co_remuneration/*.sql` over marts.remuneration_proposals
 (whose header gives the matching rule that makes a proposal « facturée » then « payée »). Writes

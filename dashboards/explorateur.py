@@ -7,7 +7,7 @@ lines behind it. Export: CSV, and an XLSX workbook with the pivot as shown (rows
 
 Why not Perspective: Panel's bundled Perspective pane was tried and is fully offline (its JS,
 CSS and WASM come from Panel's static files) and its click events do give the cell's row and
-column values. But it computes the pivot in the browser, not in SQL (DESIGN.md principle 1: the
+column values. But it computes the pivot in the browser, not in SQL (docs/architecture.md §4.1: the
 XLSX export would have had to recompute in SQL what the browser showed), its own interface
 (« Group By », « Split By », « TOTAL », aggregate names) is in English with no way to translate
 it (principle 7), and its number format is the browser's, without the euro. So the pivot is a

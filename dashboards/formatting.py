@@ -1,4 +1,4 @@
-"""French number and date formats, through Babel (DESIGN.md, principle 7).
+"""French number and date formats, through Babel (docs/architecture.md §4.7).
 
 Babel's fr_FR data gives exactly what French readers expect, and tests compare these strings
 byte for byte:

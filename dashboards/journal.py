@@ -1,4 +1,4 @@
-"""Journal des modifications (issue 6, « Audit »): every change entered in Alambic, who, when,
+"""Journal des modifications (docs/architecture.md §4.3): every change entered in Alambic, who, when,
 before and after, with the undo of a change; and the flow loads and builds of meta.runs.
 
 Reserved to admin and finance: `page_body` refuses the others, and this page checks again (the

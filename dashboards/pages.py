@@ -1,4 +1,4 @@
-"""Every page of Alambic, grouped as La Raffinerie's side menu groups them (domain.md §1.5).
+"""Every page of Alambic, grouped as La Raffinerie's side menu groups them (docs/domaine.md §1.5).
 
 A page is built by `build(context)`; a page not built yet has `build = None` and shows
 « Bientôt disponible » with its `description` — never invented figures.

@@ -1,6 +1,6 @@
 """Run the page queries of `sql/queries/<page>/<name>.sql` through the warehouse cache.
 
-Every figure a page shows comes from one of these files (DESIGN.md, principle 1): the Python
+Every figure a page shows comes from one of these files (docs/architecture.md §4.1): the Python
 code only chooses the parameters ($unit, $date_from, $date_to …) and formats the answer.
 """
 

@@ -1,4 +1,4 @@
-"""Suivi subventions' entries: the form of a subsidy with its échéancier (issue 4).
+"""Suivi subventions' entries: the form of a subsidy with its échéancier.
 
 A subsidy and its instalments are one form (`dashboards.forms.RecordWithChildrenForm` over
 `models.Subsidy`) and one transaction. Only the units the user may edit are offered; a member

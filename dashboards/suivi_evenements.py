@@ -1,6 +1,6 @@
 """Suivi évènements: the soirées of a season side by side, and one soirée in detail — its
 tickets by price, bar by family, memberships, Odoo costs, result, référent·es and the dispatch
-of its takings to the pôles (issue 5, item 1).
+of its takings to the pôles.
 
 Every figure comes from `sql/queries/suivi_evenements/*.sql` over the soirée marts
 (marts.soiree_results, soiree_products, soiree_costs); this module chooses the parameters and

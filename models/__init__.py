@@ -1,4 +1,4 @@
-"""Domain objects for what users enter (DESIGN.md: `models/`): param-based forms that validate
+"""Domain objects for what users enter (docs/architecture.md §3: `models/`): param-based forms that validate
 with French messages, keep the input on error, check rights on the server, refuse lost updates
 and write to app.* in one audited transaction. Pages call these; they never write SQL themselves.
 """

@@ -1,6 +1,6 @@
 """One row of an app.* table as a form — the single mechanism behind every form.
 
-DESIGN.md, principle 3: users' data is sacred. So every form, whatever its fields:
+docs/architecture.md §4.3: users' data is sacred. So every form, whatever its fields:
 
 - validates with French messages and keeps the input on error (`validate()`; fields in
   `models.fields` hold what was typed, rules never reset it);

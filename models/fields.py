@@ -1,7 +1,7 @@
 """Form fields that keep what the user typed.
 
 A `param.Number` refuses « 12,5O » the moment it is assigned, so a form bound to it would lose
-the input before the user could be told what is wrong (DESIGN.md, principle 3: input kept on
+the input before the user could be told what is wrong (docs/architecture.md §4.3: input kept on
 error). These parameters accept any value as typed; `clean()` turns it into what the warehouse
 stores (`Decimal`, `date`, `str`, `int`) or raises `FieldError` with a French message. A form's
 `validate()` collects those messages; the typed value stays on the object until the user fixes it.

@@ -1,4 +1,4 @@
-"""Who may change what (issue 6, « Permissions »), checked in `save`/`delete` on the server.
+"""Who may change what (docs/architecture.md §4.3), checked in `save`/`delete` on the server.
 
 - 'admin' and 'finance' edit every unit;
 - a 'member' edits a unit's forecasts, transfers and subsidies only while holding the budget role
@@ -36,7 +36,7 @@ class Who(Protocol):
 @dataclass(frozen=True)
 class Actor:
     """Who writes: the login goes into the audit, the e-mail finds the roles held, the role gives
-    the rights. `dashboards.session.User` carries the same attributes once logins land."""
+    the rights. `dashboards.session.User` carries the same attributes."""
 
     login: str
     email: str | None = None

@@ -1,6 +1,6 @@
 """Co-rémunération: a member proposes a remuneration for a mission; the unit's référent·e budget
 et subventions validates or refuses it; the member invoices (a supplier bill in Odoo, account
-604 on the unit's analytic account); Odoo pays it (domain.md §1.3, §3).
+604 on the unit's analytic account); Odoo pays it (docs/domaine.md §1.3, §3.1).
 
     proposée ─┬─► validée ─► facturée ─► payée
               └─► refusée (the comment is kept)

@@ -1,5 +1,5 @@
 """Suivi des subventions: what Odoo does not hold of a subsidy — amount requested, dates, the
-échéancier (avance / acompte / solde) and the compte rendu financier due date (domain.md §2.3).
+échéancier (avance / acompte / solde) and the compte rendu financier due date (docs/domaine.md §2.3).
 
 A subsidy and its instalments are one form and one transaction: the subsidy's `row_version`
 guards the whole échéancier, so two people editing the same subsidy cannot lose each other's

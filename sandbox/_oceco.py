@@ -1,4 +1,4 @@
-"""Volunteering as Oceco holds it (Meteor DDP documents, research/oceco.md §1.3, §2.4, §3).
+"""Volunteering as Oceco holds it (Meteor DDP documents, docs/sources/oceco.md §1.3, §2.4, §3).
 
 One organisation, one project per pôle (first tag = the pôle's name), the soirées and weekly
 chantiers as events, actions whose integer `credits` are hours, each contributor's state in
@@ -56,7 +56,7 @@ def build_oceco(
 
 
 def _badges(person: dict) -> list[str]:
-    """The roles an admin gave the member in Oceco, shown as badges (research/domain.md §1.3)."""
+    """The roles an admin gave the member in Oceco, shown as badges (docs/domaine.md §1.3)."""
     badges = {"raffineur": ["Raffineur·euse"], "decouvreur": ["Parcours découverte"]}.get(person["kind"], [])
     return badges + (["Bienveillant·e"] if person.get("bienveillant") else [])
 

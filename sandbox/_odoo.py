@@ -1,6 +1,6 @@
 """Render the neutral books as Odoo `search_read` returns them, in the Odoo 15 or 17 shape.
 
-Wire conventions (research/odoo.md §1.5): many2one `[id, "display name"]`, empty `false`,
+Wire conventions (docs/sources/odoo.md §1.5): many2one `[id, "display name"]`, empty `false`,
 dates "YYYY-MM-DD", datetimes "YYYY-MM-DD HH:MM:SS" UTC, monetary values as JSON numbers.
 Version differences (§2): analytic groups (15) vs plans (17); `analytic_account_id` +
 `analytic_tag_ids` (15) vs `analytic_distribution` (17); analytic line `move_id` (15) vs

@@ -1,6 +1,6 @@
 """The soirées as TiBillet (Lespass) serves them: events, products, sales lines, v1 reservations.
 
-Shapes follow research/tibillet.md §2 and §4: sale prices are euro strings with trailing zeros
+Shapes follow docs/sources/tibillet.md §2 and §4: sale prices are euro strings with trailing zeros
 stripped ("12", "10.5"), quantities "2.000000" (negative for refunds R and credit notes N, which
 are new lines), `datePublished` raw UTC with microseconds; events in the tenant's zone (+04:00).
 The soirées (date, unit, net takings) are returned too, for the accounting and the app tables.

@@ -1,4 +1,4 @@
-"""How every process shares the one DuckDB file (DESIGN.md, principle 4).
+"""How every process shares the one DuckDB file (docs/architecture.md §4.4).
 
 DuckDB lets a single process open a file for writing and then locks every other process out,
 readers included. The Panel server, flow runs and analysts all need the file, so:

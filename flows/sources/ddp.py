@@ -1,7 +1,7 @@
 """A small Meteor DDP client: connect, log in, subscribe, read the documents, close.
 
 Oceco's volunteering data (actions, balances, the credit ledger) is only readable over DDP
-(research/oceco.md §2.4). The PyPI DDP clients (python-ddp, python-meteor) date from 2015 and are
+(docs/sources/oceco.md §2.4). The PyPI DDP clients (python-ddp, python-meteor) date from 2015 and are
 unmaintained; this one sits on `websockets.sync.client`, because `websockets` is maintained, is
 already a dependency, and its synchronous API fits a flow task that reads and returns — no
 event loop, no callbacks. It does only what a reader needs: answers pings, merges

@@ -1,6 +1,6 @@
 """Oceco client: the agenda from the iCal feed, volunteering data over Meteor DDP.
 
-research/oceco.md §4 is the plan followed:
+docs/sources/oceco.md §4 is the plan followed:
 - `events`: the public feed `/ical/organizations/{orgId}/events` parsed with `icalendar`; each
   VEVENT becomes `{_id, name, startDate, endDate, description?, timeZone?}` with `_id` = the UID
   minus `@oce.co.tools` (the Communecter event id). The feed only holds events ending after

@@ -1,6 +1,6 @@
 """The Odoo client: incremental `search_read` extracts over JSON-RPC with the unmodified odoorpc.
 
-How it reads (research/odoo.md §4):
+How it reads (docs/sources/odoo.md §4):
 - once per client: the server version, then `fields_get` once per model; each model is asked
   for (wanted ∩ available) fields, so versions and customisations are handled by field presence;
 - incremental by `write_date`: the next fetch re-scans `overlap_seconds` before the watermark
@@ -83,7 +83,7 @@ class Extract:
 
 _GROUPING = ("name", "parent_id", "complete_name", "company_id", "sequence", "write_date")
 
-# research/odoo.md §4.2; both version names are listed where a field was renamed, only the
+# docs/sources/odoo.md §4.2; both version names are listed where a field was renamed, only the
 # present one is asked.
 EXTRACTS: dict[str, Extract] = {
     "res_company": Extract("res.company", ("name", "currency_id", "write_date")),
@@ -282,7 +282,7 @@ class OdooSource:
 
     @staticmethod
     def _after(cursor: tuple[str, int] | None) -> list:
-        """Rows strictly after (write_date, id): research/odoo.md §4.1."""
+        """Rows strictly after (write_date, id): docs/sources/odoo.md §4.1."""
         if cursor is None:
             return []
         write_date, last_id = cursor

@@ -1,6 +1,6 @@
 """TiBillet client: events, products, sale lines and reservations from a Lespass tenant.
 
-Lespass (research/tibillet.md) is the only TiBillet part with a machine API. One venue is one
+Lespass (docs/sources/tibillet.md) is the only TiBillet part with a machine API. One venue is one
 tenant, reached by its host name (`host=` overrides the Host header, e.g. behind a tunnel); the
 key is sent as `Authorization: Api-Key <prefix>.<secret>` and needs the rights event, product,
 reservation and sale (the last two on a tenant-admin user).
@@ -201,7 +201,7 @@ class TibilletSource:
         headers = {
             "Authorization": f"Api-Key {self._api_key}",
             "Accept": "application/json",
-            "Accept-Language": "en",  # stable labels (research §1.1)
+            "Accept-Language": "en",  # stable labels (docs/sources/tibillet.md §1.1)
         }
         if self.host:
             headers["Host"] = self.host

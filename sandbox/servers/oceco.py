@@ -1,6 +1,6 @@
 """A simulated Oceco (oce.co.tools): the iCal agenda routes and a minimal Meteor DDP endpoint.
 
-What it mimics, from research/oceco.md (§2.1, §2.2, §2.4, §5):
+What it mimics, from docs/sources/oceco.md (§2.1, §2.2, §2.4, §5):
 - `GET /ical/organizations/{orgId}/events`: public, the events of the organisation's public
   projects ending ≥ now − 2 months, as ical-generator 1.x writes them;
 - `GET /ical/organizations/{orgId}/events/archives`: the same over 12 months, for an org admin
@@ -187,7 +187,7 @@ async def ical_events(request: Request) -> Response:
 
 
 async def ical_archives(request: Request) -> Response:
-    """Admin archive: 12 months, sent by Express `res.send` hence `text/html` (⚠ research §2.2)."""
+    """Admin archive: 12 months, sent by Express `res.send` hence `text/html` (⚠ docs/sources/oceco.md §2.2)."""
     data: OcecoData = request.app.state.data
     user_id, token = request.headers.get("x-user-id"), request.headers.get("x-access-token")
     if not user_id or not token:
@@ -244,7 +244,7 @@ def pub_list_members(data: OcecoData, user_id, org_id):
 
 
 def pub_directory_list_projects(data: OcecoData, user_id, scope, org_id):
-    """The org and its projects (⚠ read in publish.js, not in the research's table)."""
+    """The org and its projects (⚠ read in publish.js, not in the table of docs/sources/oceco.md §2.4)."""
     _check(scope in ("organizations", "citoyens", "projects") and isinstance(org_id, str))
     org = data.get("organizations", org_id)
     if not user_id or org is None or scope != "organizations":
@@ -253,7 +253,7 @@ def pub_directory_list_projects(data: OcecoData, user_id, scope, org_id):
 
 
 def _actions_scope(data: OcecoData, user_id: str, org: dict) -> tuple[set[str], list[dict]]:
-    """Parent ids whose actions an org page lists, and the recent events among them (research §2.4)."""
+    """Parent ids whose actions an org page lists, and the recent events among them (docs/sources/oceco.md §2.4)."""
     projects = data.org_projects(org)
     if not data.is_admin(org, user_id):  # non-admins: only the projects they administer
         projects = [p for p in projects

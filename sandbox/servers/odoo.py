@@ -1,6 +1,6 @@
 """A simulated Odoo server speaking the JSON-RPC protocol that the unmodified odoorpc client uses.
 
-It serves records given as `search_read` returns them (research/odoo.md §1.5), in the shape of one
+It serves records given as `search_read` returns them (docs/sources/odoo.md §1.5), in the shape of one
 Odoo version (§2), so the real connector runs against it over loopback: `version_info`,
 `common.login/version/authenticate`, `object.execute/execute_kw` (fields_get, search_read, search,
 search_count, read, default_get, res.users context_get, ir.model search) and `db.list` (§1.6).
@@ -536,7 +536,7 @@ class ModelCall:
             out.append(shaped)
         return out
 
-    # Methods, named and positioned as in Odoo (research/odoo.md §1.5).
+    # Methods, named and positioned as in Odoo (docs/sources/odoo.md §1.5).
 
     def fields_get(self, allfields=None, attributes=None, **_):
         specs = {n: s for n, s in self.fields.items() if not allfields or n in allfields}

@@ -1,6 +1,6 @@
 """A simulated TiBillet Lespass server: the reporting part of its API, tenant by tenant.
 
-It answers as Lespass does (research/tibillet.md §1-2, §6): the tenant is chosen by the `Host`
+It answers as Lespass does (docs/sources/tibillet.md §1–2, §6): the tenant is chosen by the `Host`
 header, `Authorization: Api-Key <prefix>.<secret>` is checked against the tenant's keys and their
 per-resource rights, lists come whole (no pagination), sale lines are schema.org `Product`s in an
 `ItemList`, v1 answers carry the deprecation headers. Records are served exactly as given: the
@@ -69,7 +69,7 @@ def _tenant(request: Request) -> Tenant | None:
 def _authorize(request: Request, right: str, *, admin: bool = False) -> JSONResponse | None:
     """None when the key may read; else the 403 the real permission classes give.
 
-    The real sales / v1 reservations views probably answer 500 for a bad key (research §1.1,
+    The real sales / v1 reservations views probably answer 500 for a bad key (docs/sources/tibillet.md §1.1,
     uncertain); this fake answers the documented 403 everywhere.
     """
     parts = request.headers.get("authorization", "").split()

@@ -1,5 +1,5 @@
 """Mon tableau de bord shows the signed-in member's own figures, equal to the marts, and nobody
-else's (issue 5: « test with two members »)."""
+else's."""
 
 from __future__ import annotations
 

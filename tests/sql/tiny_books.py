@@ -1,7 +1,7 @@
 """A tiny hand-written organisation: its Odoo books in Odoo-15 and Odoo-17 shapes, and its app rows.
 
 The same accounting facts are written twice, as each Odoo version's `search_read` returns them
-(docs: /work/shared/research/odoo.md §1.5, §2). The expected figures are computed by hand in
+(docs/sources/odoo.md §1.5, §2). The expected figures are computed by hand in
 test_marts.py from the facts listed here.
 
 Facts (as_of = 2025-06-15; June has 30 days, so half of June has elapsed):
