@@ -118,7 +118,8 @@ def test_the_budget_role_may_be_renamed_by_configuration(tmp_path):
 
 def test_a_missing_setting_takes_its_default_from_the_table():
     config = parse_config(TREE, Path("alambic.toml"))
-    assert config.alerts == {"forecast_gap_ratio": 0.15, "cash_threshold": 0, "report_due_days": 60}
+    assert config.alerts == {"forecast_gap_ratio": 0.15, "cash_threshold": 0, "report_due_days": 60,
+                             "materiality": 100}
     assert config.volunteering == {"hourly_rate": 11.88}
 
 

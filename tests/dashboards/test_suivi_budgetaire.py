@@ -175,8 +175,8 @@ def test_filters_follow_the_url(budget_warehouse):
     location.sync(filters, URL_KEYS, on_error=filters._on_url_error)
     assert (filters.period, filters.unit) == ("2025", "303")  # the URL gives 2025 and 303 as numbers
     filters.period = "2025-Q3"
-    assert "periode=2025-T3" in location.search
-    assert filters.query_string() == "?periode=2025-T3&unite=303"
+    assert "periode=2025-Q3" in location.search  # the address keeps what was typed
+    assert filters.query_string() == "?periode=2025-T3&unite=303"  # links to other pages: French T
     filters.period = "n'importe quoi"
     assert "Période non reconnue" in filters.period_error
     assert filters.current.text == "2025-T3"  # figures stay on the last valid period

@@ -74,9 +74,10 @@ def odoo_records(version: str) -> dict[str, list[dict]]:
              "full_reconcile_id": False, "max_date": "2025-01-20", "company_id": ODOO_COMPANY,
              "write_date": "2025-01-20 10:00:00"},
         ],
-        # Three lines written in the same second: paging must break the tie on id.
-        "account_analytic_line": [_odoo_analytic_line(200 + i, 1001 + 2 * (i % 2), -40.0 * (i + 1), "2025-01-10 09:05:00")
-                                  for i in range(3)],
+        # Three lines written in the same second: paging must break the tie on id. Coherent books:
+        # the analytic lines of a journal item add up to at most its amount (1001: −40 − 80 = −120).
+        "account_analytic_line": [_odoo_analytic_line(200 + i, 1001 + 2 * (i % 2), amount, "2025-01-10 09:05:00")
+                                  for i, amount in enumerate((-40.0, -80.0, -80.0))],
     }
     grouping = [{"id": 1, "name": "Projets", "parent_id": False, "complete_name": "Projets", "write_date": ODOO_SETUP}]
     if v15:

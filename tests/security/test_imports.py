@@ -5,6 +5,7 @@ server): the same functions the page calls."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import io
 import threading
 import time
@@ -128,6 +129,8 @@ def test_the_page_reads_the_file_in_a_thread_and_says_so_meanwhile(wh, monkeypat
     importer = budget_entries.ForecastImport(Entries())
     with param.discard_events(importer.file):
         importer.file.value, importer.file.filename = (HEADER + GOOD).encode(), "previsionnel.csv"
-    preview = asyncio.run(importer._file_chosen())
+    # in a loop of its own, on a thread: after the browser tests Playwright's loop runs in this one
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        preview = pool.submit(asyncio.run, importer._file_chosen()).result(timeout=60)
     assert seen == {"thread": True, "message": "Analyse du fichier…"}
     assert preview is not None and preview.ok and "Aperçu" in importer.message.object

@@ -180,10 +180,11 @@ BUDGET_VS_ACTUAL = sorted(
     + [bva("101", "subventions", "recette", month(m), 200, 0, 0, 0, 0.0, False) for m in range(7, 13)]
     + [
         # 303 presta. ext. / achats: 1 200 € over April–June → 400 a month;
-        # May réel 180 - 30 (refund) = 150 → 150 / 400 = 0.375; June engagé 600 (draft split) > 400 → overrun
+        # May réel 180 - 30 (refund) = 150 → 150 / 400 = 0.375; June engagé 600 (draft split) > 400 → overrun,
+        # « % consommé » (réel + engagé) / prévisionnel = 600 / 400 = 1.5
         bva("303", "prestations_externes_achats", "depense", month(4), 400, 0, 0, 400, 0.0, False),
         bva("303", "prestations_externes_achats", "depense", month(5), 400, 0, 150, 400, 0.375, False),
-        bva("303", "prestations_externes_achats", "depense", month(6), 400, 600, 0, 200, 0.0, True),
+        bva("303", "prestations_externes_achats", "depense", month(6), 400, 600, 0, 200, 1.5, True),
         # 303 prestations: 100 € over May–July → 33.33, 33.33 and 33.34 (the last month takes the remainder);
         # June théorique 33.33 / 2 = 16.665 → 16.67; réel 300 (60 % of M4)
         bva("303", "prestations", "recette", month(5), "33.33", 0, 0, "33.33", 0.0, False),
