@@ -4,6 +4,8 @@ directly; the reference lists budget_vs_actual with its columns. Nothing loads f
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.browser.helpers import log_in
@@ -80,7 +82,9 @@ def test_the_reference_lists_budget_vs_actual_with_its_columns(page, served):
     real = warehouse.query("SELECT column_name FROM duckdb_columns() WHERE schema_name = 'marts' "
                            "AND table_name = 'budget_vs_actual' ORDER BY column_index")["column_name"].tolist()
     assert section.locator("td.ref-name").all_inner_texts() == real
-    assert "reel / previsionnel" in section.inner_text()
+    # « % consommé » is documented with its rule: (réel + engagé) over the prévisionnel
+    row = section.locator("tr", has=page.locator("td.ref-name", has_text="pct_consomme")).inner_text()
+    assert "engag" in row and re.search(r"pr[ée]visionnel", row), row
     page.get_by_label("Rechercher").fill("pct_consomme")
     page.locator(".ref-summary", has_text="1 tables, 1 colonnes").wait_for(timeout=30000)
     assert page.locator(".ref-table").count() == 1

@@ -44,7 +44,7 @@ def test_chart_y_ticks_are_french_euros(sandbox_site, browser):
             assert euro, labels
             assert not [label for label in labels if "undefined" in label or label == ""], labels
             chart = page.locator(".bk-Figure, .bk-panel-models-plot, canvas").last
-            page.get_by_text("Mois par mois").scroll_into_view_if_needed()
+            page.get_by_text("Mois par mois : prévisionnel et réel").scroll_into_view_if_needed()
             page.wait_for_timeout(1000)
             page.screenshot(path=f"tmp/artifacts/chart-{_session}.png", full_page=False)
             context.close()
