@@ -118,7 +118,7 @@ class DataReference(pn.viewable.Viewer):
             PlainAlert(self.problem, alert_type="warning", visible=bool(self.problem)),
             pn.pane.HTML("<p>" + html.escape(_(
                 "Each table of the warehouse that the pages and the SQL console read. The descriptions "
-                "come from the comments of the SQL files (in English, like the code); the columns and "
+                "come from the comments of the SQL files (in French; table and column names as in the code); the columns and "
                 "their types from the warehouse.")) + "</p>", sizing_mode="stretch_width"),
             self._input,
             pn.pane.HTML(pn.bind(self.body_html, self.param.search), sizing_mode="stretch_width",
