@@ -21,7 +21,7 @@ import param
 
 from alambic.i18n import _
 from dashboards import formatting
-from dashboards.components import ROOT_UNIT, Column, Filters, french_table
+from dashboards.components import ROOT_UNIT, SHRINK, Column, Filters, french_table
 from dashboards.forms import RecordForm, rebuild_after_save, saved_by
 from dashboards.queries import run_query
 from dashboards.session import current_user
@@ -65,7 +65,7 @@ class BudgetEntries(param.Parameterized):
             InternalTransfer, warehouse, title=_("Internal transfer"), who=who,
             choices={"from_unit": units, "to_unit": unit_choices(filters, None)},
         )
-        self.line_choice = pn.widgets.Select(label=_("Edit a forecast line"), options={}, width=420)
+        self.line_choice = pn.widgets.Select(label=_("Edit a forecast line"), options={}, width=420, stylesheets=SHRINK)
         self.line_choice.param.watch(self._open_line, "value")
         for form in (self.forecast_form, self.transfer_form):
             form.param.watch(self._rebuild, "saved")

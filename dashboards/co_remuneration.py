@@ -17,7 +17,7 @@ import param
 
 from alambic.i18n import _
 from dashboards import formatting
-from dashboards.components import Column, FilterBar, Filters, csv_download, french_table, kpi_card
+from dashboards.components import SHRINK, Column, FilterBar, Filters, csv_download, french_table, kpi_card
 from dashboards.forms import RecordForm, rebuild_after_save, saved_by
 from dashboards.queries import run_query
 from dashboards.session import current_user
@@ -135,7 +135,7 @@ class CoRemuneration(pn.viewable.Viewer):
         self.form.new_button.on_click(lambda _event: self._prefill_person())
         self.form.param.watch(self._rebuild, "saved")
 
-        self.pending_choice = pn.widgets.Select(label=_("Proposal to decide on"), options={}, width=520)
+        self.pending_choice = pn.widgets.Select(label=_("Proposal to decide on"), options={}, width=520, stylesheets=SHRINK)
         self.comment = pn.widgets.TextAreaInput(label=_("Comment (required to refuse)"), height=80, width=520)
         self.validate_button = pn.widgets.Button(label=_("Validate"), color="success", width=160)
         self.refuse_button = pn.widgets.Button(label=_("Refuse"), color="danger", width=160)

@@ -43,6 +43,13 @@ STATUS_LABELS = {
 }
 
 
+# A field keeps its width on a wide screen and shrinks to the screen on a phone: max-width beats
+# the fixed width Bokeh gives the element (a 390 px phone is narrower than a 420 px select with
+# the page's margins). In viewport units: a percentage would be ignored when the column around
+# the field sizes itself from its content.
+SHRINK = [":host { max-width: calc(100vw - 48px) !important; min-width: 0 !important; } .bk-input { max-width: 100%; }"]
+
+
 def level_label(level: str) -> str:
     return _(LEVEL_LABELS.get(level, level))
 
@@ -191,9 +198,9 @@ class FilterBar(pn.viewable.Viewer):
             placeholder="2025, 2025-T3, 2025-03, 2025-03..2025-06, EX2025",
             description=_("A year (2025), a quarter (2025-T3), a month (2025-03), a range "
                           "(2025-03..2025-06) or a fiscal year (EX2025)."),
-            width=260,
+            width=260, stylesheets=SHRINK,
         )
-        self._unit = pn.widgets.Select.from_param(f.param.unit, name=_("Unit"), width=300)
+        self._unit = pn.widgets.Select.from_param(f.param.unit, name=_("Unit"), width=300, stylesheets=SHRINK)
         self._shown = pn.pane.Markdown(pn.bind(self._shown_text, f.param.current), margin=(28, 10, 0, 10),
                                        css_classes=["period-shown"])
         message = pn.bind(lambda a, b: " ".join(m for m in (a, b) if m), f.param.period_error, f.param.unit_error)
@@ -442,7 +449,7 @@ def csv_download(label: str, filename: Callable[[], str] | str,
 
     name = filename() if callable(filename) else filename
     return pn.widgets.FileDownload(callback=callback, filename=name, label=label,
-                                   width=280, embed=False)
+                                   width=280, embed=False, stylesheets=SHRINK)
 
 
 # -- placeholder -------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ import param
 from alambic.i18n import _
 from dashboards import formatting
 from dashboards.session import current_user
-from dashboards.components import PlainAlert
+from dashboards.components import SHRINK, PlainAlert
 from models.base import Record, fetch_dicts
 from models.errors import Conflict, Forbidden, Invalid, NotFound
 from models.fields import Amount, Choice, Day, Reference
@@ -130,9 +130,10 @@ def field_widget(name: str, field, choices: dict[str, dict[str, str]], width: in
     label = field.label or name
     if name in choices or isinstance(field, (Reference, Choice)):
         options = choices.get(name) or dict(getattr(field, "objects", {}) or {})
-        return pn.widgets.Select(label=label, options={"—": None, **options}, value=None, width=width)
+        return pn.widgets.Select(label=label, options={"—": None, **options}, value=None, width=width,
+                                stylesheets=SHRINK)
     placeholder = next((text for kind, text in PLACEHOLDERS.items() if isinstance(field, kind)), "")
-    return pn.widgets.TextInput(label=label, placeholder=placeholder, width=width)
+    return pn.widgets.TextInput(label=label, placeholder=placeholder, width=width, stylesheets=SHRINK)
 
 
 def widgets_to_record(widgets: dict[str, pn.widgets.Widget], record: Record) -> None:
@@ -153,8 +154,8 @@ def field_column(widget: pn.widgets.Widget, error: pn.pane.HTML) -> pn.Column:
     """A field and its message below it, as wide as the field (so that fields sit side by side)."""
     # A width and no sizing mode: « fixed » would also require a height (Bokeh's W-1005
     # FIXED_SIZING_MODE, logged for every form field of every session).
-    error.param.update(width=widget.width, sizing_mode=None)
-    return pn.Column(widget, error, width=widget.width + 20, sizing_mode=None, margin=0)
+    error.param.update(width=widget.width, sizing_mode=None, stylesheets=SHRINK)
+    return pn.Column(widget, error, width=widget.width + 20, sizing_mode=None, margin=0, stylesheets=SHRINK)
 
 
 def error_html(text: str) -> str:

@@ -18,7 +18,7 @@ import param
 
 from alambic.i18n import N_, _
 from dashboards import formatting
-from dashboards.components import TABLE_CSS, Column, display_frame, french_table
+from dashboards.components import SHRINK, TABLE_CSS, Column, display_frame, french_table
 from dashboards.forms import rebuild_after_save
 from dashboards.periods import PeriodError, parse_period
 from dashboards.queries import run_query
@@ -120,8 +120,8 @@ class ChangeLog(pn.viewable.Viewer):
         self._fy_month = int(settings["fiscal_year_start_month"])
         zone = self.warehouse.query("SELECT value FROM ref.settings WHERE key = 'timezone'")
         self.zone = zone["value"].iloc[0] if len(zone) else "UTC"
-        self.table_select = pn.widgets.Select(label=_("Table"), width=240)
-        self.who_select = pn.widgets.Select(label=_("Who"), width=200)
+        self.table_select = pn.widgets.Select(label=_("Table"), width=240, stylesheets=SHRINK)
+        self.who_select = pn.widgets.Select(label=_("Who"), width=200, stylesheets=SHRINK)
         self._filter_options()
         self.period_input = pn.widgets.TextInput(
             label=_("Period"), width=240, placeholder="2026, 2026-T4, 2026-11, 2026-11-27",

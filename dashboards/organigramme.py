@@ -17,7 +17,7 @@ import param
 
 from alambic.i18n import N_, _
 from dashboards import formatting
-from dashboards.components import card_grid  # noqa: I001
+from dashboards.components import SHRINK, card_grid  # noqa: I001
 from dashboards.components import Column, Filters, csv_download, figure_card, french_table, level_label
 from dashboards.forms import RecordForm, rebuild_after_save, saved_by
 from dashboards.queries import run_query
@@ -156,7 +156,7 @@ class RolesChart(pn.viewable.Viewer):
             return
         self.allowed = assignable_units(self.warehouse, current_user())  # None: every unit
         self._unit_select = pn.widgets.Select.from_param(self.filters.param.unit, label=_("Unit"), width=320)
-        self._history_select = pn.widgets.Select(label=_("History of"), width=320)
+        self._history_select = pn.widgets.Select(label=_("History of"), width=320, stylesheets=SHRINK)
         self._history_select.param.watch(lambda event: setattr(self, "history_unit", event.new), "value")
         self._follow_unit()
         self.filters.param.watch(self._follow_unit, "unit")
@@ -220,8 +220,8 @@ class RolesChart(pn.viewable.Viewer):
         self.assign_form.widgets["unit_code"].param.watch(self._roles_for_unit, "value")
         self.assign_form.param.watch(self._assigned, "saved")
 
-        self.end_choice = pn.widgets.Select(label=_("Assignment to end"), width=520)
-        self.end_date = pn.widgets.TextInput(label=_("Last day held"), placeholder="jj/mm/aaaa", width=200)
+        self.end_choice = pn.widgets.Select(label=_("Assignment to end"), width=520, stylesheets=SHRINK)
+        self.end_date = pn.widgets.TextInput(label=_("Last day held"), placeholder="jj/mm/aaaa", width=200, stylesheets=SHRINK)
         self.end_error = pn.pane.HTML("", margin=(0, 10))
         self.end_button = pn.widgets.Button(label=_("End the role"), color="primary", width=180)
         self.end_message = PlainAlert("", alert_type="info", visible=False)

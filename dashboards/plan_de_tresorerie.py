@@ -24,7 +24,7 @@ from bokeh.models import CustomJSTickFormatter, HoverTool
 from alambic.i18n import N_, _
 from dashboards import formatting
 from dashboards.components import card_grid  # noqa: I001
-from dashboards.components import TABLE_CSS, Column, Filters, csv_download, french_table, kpi_card
+from dashboards.components import SHRINK, TABLE_CSS, Column, Filters, csv_download, french_table, kpi_card
 from dashboards.queries import run_query
 from dashboards.workbook import workbook_download, workbook_title
 from dashboards.components import PlainAlert
@@ -177,15 +177,15 @@ class TreasuryPlan(pn.viewable.Viewer):
             pn.state.location.sync(self, {"detail_month": "mois"})
 
         self._instalment_select = pn.widgets.Select.from_param(
-            self.param.moved_instalment, name=_("Subsidy instalment to move"), width=520)
+            self.param.moved_instalment, name=_("Subsidy instalment to move"), width=520, stylesheets=SHRINK)
         self._moved_to_select = pn.widgets.Select.from_param(
-            self.param.moved_to, name=_("To the month"), width=200)
+            self.param.moved_to, name=_("To the month"), width=200, stylesheets=SHRINK)
         self._label_input = pn.widgets.TextInput.from_param(
-            self.param.oneoff_label, name=_("Label"), placeholder=_("e.g. Van repair"), width=260)
+            self.param.oneoff_label, name=_("Label"), placeholder=_("e.g. Van repair"), width=260, stylesheets=SHRINK)
         self._amount_input = pn.widgets.TextInput.from_param(
-            self.param.oneoff_amount, name=_("Amount (€)"), placeholder="1 500,00", width=150)
+            self.param.oneoff_amount, name=_("Amount (€)"), placeholder="1 500,00", width=150, stylesheets=SHRINK)
         self._oneoff_month_select = pn.widgets.Select.from_param(
-            self.param.oneoff_month, name=_("Month"), width=200)
+            self.param.oneoff_month, name=_("Month"), width=200, stylesheets=SHRINK)
         self._direction_switch = pn.widgets.RadioButtonGroup.from_param(
             self.param.oneoff_direction, name="", color="primary", variant="outline")
         self._reset_button = pn.widgets.Button(label=_("Clear the simulation"), color="light", width=220)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 
 import panel as pn
-from dashboards.components import PlainAlert
+from dashboards.components import SHRINK, PlainAlert
 import param
 
 from alambic.i18n import N_, _
@@ -47,6 +47,11 @@ REFERENCE_CSS = """
 .ref-columns td.ref-type { white-space: nowrap; color: #4a5560; font-family: ui-monospace, monospace; }
 .ref-columns tr.ref-missing td { color: #9b1c14; }
 .ref-notes pre { white-space: pre-wrap; font-size: 0.88em; background: #f7f8f9; padding: 6px 10px; }
+@media (max-width: 600px) {  /* a phone: long names and types wrap rather than widen the page */
+  .ref-columns td.ref-name { white-space: normal; overflow-wrap: anywhere; }
+  .ref-columns td.ref-type { white-space: normal; }
+  .ref-table h4, .ref-table p, .ref-notes pre { overflow-wrap: anywhere; }
+}
 """
 
 
@@ -112,13 +117,13 @@ class DataReference(pn.viewable.Viewer):
             self.problem = _("A SQL file's header could not be read: {reason}", reason=str(exc))
         self._input = pn.widgets.TextInput(
             label=_("Search"), placeholder=_("A table, a column, a word (e.g. reel, unit_code, subsidy)"),
-            width=420, css_classes=["ref-search"])
+            width=420, css_classes=["ref-search"], stylesheets=SHRINK)
         self._input.param.watch(lambda event: setattr(self, "search", event.new), "value_input")
         self._layout = pn.Column(
             PlainAlert(self.problem, alert_type="warning", visible=bool(self.problem)),
             pn.pane.HTML("<p>" + html.escape(_(
                 "Each table of the warehouse that the pages and the SQL console read. The descriptions "
-                "come from the comments of the SQL files (in English, like the code); the columns and "
+                "come from the comments of the SQL files (in French; table and column names as in the code); the columns and "
                 "their types from the warehouse.")) + "</p>", sizing_mode="stretch_width"),
             self._input,
             pn.pane.HTML(pn.bind(self.body_html, self.param.search), sizing_mode="stretch_width",

@@ -20,7 +20,7 @@ import param
 
 from alambic.i18n import N_, _
 from dashboards import formatting
-from dashboards.components import Column, french_table
+from dashboards.components import SHRINK, Column, french_table
 from dashboards.forms import RecordForm, rebuild_after_save
 from dashboards.queries import run_query
 from dashboards.session import current_user
@@ -127,7 +127,7 @@ class Directory(pn.viewable.Viewer):
         roles = choices[choices["kind"] == "role"]
         self.param.pole.objects = {_("All poles"): "", **{f"{r.label} ({r.code})": r.code for r in units.itertuples()}}
         self.param.role.objects = {_("All roles"): "", **{str(r.label): r.code for r in roles.itertuples()}}
-        self._search = pn.widgets.TextInput(label=_("Search"), placeholder=_("Name, pole, role, badge…"), width=300)
+        self._search = pn.widgets.TextInput(label=_("Search"), placeholder=_("Name, pole, role, badge…"), width=300, stylesheets=SHRINK)
         self._search.param.watch(lambda event: setattr(self, "search", event.new or ""), "value_input")
         self._pole = pn.widgets.Select.from_param(self.param.pole, name=_("Pole"), width=260)
         self._role = pn.widgets.Select.from_param(self.param.role, name=_("Role"), width=260)
@@ -158,7 +158,7 @@ class Directory(pn.viewable.Viewer):
     # -- settling a conflict (admins) ------------------------------------------------------------
 
     def _build_settle_form(self) -> None:
-        self.conflict_choice = pn.widgets.Select(label=_("Record to settle"), width=640)
+        self.conflict_choice = pn.widgets.Select(label=_("Record to settle"), width=640, stylesheets=SHRINK)
         self.conflict_detail = pn.pane.HTML("", css_classes=["conflict-detail"])
         self.settle_form = RecordForm(PersonLink, self.warehouse, title=_("Decision"),
                                       choices={"source": dict(SOURCES), "decision": dict(DECISIONS)})

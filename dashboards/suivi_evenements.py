@@ -21,7 +21,7 @@ import param
 
 from alambic.i18n import N_, _
 from dashboards import formatting
-from dashboards.components import card_grid  # noqa: I001
+from dashboards.components import SHRINK, card_grid  # noqa: I001
 from dashboards.components import TABLE_CSS, Column, FilterBar, Filters, csv_download, figure_card, french_table, kpi_card
 from dashboards.plan_de_tresorerie import COMPACT_CSS
 from dashboards.queries import run_query
@@ -136,7 +136,7 @@ class EventTracking(pn.viewable.Viewer):
             return
         self.units = run_query(self.warehouse, "suivi_evenements/units")
         self.unit_labels = dict(zip(self.units["unit_code"], self.units["label"]))
-        self.soiree_select = pn.widgets.Select(label=_("Soirée"), options={}, width=520)
+        self.soiree_select = pn.widgets.Select(label=_("Soirée"), options={}, width=520, stylesheets=SHRINK)
         self.soiree_select.param.watch(self._choose, "value")
         self._build_referent_widgets()
         self._build_dispatch_widgets()
@@ -361,9 +361,9 @@ class EventTracking(pn.viewable.Viewer):
         units = {label: code for code, label in self.unit_labels.items()}
         self.referent_email = pn.widgets.TextInput(label=_("E-mail of the referent"),
                                                    placeholder="prenom@exemple.re", width=300)
-        self.referent_unit = pn.widgets.Select(label=_("Unit of the soirée"), options={"—": None, **units}, width=320)
+        self.referent_unit = pn.widgets.Select(label=_("Unit of the soirée"), options={"—": None, **units}, width=320, stylesheets=SHRINK)
         self.referent_add = pn.widgets.Button(label=_("Add the referent"), color="primary", width=200)
-        self.referent_remove_choice = pn.widgets.Select(label=_("Remove a referent"), options={}, width=300)
+        self.referent_remove_choice = pn.widgets.Select(label=_("Remove a referent"), options={}, width=300, stylesheets=SHRINK)
         self.referent_remove = pn.widgets.Button(label=_("Remove"), width=140)
         self.referent_errors = pn.pane.HTML("", css_classes=["referent-errors"])
         self.referent_message = PlainAlert("", alert_type="info", visible=False, css_classes=["referent-message"])
@@ -435,7 +435,7 @@ class EventTracking(pn.viewable.Viewer):
                                                   width=160)
         self.dispatch_poles = [pn.widgets.Select(label=_("Pole {n}", n=i + 1), options=dict(self._pole_options),
                                                  width=300) for i in range(DISPATCH_ROWS)]
-        self.dispatch_values = [pn.widgets.TextInput(label=_("Share {n}", n=i + 1), width=140)
+        self.dispatch_values = [pn.widgets.TextInput(label=_("Share {n}", n=i + 1), width=140, stylesheets=SHRINK)
                                 for i in range(DISPATCH_ROWS)]
         self.dispatch_line_errors = [pn.pane.HTML("", margin=(0, 10), css_classes=["dispatch-line-error"])
                                      for _i in range(DISPATCH_ROWS)]

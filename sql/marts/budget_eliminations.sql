@@ -1,21 +1,21 @@
--- budget_eliminations — the internal flows each node of the tree eliminates: the one place that
--- says which budget line does not count at which level (consolidation).
+-- budget_eliminations — les flux internes que chaque nœud de l'arbre élimine : le seul endroit qui
+-- dit quelle ligne budgétaire ne compte pas à quel niveau (consolidation).
 --
--- Grain: one row per (node, budget line) where the line is an internal flow (a transfer or a
--- soirée dispatch) whose two ends are both in the node's subtree.
+-- Grain: une ligne par (nœud, ligne budgétaire) quand la ligne est un flux interne (un transfert ou
+-- une répartition de soirée) dont les deux bouts sont dans le sous-arbre du nœud.
 -- Columns:
---   unit_code      the node (the unit whose figures, with everything below it, leave the line out)
---   line_key       the budget line (marts.budget_lines)
---   line_unit      the unit the line is booked on (inside the node's subtree)
---   counterpart_unit  the unit at the other end (inside the node's subtree too)
---   category_code, direction, month, counts_as  as in budget_lines
---   amount         the line's amount, positive in the category's direction
--- The rule: a transfer of 300 € from Jardin partagé to Outils communs is a dépense interne of the
--- one and a recette interne of the other. Jardin partagé still sees its 300 € spent (it holds one
--- end only: no row for it here), Outils communs its 300 € received; La Raffinerie, which holds
--- both, has the two lines here: inside the organisation it is the same money. budget_rollup (the
--- Suivi budgétaire, the Tableau de bord) and the Explorateur read this mart rather than saying
--- the rule again.
+--   unit_code      le nœud (l'unité dont les chiffres, avec tout ce qui est en dessous, écartent la ligne)
+--   line_key       la ligne budgétaire (marts.budget_lines)
+--   line_unit      l'unité sur laquelle la ligne est imputée (dans le sous-arbre du nœud)
+--   counterpart_unit  l'unité à l'autre bout (dans le sous-arbre du nœud aussi)
+--   category_code, direction, month, counts_as  comme dans budget_lines
+--   amount         le montant de la ligne, positif dans le sens de la catégorie
+-- La règle : un transfert de 300 € de Jardin partagé vers Outils communs est une dépense interne de
+-- l'un et une recette interne de l'autre. Jardin partagé voit toujours ses 300 € dépensés (il ne
+-- tient qu'un bout : pas de ligne ici pour lui), Outils communs ses 300 € reçus ; La Raffinerie, qui
+-- tient les deux, a les deux lignes ici : au sein de l'organisation c'est le même argent.
+-- budget_rollup (le Suivi budgétaire, le Tableau de bord) et l'Explorateur lisent ce mart plutôt
+-- que de redire la règle.
 select
     rollup.ancestor_code      as unit_code,
     lines.line_key,

@@ -1,55 +1,58 @@
--- budget_lines — every amount that counts in a budget: real (Odoo, transfers), committed
--- (Odoo drafts, validated proposals) or only proposed (proposals to validate).
+-- budget_lines — chaque montant qui compte dans un budget : réel (Odoo, transferts), engagé
+-- (brouillons Odoo, propositions validées) ou seulement proposé (propositions à valider).
 --
--- Grain: one budget line = one amount on one unit and one budget category.
+-- Grain: une ligne budgétaire = un montant sur une unité et une catégorie budgétaire.
 -- Columns:
---   line_key       unique key: 'odoo:aal:<analytic line>:<analytic account>' (posted),
---                  'odoo:aml:<move line>:<analytic account>' (draft),
---                  'odoo:aml:<move line>:non_affecte' (the part no unit holds),
+--   line_key       clé unique : 'odoo:aal:<ligne analytique>:<compte analytique>' (comptabilisée),
+--                  'odoo:aml:<ligne d'écriture>:<compte analytique>' (brouillon),
+--                  'odoo:aml:<ligne d'écriture>:non_affecte' (la part qu'aucune unité ne porte),
 --                  'alambic:proposal:<id>', 'alambic:transfer:<id>:from' / ':to'
---   source         'odoo' | 'alambic' (what users entered in Alambic)
---   unit_code      the unit the amount is booked on (no roll-up: see org_rollup)
---   category_code  the budget category (ref.categories)
---   direction      'depense' | 'recette' (the category's)
---   line_date      date of the analytic line, draft move line, proposal (its end date) or transfer
---   month          first day of line_date's month
---   label          what it is (Odoo line label, mission, transfer reason)
---   partner        who (Odoo partner, the member, the other unit of a transfer)
---   reference      Odoo move name, 'proposition n° X' or 'transfert n° X'
---   amount         DECIMAL(14,2), positive in the category's direction: an expense of 100 €
---                  is +100 in a dépense category, an income of 100 € +100 in a recette one;
---                  refunds and credit notes are negative
---   status         a_valider (proposal to validate), a_facturer (validated, not invoiced yet),
---                  brouillon (Odoo draft), a_payer / paye (expense), a_encaisser / encaisse
---                  (income), interne (internal transfer)
---   counts_as      'reel' (real), 'engage' (committed), 'aucun' (counts in neither)
---   allocation     'arbre' (tree plan account), 'autre_plan' (another plan's account mapped to
---                  a unit), 'non_affecte' (on the organisation: no unit holds it), 'alambic'
---                  (a proposal), 'interne' (a transfer)
---   dimension      the Odoo line's accounts in the « second dimension » plans, if any
---   counterpart_unit  for a transfer, the unit at the other end (eliminations: budget_rollup)
+--   source         'odoo' | 'alambic' (ce que les membres ont saisi dans Alambic)
+--   unit_code      l'unité sur laquelle le montant est imputé (sans cumul : voir org_rollup)
+--   category_code  la catégorie budgétaire (ref.categories)
+--   direction      'depense' | 'recette' (celle de la catégorie)
+--   line_date      date de la ligne analytique, de la ligne d'écriture brouillon, de la proposition
+--                  (sa date de fin) ou du transfert
+--   month          premier jour du mois de line_date
+--   label          ce que c'est (libellé de la ligne Odoo, mission, motif du transfert)
+--   partner        qui (partenaire Odoo, le membre, l'autre unité d'un transfert)
+--   reference      nom de la pièce Odoo, 'proposition n° X' ou 'transfert n° X'
+--   amount         DECIMAL(14,2), positif dans le sens de la catégorie : une dépense de 100 €
+--                  vaut +100 dans une catégorie de dépense, une recette de 100 € +100 dans une
+--                  catégorie de recette ; remboursements et avoirs sont négatifs
+--   status         a_valider (proposition à valider), a_facturer (validée, pas encore facturée),
+--                  brouillon (brouillon Odoo), a_payer / paye (dépense), a_encaisser / encaisse
+--                  (recette), interne (transfert interne)
+--   counts_as      'reel' (réel), 'engage' (engagé), 'aucun' (ne compte ni dans l'un ni dans l'autre)
+--   allocation     'arbre' (compte du plan de l'arbre), 'autre_plan' (compte d'un autre plan
+--                  rattaché à une unité), 'non_affecte' (sur l'organisation : aucune unité ne le
+--                  porte), 'alambic' (une proposition), 'interne' (un transfert)
+--   dimension      les comptes de la ligne Odoo dans les plans « seconde dimension », s'il y en a
+--   counterpart_unit  pour un transfert, l'unité à l'autre bout (éliminations : budget_rollup)
 --
--- Where each line comes from:
---   1. Réel Odoo: posted journal items as marts.ledger_allocation counts them (analytic lines of
---      posted moves, each euro once across plans; the rest « non affecté » on the root unit).
---      Category: the general account's code by the LONGEST matching prefix of
---      ref.category_accounts (6041 before 60); accounts in no category (e.g. 86/87, 68) are
---      left out (the ledger reconciliation mart shows them). Odoo's analytic amount is negative for
---      an expense, so amount = -amount for dépenses, +amount for recettes.
---      Status from the move's payment_state: paid, in_payment, reversed, invoicing_legacy →
---      paye / encaisse; otherwise a_payer / a_encaisser; a plain entry (move_type 'entry', or an
---      analytic line with no move) → paye / encaisse.
---   2. Engagé Odoo: lines of DRAFT moves (no analytic line exists yet) on a categorised account,
---      by the same allocation (−balance × pct / 100 per account, 15's tag distributions
---      included), sign as in 1. Status brouillon.
---   3. Proposals, by their EFFECTIVE status (marts.remuneration_proposals: a validated proposal
---      whose bill is in Odoo is facturee / payee even before anybody stores it), category
---      bienveillance or prestations_internes by `kind`: proposee → a_valider / aucun; validee →
---      a_facturer / engage. Refused ones are left out, and so are invoiced and paid ones: their
---      Odoo bill is already in 1 or 2 (counting it twice is what the effective status avoids).
---   4. Internal transfers (app.internal_transfers): a depenses_internes line on from_unit and a
---      recettes_internes line on to_unit, both status interne, counts_as reel; they net to zero
---      for the whole organisation.
+-- D'où vient chaque ligne :
+--   1. Réel Odoo : les lignes d'écritures comptabilisées comme marts.ledger_allocation les compte
+--      (lignes analytiques des pièces comptabilisées, chaque euro une seule fois tous plans
+--      confondus ; le reste « non affecté » sur l'unité racine). Catégorie : le code du compte
+--      général par le préfixe le plus LONG qui correspond dans ref.category_accounts (6041 avant
+--      60) ; les comptes hors catégorie (p. ex. 86/87, 68) sont écartés (le mart du rapprochement
+--      comptable les montre). Le montant analytique d'Odoo est négatif pour une dépense, donc
+--      amount = -amount pour les dépenses, +amount pour les recettes.
+--      Statut selon le payment_state de la pièce : paid, in_payment, reversed, invoicing_legacy →
+--      paye / encaisse ; sinon a_payer / a_encaisser ; une écriture simple (move_type 'entry', ou
+--      une ligne analytique sans pièce) → paye / encaisse.
+--   2. Engagé Odoo : lignes des pièces en BROUILLON (pas encore de ligne analytique) sur un compte
+--      catégorisé, selon la même répartition (−balance × pct / 100 par compte, distributions par
+--      étiquettes d'Odoo 15 comprises), signe comme en 1. Statut brouillon.
+--   3. Propositions, selon leur statut EFFECTIF (marts.remuneration_proposals : une proposition
+--      validée dont la facture est dans Odoo est facturee / payee avant même que quiconque
+--      l'enregistre), catégorie bienveillance ou prestations_internes selon `kind` : proposee →
+--      a_valider / aucun ; validee → a_facturer / engage. Les refusées sont écartées, ainsi que
+--      les facturées et payées : leur facture Odoo est déjà en 1 ou 2 (le statut effectif évite
+--      de la compter deux fois).
+--   4. Transferts internes (app.internal_transfers) : une ligne depenses_internes sur from_unit et
+--      une ligne recettes_internes sur to_unit, toutes deux au statut interne, counts_as reel ;
+--      elles s'annulent pour l'organisation entière.
 
 with categories as (
     select category_code, direction from ref.categories

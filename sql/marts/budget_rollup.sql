@@ -1,21 +1,20 @@
--- budget_rollup — the budget figures of each unit WITH everything below it, internal flows
--- eliminated: what the Suivi budgétaire shows for a unit.
+-- budget_rollup — les chiffres budgétaires de chaque unité AVEC tout ce qui est en dessous, flux
+-- internes éliminés : ce que le Suivi budgétaire montre pour une unité.
 --
--- Grain: one row per (unit, budget category, month) where any amount is non-zero.
+-- Grain: une ligne par (unité, catégorie budgétaire, mois) dès qu'un montant est non nul.
 -- Columns:
---   unit_code      the unit the figures are rolled up to (its whole subtree counts)
---   category_code, direction, month  as in budget_vs_actual
---   previsionnel   forecasts of the subtree
---   engage         committed, of the subtree
---   reel           real, of the subtree, internal flows between two units of the subtree
---                  eliminated
---   elimine        the internal flows eliminated here (transfers and soirée dispatches whose
---                  two ends are in the subtree), positive in the category's direction
--- Elimination (consolidation): a transfer of 300 € from Jardin partagé to Outils communs is a
--- dépense interne of the one and a recette interne of the other. Jardin partagé still sees its
--- 300 € spent, Outils communs its 300 € received; La Raffinerie, which holds both, sees neither:
--- inside the organisation it is the same money. Which line is eliminated where is said once, in
--- marts.budget_eliminations.
+--   unit_code      l'unité à laquelle les chiffres sont cumulés (tout son sous-arbre compte)
+--   category_code, direction, month  comme dans budget_vs_actual
+--   previsionnel   prévisions du sous-arbre
+--   engage         engagé du sous-arbre
+--   reel           réel du sous-arbre, flux internes entre deux unités du sous-arbre éliminés
+--   elimine        les flux internes éliminés ici (transferts et répartitions de soirée dont les
+--                  deux bouts sont dans le sous-arbre), positifs dans le sens de la catégorie
+-- Élimination (consolidation) : un transfert de 300 € de Jardin partagé vers Outils communs est une
+-- dépense interne de l'un et une recette interne de l'autre. Jardin partagé voit toujours ses
+-- 300 € dépensés, Outils communs ses 300 € reçus ; La Raffinerie, qui tient les deux, ne voit ni
+-- l'un ni l'autre : au sein de l'organisation c'est le même argent. Quelle ligne est éliminée où
+-- est dit une seule fois, dans marts.budget_eliminations.
 with lines as (
     select
         rollup.ancestor_code                 as unit_code,

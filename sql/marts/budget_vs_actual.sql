@@ -1,24 +1,25 @@
--- budget_vs_actual — prévisionnel, engagé and réel side by side, per unit, category and month.
+-- budget_vs_actual — prévisionnel, engagé et réel côte à côte, par unité, catégorie et mois.
 --
--- Grain: one row per unit × budget category × month where any amount is non-zero. The unit is
--- the one the amount is booked on: no roll-up here (roll up with org_rollup).
+-- Grain: une ligne par unité × catégorie budgétaire × mois dès qu'un montant est non nul. L'unité
+-- est celle sur laquelle le montant est imputé : pas de cumul ici (cumuler avec org_rollup).
 -- Columns:
---   unit_code (the unit), category_code (the budget category), direction ('depense' | 'recette'),
---   month (first day of the month)
---   previsionnel  the forecasts (app.forecasts) of the month: a forecast is spread evenly over
---                 the months its period covers, amount / number of months rounded to the cent,
---                 the last month taking the remainder so that the total is exact
---                 (1 200 € over a quarter → 400 € a month)
---   engage        sum of budget_lines counted as 'engage' (Odoo drafts, validated proposals)
---   reel          sum of budget_lines counted as 'reel' (Odoo analytic lines, transfers)
---   theorique     previsionnel × the elapsed part of the month at the build's date
---                 (ref.settings as_of): 1 for past months, day of as_of / days in the month for
---                 the current month, 0 for later months — Odoo budgets' "theoretical amount"
+--   unit_code (l'unité), category_code (la catégorie budgétaire), direction ('depense' | 'recette'),
+--   month (premier jour du mois)
+--   previsionnel  les prévisions (app.forecasts) du mois : une prévision est répartie également sur
+--                 les mois de sa période, montant / nombre de mois arrondi au centime, le dernier
+--                 mois prenant le reste pour que le total soit exact
+--                 (1 200 € sur un trimestre → 400 € par mois)
+--   engage        somme des budget_lines comptées 'engage' (brouillons Odoo, propositions validées)
+--   reel          somme des budget_lines comptées 'reel' (lignes analytiques Odoo, transferts)
+--   theorique     previsionnel × la part écoulée du mois à la date de construction
+--                 (ref.settings as_of) : 1 pour les mois passés, jour de as_of / jours du mois pour
+--                 le mois en cours, 0 pour les mois suivants — le « montant théorique » des
+--                 budgets Odoo
 --   ecart         reel − previsionnel
---   pct_consomme  reel + engage over previsionnel (DOUBLE; NULL without forecast): the macro
---                 marts.pct_consomme of sql/macros/figures.sql, as on every page
---   depassement   for a dépense category: reel + engage > previsionnel (marts.depassement)
--- All amounts DECIMAL(14,2), positive in the category's direction.
+--   pct_consomme  reel + engage rapporté au previsionnel (DOUBLE ; NULL sans prévision) : la macro
+--                 marts.pct_consomme de sql/macros/figures.sql, comme sur chaque page
+--   depassement   pour une catégorie de dépense : reel + engage > previsionnel (marts.depassement)
+-- Tous les montants en DECIMAL(14,2), positifs dans le sens de la catégorie.
 
 with settings as (
     select value::date as as_of

@@ -1,38 +1,42 @@
--- ledger_allocation — where each euro of the books counts in the organisation tree: once.
+-- ledger_allocation — où compte chaque euro de la comptabilité dans l'arbre de l'organisation : une fois.
 --
--- Grain: one row per (source line, place it counts): a unit's analytic account, or the line's
--- « non affecté » remainder. A source line is a journal item (posted or draft) — or, rarely, an
--- analytic line entered directly in analytic accounting, with no journal item.
+-- Grain: une ligne par (ligne source, endroit où elle compte) : le compte analytique d'une unité,
+-- ou le reste « non affecté » de la ligne. Une ligne source est une ligne d'écriture (comptabilisée
+-- ou brouillon) — ou, rarement, une ligne analytique saisie directement en comptabilité
+-- analytique, sans ligne d'écriture.
 -- Columns:
---   source_key          'aml:<move line>' or 'aal:<analytic line>' (no journal item)
---   move_line_id        the journal item (NULL for an analytic line without one)
---   analytic_line_id    the Odoo analytic line the amount comes from (posted lines; NULL for
---                       drafts, which have no analytic line yet, and for non affecté rows)
---   analytic_account_id the analytic account (NULL for non affecté)
---   unit_code           its unit (NULL for non affecté: the organisation shows it)
---   allocation          'arbre' (an account of the tree plan), 'autre_plan' (an account of
---                       another plan mapped to a unit), 'non_affecte' (what no unit holds)
---   state               'posted' | 'draft'
---   line_date, general_account_id
---   line_total          the source line's amount, Odoo's sign (−balance: income +, expense −)
---   odoo_amount         what Odoo puts on the account (analytic line amount, or −balance ×
---                       pct / 100 for a draft)
---   amount              what counts here, Odoo's sign; over a source line the amounts add up
---                       to line_total exactly (ledger lines of classes 6/7 or of a budget
---                       category; the others only where a unit holds them)
---   dimension           the line's accounts in the plans shown as a second dimension
---                       ([analytic] dimension_plans), e.g. « Administration »; NULL if none
+--   source_key          'aml:<ligne d'écriture>' ou 'aal:<ligne analytique>' (sans ligne d'écriture)
+--   move_line_id        la ligne d'écriture (NULL pour une ligne analytique qui n'en a pas)
+--   analytic_line_id    la ligne analytique Odoo d'où vient le montant (lignes comptabilisées ;
+--                       NULL pour les brouillons, qui n'ont pas encore de ligne analytique, et
+--                       pour les lignes non affectées)
+--   analytic_account_id le compte analytique (NULL pour le non affecté)
+--   unit_code           son unité (NULL pour le non affecté : l'organisation le montre)
+--   allocation          'arbre' (un compte du plan de l'arbre), 'autre_plan' (un compte d'un autre
+--                       plan rattaché à une unité), 'non_affecte' (ce qu'aucune unité ne porte)
+--   state               'posted' (comptabilisée) | 'draft' (brouillon)
+--   line_date, general_account_id   date de la ligne et son compte général
+--   line_total          le montant de la ligne source, au signe d'Odoo (−balance : recette +,
+--                       dépense −)
+--   odoo_amount         ce qu'Odoo met sur le compte (montant de la ligne analytique, ou
+--                       −balance × pct / 100 pour un brouillon)
+--   amount              ce qui compte ici, au signe d'Odoo ; sur une ligne source les montants
+--                       s'additionnent exactement à line_total (lignes des classes 6/7 ou d'une
+--                       catégorie budgétaire ; les autres seulement là où une unité les porte)
+--   dimension           les comptes de la ligne dans les plans montrés en seconde dimension
+--                       ([analytic] dimension_plans), p. ex. « Administration » ; NULL sinon
 --
--- The rule (docs/regles-de-calcul.md, « Plans analytiques »):
---   1. Odoo gives each plan its own 100 % of a line. The tree plan counts first: its accounts'
---      amounts, as Odoo computed them.
---   2. What the tree plan leaves (a line on no tree account, or at 60 % only) is counted by the
---      first other plan present on the line whose accounts units list (plan_rank order), in
---      proportion: account amount × (line − tree part) / line, to the cent. Later plans count
---      nothing for that line. A line 100 % on a pôle and 100 % on « Administration » counts on
---      the pôle only; income booked only on « Administration » counts there.
---   3. The rest is « non affecté », shown at the organisation's level; it absorbs the cents of
---      rounding, so that the line is counted exactly once.
+-- La règle (docs/regles-de-calcul.md, « Plans analytiques ») :
+--   1. Odoo donne à chaque plan ses propres 100 % d'une ligne. Le plan de l'arbre compte
+--      d'abord : les montants de ses comptes, tels qu'Odoo les a calculés.
+--   2. Ce que le plan de l'arbre laisse (une ligne sur aucun compte de l'arbre, ou à 60 %
+--      seulement) est compté par le premier autre plan présent sur la ligne dont des unités
+--      listent les comptes (ordre plan_rank), au prorata : montant du compte × (ligne − part de
+--      l'arbre) / ligne, au centime. Les plans suivants ne comptent rien pour cette ligne. Une
+--      ligne à 100 % sur un pôle et à 100 % sur « Administration » compte sur le pôle seulement ;
+--      une recette imputée seulement sur « Administration » compte là.
+--   3. Le reste est « non affecté », montré au niveau de l'organisation ; il absorbe les centimes
+--      d'arrondi, pour que la ligne soit comptée exactement une fois.
 with accounts_67 as (
     select
         accounts.account_id,

@@ -1,17 +1,18 @@
--- ledger_pnl — the books' compte de résultat month by month: the trial balance of classes 6
--- (charges) and 7 (produits), from Odoo's posted journal items, whatever their analytic accounts.
+-- ledger_pnl — le compte de résultat de la comptabilité mois par mois : la balance des classes 6
+-- (charges) et 7 (produits), d'après les lignes d'écritures comptabilisées d'Odoo, quels que soient
+-- leurs comptes analytiques.
 --
--- Grain: one row per (month, general account of class 6 or 7) with posted items.
+-- Grain: une ligne par (mois, compte général de classe 6 ou 7) ayant des lignes comptabilisées.
 -- Columns:
---   month          first day of the items' month (their accounting date)
---   account_code, account_name
+--   month          premier jour du mois des lignes (leur date comptable)
+--   account_code, account_name   numéro et intitulé du compte
 --   account_class  '6' | '7'
---   debit, credit  sums of the posted items (what Odoo's trial balance shows for the month)
+--   debit, credit  sommes des lignes comptabilisées (ce que la balance d'Odoo montre pour le mois)
 --   balance        debit − credit
---   amount         in the account's sense: balance for a charge, −balance for a produit (a
---                  charge of 100 € is +100, a produit of 100 € is +100; refunds negative)
--- Drafts and cancelled moves are not in the books; Odoo's balance report of the same period,
--- posted entries only, gives the same debit and credit per account.
+--   amount         dans le sens du compte : balance pour une charge, −balance pour un produit (une
+--                  charge de 100 € vaut +100, un produit de 100 € +100 ; remboursements négatifs)
+-- Les brouillons et pièces annulées ne sont pas en comptabilité ; la balance d'Odoo sur la même
+-- période, écritures comptabilisées seulement, donne les mêmes débit et crédit par compte.
 select
     date_trunc('month', lines.line_date)::date as month,
     accounts.account_code,

@@ -1,29 +1,30 @@
--- ledger_reconciliation — La Raffinerie's « réel » against its books, month by month.
+-- ledger_reconciliation — le « réel » de La Raffinerie face à sa comptabilité, mois par mois.
 --
--- Grain: one row per (month, direction) with any amount: 'depense' (charges, class 6) and
--- 'recette' (produits, class 7).
+-- Grain: une ligne par (mois, sens) ayant un montant : 'depense' (charges, classe 6) et
+-- 'recette' (produits, classe 7).
 -- Columns:
---   month           first day of the month
+--   month           premier jour du mois
 --   direction       'depense' | 'recette'
---   ledger          the books: posted items of classes 6/7 (marts.ledger_pnl), in the budget
---                   category's direction where the account has one, else its class's
---   analytique      the part counted on units (tree plan, or another plan mapped to a unit)
---   non_affecte     the part no unit holds, shown on the organisation
---   hors_categories items of classes 6/7 on accounts of no budget category (in the books,
---                   never in the budget pages; configure a category to see them)
---   sans_ecriture   analytic amounts in the budget with no class 6/7 posted item (analytic
---                   lines entered directly in analytic accounting, or categorised accounts
---                   outside classes 6/7)
---   interne         internal transfers and soirée dispatches (dépenses / recettes internes)
---   elimine         the internal flows eliminated at the organisation's level (both ends in it)
---   reel_budget     the organisation's « réel » on the Suivi budgétaire (marts.budget_rollup)
+--   ledger          la comptabilité : lignes comptabilisées des classes 6/7 (marts.ledger_pnl), dans
+--                   le sens de la catégorie budgétaire quand le compte en a une, sinon de sa classe
+--   analytique      la part comptée sur des unités (plan de l'arbre, ou autre plan rattaché à une unité)
+--   non_affecte     la part qu'aucune unité ne porte, montrée sur l'organisation
+--   hors_categories lignes des classes 6/7 sur des comptes d'aucune catégorie budgétaire (en
+--                   comptabilité, jamais dans les pages budgétaires ; configurer une catégorie pour
+--                   les voir)
+--   sans_ecriture   montants analytiques du budget sans ligne comptabilisée de classe 6/7 (lignes
+--                   analytiques saisies directement en comptabilité analytique, ou comptes
+--                   catégorisés hors classes 6/7)
+--   interne         transferts internes et répartitions de soirée (dépenses / recettes internes)
+--   elimine         les flux internes éliminés au niveau de l'organisation (les deux bouts en elle)
+--   reel_budget     le « réel » de l'organisation dans le Suivi budgétaire (marts.budget_rollup)
 --   ecart           reel_budget − ledger
--- Amounts DECIMAL(14,2), positive in the direction, posted items only.
--- Identities (sql/tests/ledger_reconciliation_adds_up.sql):
+-- Montants en DECIMAL(14,2), positifs dans le sens, lignes comptabilisées seulement.
+-- Identités (sql/tests/ledger_reconciliation_adds_up.sql) :
 --   ledger      = analytique + non_affecte + hors_categories
 --   reel_budget = analytique + non_affecte + sans_ecriture + interne − elimine
--- so with every class 6/7 account in a category and no stand-alone analytic line, the
--- organisation's réel IS the ledger (ecart = 0).
+-- donc, avec chaque compte de classe 6/7 dans une catégorie et aucune ligne analytique isolée, le
+-- réel de l'organisation EST la comptabilité (ecart = 0).
 with root as (
     select unit_code from ref.units where parent_code is null
 ),

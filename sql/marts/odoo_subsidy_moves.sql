@@ -1,27 +1,27 @@
--- odoo_subsidy_moves — the subsidies booked in Odoo: one row per posted move with a line on a
--- 74… account (subventions d'exploitation), whether a journal entry on 441 (État – subventions
--- à recevoir) or a customer invoice to the funder (411).
+-- odoo_subsidy_moves — les subventions comptabilisées dans Odoo : une ligne par pièce comptabilisée
+-- ayant une ligne sur un compte 74… (subventions d'exploitation), qu'il s'agisse d'une écriture sur
+-- 441 (État – subventions à recevoir) ou d'une facture client adressée au financeur (411).
 --
--- Grain: one row per posted account.move whose 74… lines add up to a non-zero credit.
+-- Grain: une ligne par account.move comptabilisée dont les lignes 74… totalisent un crédit non nul.
 -- Columns:
---   subsidy_move_id   the move (account.move id)
---   move_name, move_type, move_date   as in Odoo (move_date: the date of the notification,
---                     when the subsidy is booked at notification)
---   label             the move's reference, else the label of its largest 74… line
---   partner_id, funder   the move's partner in Odoo (else the 74… line's): the funder
---   account_code      the 74… account of its largest 74… line
---   unit_code         the unit holding the largest share of its 74… lines (their analytic
---                     distribution, through the units' analytic accounts); the organisation's
---                     root when no 74… line is on a unit's analytic account
---   unit_from_books   true when unit_code comes from an analytic distribution (false: the root)
---   granted           DECIMAL(14,2): the credit of its 74… lines (credit − debit) — the amount
---                     granted as the books say it
---   remaining         DECIMAL(14,2): what is left to receive, the amount_residual of its
---                     receivable lines (441…, or the asset_receivable 411 line). Odoo leaves a
---                     journal entry's payment_state at 'not_paid' whatever is paid: the residual,
---                     not the payment state, says what is left.
---   next_due_on       the earliest date_maturity of a receivable line with something left
---   exercice_start, exercice_end   the exercice holding move_date (fiscal_year_start_month)
+--   subsidy_move_id   la pièce (id de account.move)
+--   move_name, move_type, move_date   comme dans Odoo (move_date : la date de la notification,
+--                     quand la subvention est comptabilisée à la notification)
+--   label             la référence de la pièce, sinon le libellé de sa plus grosse ligne 74…
+--   partner_id, funder   le partenaire de la pièce dans Odoo (sinon celui de la ligne 74…) : le financeur
+--   account_code      le compte 74… de sa plus grosse ligne 74…
+--   unit_code         l'unité qui porte la plus grande part de ses lignes 74… (leur distribution
+--                     analytique, via les comptes analytiques des unités) ; la racine de
+--                     l'organisation quand aucune ligne 74… n'est sur le compte analytique d'une unité
+--   unit_from_books   vrai quand unit_code vient d'une distribution analytique (faux : la racine)
+--   granted           DECIMAL(14,2) : le crédit de ses lignes 74… (crédit − débit) — le montant
+--                     accordé selon la comptabilité
+--   remaining         DECIMAL(14,2) : ce qui reste à recevoir, l'amount_residual de ses lignes de
+--                     créance (441…, ou la ligne 411 asset_receivable). Odoo laisse le payment_state
+--                     d'une écriture simple à 'not_paid' quoi qu'il soit payé : c'est le résiduel,
+--                     pas l'état de paiement, qui dit ce qui reste.
+--   next_due_on       la plus proche date_maturity d'une ligne de créance ayant un reste
+--   exercice_start, exercice_end   l'exercice qui contient move_date (fiscal_year_start_month)
 with settings as (
     select coalesce(max(case when key = 'fiscal_year_start_month' then value::integer end), 1) as start_month
     from ref.settings

@@ -1,33 +1,34 @@
--- odoo_subsidy_receipts — what each subsidy booked in Odoo has received: one row per settlement
--- of one of its receivables (441…, or the 411 line of a subsidy invoiced to the funder).
+-- odoo_subsidy_receipts — ce que chaque subvention comptabilisée dans Odoo a reçu : une ligne par
+-- règlement d'une de ses créances (441…, ou la ligne 411 d'une subvention facturée au financeur).
 --
--- Grain: one row per partial reconciliation (account.partial.reconcile) whose debit line is a
--- receivable line of a subsidy move (see marts.odoo_subsidy_moves for what a subsidy move is).
+-- Grain: une ligne par lettrage partiel (account.partial.reconcile) dont la ligne de débit est une
+-- ligne de créance d'une pièce de subvention (voir marts.odoo_subsidy_moves pour ce qu'est une
+-- pièce de subvention).
 -- Columns:
---   partial_id          the Odoo partial reconciliation
---   subsidy_move_id     the subsidy's move (account.move)
---   receivable_line_id  the receivable line settled (one per instalment when the entry has one
---                       441 line per instalment)
---   amount              DECIMAL(14,2), the part of the receivable settled by this row
---   counterpart_move_id, counterpart_move_name   the move whose line settled it (a bank
---                       statement line's move, a payment, a credit note…)
---   kind                'banque'   the counterpart is a bank statement line, or a payment whose
---                                  outstanding line is reconciled with one: money in the bank
---                       'paiement' a registered payment not matched with the bank yet
---                       'autre'    anything else (a credit note, a write-off, a compensation):
---                                  settles the receivable without cash
---   received_on         the bank statement line's date ('banque'); else the counterpart move's
---                       date
---   statement_line_id   the bank statement line ('banque'), else NULL
+--   partial_id          le lettrage partiel Odoo
+--   subsidy_move_id     la pièce de la subvention (account.move)
+--   receivable_line_id  la ligne de créance réglée (une par échéance quand l'écriture a une ligne
+--                       441 par échéance)
+--   amount              DECIMAL(14,2), la part de la créance réglée par cette ligne
+--   counterpart_move_id, counterpart_move_name   la pièce dont la ligne l'a réglée (la pièce d'une
+--                       ligne de relevé bancaire, un paiement, un avoir…)
+--   kind                'banque'   la contrepartie est une ligne de relevé bancaire, ou un paiement
+--                                  dont la ligne d'attente est lettrée avec une : l'argent est en banque
+--                       'paiement' un paiement enregistré pas encore rapproché de la banque
+--                       'autre'    tout le reste (un avoir, une perte, une compensation) : règle
+--                                  la créance sans trésorerie
+--   received_on         la date de la ligne de relevé bancaire ('banque') ; sinon la date de la
+--                       pièce de contrepartie
+--   statement_line_id   la ligne de relevé bancaire ('banque'), sinon NULL
 --
--- Rules:
---   * Partial and full reconciliations count alike, in Odoo 15 and 17: the rows come from
---     account.partial.reconcile, never from matching_number (Odoo ≤16 writes a bare 'P' on every
---     partially reconciled line).
---   * The bank date: the statement line whose move holds the counterpart line (bank →
---     receivable directly); else the statement line whose move holds a line reconciled with
---     another line of the counterpart move (bank → payment's outstanding account → receivable,
---     the usual path in Odoo 15–17). The earliest one if several.
+-- Règles :
+--   * Lettrages partiels et complets comptent de même, en Odoo 15 comme en 17 : les lignes viennent
+--     de account.partial.reconcile, jamais de matching_number (Odoo ≤16 écrit un simple 'P' sur
+--     chaque ligne partiellement lettrée).
+--   * La date bancaire : la ligne de relevé dont la pièce porte la ligne de contrepartie (banque →
+--     créance directement) ; sinon la ligne de relevé dont la pièce porte une ligne lettrée avec
+--     une autre ligne de la pièce de contrepartie (banque → compte d'attente du paiement →
+--     créance, le chemin habituel en Odoo 15–17). La plus ancienne s'il y en a plusieurs.
 with accounts as (
     select account_id, account_code, account_type from staging.stg_odoo__accounts
 ),

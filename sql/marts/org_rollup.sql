@@ -1,14 +1,14 @@
--- org_rollup — which units each unit contains (closure table of the organisation tree).
+-- org_rollup — quelles unités chaque unité contient (table de fermeture de l'arbre de l'organisation).
 --
--- Grain: one row per (ancestor, unit below it or itself).
+-- Grain: une ligne par (ancêtre, unité en dessous ou elle-même).
 -- Columns:
---   ancestor_code  the unit figures are rolled up to
---   unit_code      a unit inside it (the unit itself included)
---   distance       how many levels below the ancestor (0: the unit itself)
+--   ancestor_code  l'unité à laquelle les chiffres sont cumulés
+--   unit_code      une unité qu'elle contient (l'unité elle-même comprise)
+--   distance       combien de niveaux sous l'ancêtre (0 : l'unité elle-même)
 --
--- A figure of unit U rolled up = the sum, over the rows with ancestor_code = U, of the figure
--- booked on unit_code. E.g. the pôle Potager's reel = sum of budget_vs_actual.reel joined on
--- org_rollup.unit_code where org_rollup.ancestor_code = '303'.
+-- Un chiffre de l'unité U cumulé = la somme, sur les lignes où ancestor_code = U, du chiffre
+-- imputé sur unit_code. P. ex. le réel du pôle Potager = somme de budget_vs_actual.reel joint sur
+-- org_rollup.unit_code où org_rollup.ancestor_code = '303'.
 with recursive closure as (
     -- every unit is its own ancestor, at distance 0
     select unit_code as ancestor_code, unit_code, 0 as distance

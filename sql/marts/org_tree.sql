@@ -1,19 +1,19 @@
--- org_tree — the organisation tree of the configuration file, ready to show.
+-- org_tree — l'arbre de l'organisation du fichier de configuration, prêt à afficher.
 --
--- Grain: one row per unit (organisation, groupe, pôle, projet, action).
+-- Grain: une ligne par unité (organisation, groupe, pôle, projet, action).
 -- Columns:
---   unit_code    the unit's code (La Raffinerie's nested analytic code, e.g. '30301')
---   name         its name ('Jardin partagé')
+--   unit_code    le code de l'unité (le code analytique imbriqué de La Raffinerie, p. ex. '30301')
+--   name         son nom ('Jardin partagé')
 --   level        organisation | groupe | pole | projet | action
---   parent_code  the code of the unit above (NULL for the root)
---   depth        0 for the root, 1 for a groupe, …
---   path         codes from the root down to the unit, joined by '/' ('R/30/303/30301')
---   sort         the unit's position in the configuration file (tree order)
---   label        the name indented by its depth (non-breaking spaces, kept by a browser),
---                for a select box or a table that shows the tree
---   tree_key     sorts the units in tree order whatever the file's order: each unit after its
---                parent, a groupe's pôles (each with its projets) before the next groupe
---                ('000000/000003/000007': the positions of its ancestors and its own)
+--   parent_code  le code de l'unité au-dessus (NULL pour la racine)
+--   depth        0 pour la racine, 1 pour un groupe, …
+--   path         les codes de la racine jusqu'à l'unité, joints par '/' ('R/30/303/30301')
+--   sort         la position de l'unité dans le fichier de configuration (ordre de l'arbre)
+--   label        le nom décalé selon sa profondeur (espaces insécables, gardées par un navigateur),
+--                pour une liste déroulante ou un tableau qui montre l'arbre
+--   tree_key     trie les unités dans l'ordre de l'arbre quel que soit l'ordre du fichier : chaque
+--                unité après son parent, les pôles d'un groupe (chacun avec ses projets) avant le
+--                groupe suivant ('000000/000003/000007' : les positions de ses ancêtres et la sienne)
 with recursive lineage (unit_code, tree_key) as (
     select unit_code, lpad(cast(sort as varchar), 6, '0')
     from ref.units

@@ -1,35 +1,38 @@
--- people — one row per person known to Alambic, across Odoo, TiBillet, Oceco and Alambic's own
--- rows, as marts.people_links ties their records (by e-mail, or by an admin's decision).
+-- people — une ligne par personne connue d'Alambic, à travers Odoo, TiBillet, Oceco et les lignes
+-- propres d'Alambic, selon la façon dont marts.people_links relie leurs fiches (par e-mail, ou par
+-- décision d'un admin).
 --
--- Contact details: none of the sources records which details a person agreed to show (Odoo and
--- TiBillet have no such setting; Oceco's listMembers publishes neither e-mail nor phone). So this
--- mart carries no phone or address, and the directory shows only what is safe among members:
--- name, pôles, roles and badges. `email` is the matching key; pages show it to admins only.
+-- Coordonnées : aucune source n'enregistre quelles coordonnées une personne accepte de montrer (Odoo
+-- et TiBillet n'ont pas ce réglage ; le listMembers d'Oceco ne publie ni e-mail ni téléphone). Ce
+-- mart ne porte donc ni téléphone ni adresse, et l'annuaire ne montre que ce qui est sûr entre
+-- membres : nom, pôles, rôles et badges. `email` est la clé de rapprochement ; les pages ne le
+-- montrent qu'aux admins.
 --
--- Grain: one row per person (person_key).
+-- Grain: une ligne par personne (person_key).
 -- Columns:
---   person_key            the person's e-mail, or '<source>:<id>' for a person without a safe e-mail
---   email                 the e-mail (NULL when none is safe)
---   display_name          the name: Odoo partner's, else Alambic account's, else Oceco's, else
---                         the e-mail's local part
---   sort_name             display_name without accents nor case, for sorting and search
---   odoo_partner_id       the Odoo partner (the smallest id if an admin tied several)
---   odoo_partner_ids      every Odoo partner tied to the person
---   tibillet_user_id      the e-mail TiBillet knows the person by (NULL: no reservation)
---   tibillet_reservations how many TiBillet reservations under that e-mail
---   oceco_citizen_id      the Oceco citizen (the smallest id if an admin tied several)
---   oceco_citizen_ids     every Oceco citizen tied to the person
---   unit_codes            the person's pôles: units where they hold a role today, and the units
---                         of the Oceco projects they contribute to (tree order)
---   unit_names            the same units' names, same order
---   role_codes            the roles held today (app.role_assignments, as_of of the build)
---   roles                 the same as « label (unit name) », catalogue order
---   badges                the roles Oceco gives their membership (links.memberOf.roles)
---   is_oceco_admin        the person administers the organisation in Oceco
---   is_member             known to Oceco, or holds (or held) a role, or has an Alambic account:
---                         the directory lists these; a TiBillet-only or Odoo-only person is not
---   sources               the sources that know the person ('alambic', 'odoo', 'oceco', 'tibillet')
---   has_conflict          one of the person's records waits for an admin (people_conflicts)
+--   person_key            l'e-mail de la personne, ou '<source>:<id>' pour une personne sans e-mail sûr
+--   email                 l'e-mail (NULL quand aucun n'est sûr)
+--   display_name          le nom : celui du partenaire Odoo, sinon du compte Alambic, sinon d'Oceco,
+--                         sinon la partie locale de l'e-mail
+--   sort_name             display_name sans accents ni casse, pour le tri et la recherche
+--   odoo_partner_id       le partenaire Odoo (le plus petit id si un admin en a relié plusieurs)
+--   odoo_partner_ids      tous les partenaires Odoo reliés à la personne
+--   tibillet_user_id      l'e-mail sous lequel TiBillet connaît la personne (NULL : aucune réservation)
+--   tibillet_reservations combien de réservations TiBillet sous cet e-mail
+--   oceco_citizen_id      le citoyen Oceco (le plus petit id si un admin en a relié plusieurs)
+--   oceco_citizen_ids     tous les citoyens Oceco reliés à la personne
+--   unit_codes            les pôles de la personne : unités où elle tient un rôle aujourd'hui, et
+--                         unités des projets Oceco auxquels elle contribue (ordre de l'arbre)
+--   unit_names            les noms de ces mêmes unités, même ordre
+--   role_codes            les rôles tenus aujourd'hui (app.role_assignments, as_of de la construction)
+--   roles                 les mêmes sous la forme « libellé (nom de l'unité) », ordre du catalogue
+--   badges                les rôles qu'Oceco donne à son adhésion (links.memberOf.roles)
+--   is_oceco_admin        la personne administre l'organisation dans Oceco
+--   is_member             connue d'Oceco, ou tient (ou a tenu) un rôle, ou a un compte Alambic :
+--                         l'annuaire liste ces personnes ; une personne connue seulement de TiBillet
+--                         ou d'Odoo n'y est pas
+--   sources               les sources qui connaissent la personne ('alambic', 'odoo', 'oceco', 'tibillet')
+--   has_conflict          une des fiches de la personne attend un admin (people_conflicts)
 with settings as (
     select as_of from staging.stg_ref__settings
 ),

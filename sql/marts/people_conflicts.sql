@@ -1,30 +1,30 @@
--- people_conflicts — the records that cannot be tied to a person safely, for an admin to settle
--- (Répertoire, « Correspondances à vérifier »). Nothing here is applied on its own: an admin's
--- decision (app.person_links) removes the row at the next build.
+-- people_conflicts — les fiches qui ne peuvent pas être reliées sûrement à une personne, à trancher
+-- par un admin (Répertoire, « Correspondances à vérifier »). Rien ici ne s'applique tout seul : la
+-- décision d'un admin (app.person_links) retire la ligne à la construction suivante.
 --
--- Reasons:
---   shared_email    the record's e-mail is also claimed by another record of the same source
---                   (two Oceco citizens, two Odoo partners): which one is the person?
---   name_match      no e-mail (Oceco does not publish its citizens' e-mails), and exactly one
---                   known person has the same name, or an e-mail written « prenom.nom@ » with it
---   ambiguous_name  no e-mail, and several known people have that name
---   no_email        no e-mail, and nobody known by that name
--- Names are compared without accents, case nor punctuation; an e-mail's local part without its
--- trailing digits (« lea.payet2@ » reads « lea payet »). These are suggestions only.
+-- Motifs :
+--   shared_email    l'e-mail de la fiche est aussi revendiqué par une autre fiche de la même source
+--                   (deux citoyens Oceco, deux partenaires Odoo) : laquelle est la personne ?
+--   name_match      pas d'e-mail (Oceco ne publie pas les e-mails de ses citoyens), et exactement une
+--                   personne connue porte le même nom, ou un e-mail écrit « prenom.nom@ » avec ce nom
+--   ambiguous_name  pas d'e-mail, et plusieurs personnes connues portent ce nom
+--   no_email        pas d'e-mail, et personne de connu sous ce nom
+-- Les noms sont comparés sans accents, casse ni ponctuation ; la partie locale d'un e-mail sans ses
+-- chiffres finaux (« lea.payet2@ » se lit « lea payet »). Ce ne sont que des suggestions.
 --
--- Grain: one row per unresolved record (people_links.resolution = 'unresolved').
+-- Grain: une ligne par fiche non résolue (people_links.resolution = 'unresolved').
 -- Columns:
 --   conflict_key      '<source>:<source_id>'
 --   source            'odoo' | 'oceco'
---   source_id         the record's id in its source
---   record_name       the name the source gives
---   record_email      the e-mail the source gives (NULL when none)
+--   source_id         l'id de la fiche dans sa source
+--   record_name       le nom que donne la source
+--   record_email      l'e-mail que donne la source (NULL s'il n'y en a pas)
 --   reason            shared_email | name_match | ambiguous_name | no_email
---   candidate_emails  the people the record may be (sorted); for shared_email, the shared e-mail
---   candidate_names   their names, same order
---   others            for shared_email: the other records claiming the e-mail ('<source>:<id> name')
---   suggested_email   the only candidate, when there is exactly one (else NULL)
---   volunteer_hours   validated Oceco hours of the record (to settle the busiest first)
+--   candidate_emails  les personnes que la fiche peut être (triées) ; pour shared_email, l'e-mail partagé
+--   candidate_names   leurs noms, même ordre
+--   others            pour shared_email : les autres fiches qui revendiquent l'e-mail ('<source>:<id> nom')
+--   suggested_email   le seul candidat, quand il y en a exactement un (sinon NULL)
+--   volunteer_hours   heures Oceco validées de la fiche (pour trancher d'abord les plus actives)
 with links as (
     select * from marts.people_links
 ),

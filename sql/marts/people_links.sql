@@ -1,29 +1,31 @@
--- people_links — every record that stands for a person in a source, and the person it belongs to.
+-- people_links — chaque fiche qui représente une personne dans une source, et la personne à laquelle
+-- elle appartient.
 --
--- People are matched across the sources by e-mail, written the same way (lower case, no space):
--- an Odoo partner (res.partner, people only: not companies, active), a TiBillet user (TiBillet's
--- API knows a user only by the e-mail of their reservations: the e-mail is the record), an Oceco
--- citizen, and the people Alambic itself knows by e-mail (app.role_assignments, app.users).
--- Nothing is guessed: a record is tied to an e-mail only when
---   * an admin decided so (app.person_links, decision 'link'), or
---   * it carries that e-mail and no other record of the same source claims it.
--- An admin's 'distinct' makes the record a person of its own. Every other record (an Oceco
--- citizen without e-mail — Oceco's listMembers does not publish it —, two citizens or two
--- partners sharing one e-mail) stays a person of its own and is listed in people_conflicts.
+-- Les personnes sont rapprochées entre sources par e-mail, écrit de la même façon (minuscules, sans
+-- espace) : un partenaire Odoo (res.partner, personnes seulement : ni sociétés, ni archivés), un
+-- utilisateur TiBillet (l'API de TiBillet ne connaît un utilisateur que par l'e-mail de ses
+-- réservations : l'e-mail est la fiche), un citoyen Oceco, et les personnes qu'Alambic connaît
+-- lui-même par e-mail (app.role_assignments, app.users).
+-- Rien n'est deviné : une fiche est reliée à un e-mail seulement quand
+--   * un admin l'a décidé (app.person_links, décision 'link'), ou
+--   * elle porte cet e-mail et aucune autre fiche de la même source ne le revendique.
+-- Le 'distinct' d'un admin fait de la fiche une personne à part. Toute autre fiche (un citoyen Oceco
+-- sans e-mail — le listMembers d'Oceco ne le publie pas —, deux citoyens ou deux partenaires
+-- partageant un e-mail) reste une personne à part et figure dans people_conflicts.
 --
--- Grain: one row per (source, source_id).
+-- Grain: une ligne par (source, source_id).
 -- Columns:
 --   source         'odoo' | 'tibillet' | 'oceco' | 'alambic'
---   source_id      the record's id in the source: partner id, the TiBillet e-mail, citoyen id,
---                  the e-mail for Alambic's own rows
---   record_name    the name the source gives (NULL for TiBillet and role assignments)
---   record_email   the e-mail the source gives, lower case without spaces (NULL when none)
---   resolution     'email' (matched by its e-mail), 'decision_link', 'decision_distinct',
---                  'unresolved' (a conflict: see people_conflicts)
---   person_key     the person: their e-mail, or '<source>:<source_id>' for a person without
---                  a safe e-mail
---   person_email   the person's e-mail (NULL when the person has none that is safe)
---   link_id        the admin's decision (app.person_links), when there is one
+--   source_id      l'id de la fiche dans la source : id du partenaire, l'e-mail TiBillet, id du
+--                  citoyen, l'e-mail pour les lignes propres d'Alambic
+--   record_name    le nom que donne la source (NULL pour TiBillet et les attributions de rôle)
+--   record_email   l'e-mail que donne la source, en minuscules sans espaces (NULL s'il n'y en a pas)
+--   resolution     'email' (rapprochée par son e-mail), 'decision_link', 'decision_distinct',
+--                  'unresolved' (un conflit : voir people_conflicts)
+--   person_key     la personne : son e-mail, ou '<source>:<source_id>' pour une personne sans
+--                  e-mail sûr
+--   person_email   l'e-mail de la personne (NULL quand elle n'en a aucun de sûr)
+--   link_id        la décision de l'admin (app.person_links), quand il y en a une
 with records as (
     select 'odoo' as source, cast(partner_id as varchar) as source_id,
            coalesce(partner_name, display_name) as record_name, email as raw_email

@@ -1,48 +1,53 @@
--- remuneration_proposals — every co-remuneration proposal with its effective status: what the
--- members and référent·es decided (app.remuneration_proposals), then what Odoo says of the bill.
+-- remuneration_proposals — chaque proposition de co-rémunération avec son statut effectif : ce que
+-- les membres et référent·es ont décidé (app.remuneration_proposals), puis ce qu'Odoo dit de la facture.
 --
--- Grain: one row per proposal (app.remuneration_proposals.proposal_id).
+-- Grain: une ligne par proposition (app.remuneration_proposals.proposal_id).
 -- Columns:
 --   proposal_id, person_email, unit_code, kind, mission, hours, hourly_rate, amount, start_date,
---   end_date, decided_by, decided_at, decision_comment   as entered (app.remuneration_proposals)
---   person_name      the member's name: their Odoo partner (same e-mail), else their Alambic
---                    account's display name, else the e-mail
---   unit_name        the unit's name (ref.units)
---   status           effective status: proposee | validee | refusee | facturee | payee (below)
---   stored_status    the status stored in app.remuneration_proposals
---   odoo_move_id     the member's bill in Odoo (rattachée, or found by the rule below)
---   odoo_move_name   its number (FAC/…), NULL while a draft has none
---   invoice_date     its invoice date (else its accounting date)
---   paid_on          the latest date of the payment(s) reconciled with it (NULL if not paid,
---                    or paid without a reconciliation Odoo shows)
---   match            'rattachee' (odoo_move_id stored), 'automatique' (found by the rule),
---                    'ambigue' (several possible: shown, not guessed), NULL (no bill)
---   match_note       why, in French, for the page (NULL when there is nothing to say)
+--   end_date, decided_by, decided_at, decision_comment   tels que saisis (app.remuneration_proposals)
+--   person_name      le nom du membre : son partenaire Odoo (même e-mail), sinon le nom affiché de
+--                    son compte Alambic, sinon l'e-mail
+--   unit_name        le nom de l'unité (ref.units)
+--   status           statut effectif : proposee | validee | refusee | facturee | payee (ci-dessous)
+--   stored_status    le statut enregistré dans app.remuneration_proposals
+--   odoo_move_id     la facture du membre dans Odoo (rattachée, ou trouvée par la règle ci-dessous)
+--   odoo_move_name   son numéro (FAC/…), NULL tant qu'un brouillon n'en a pas
+--   invoice_date     sa date de facture (sinon sa date comptable)
+--   paid_on          la date la plus récente du ou des paiements lettrés avec elle (NULL si non
+--                    payée, ou payée sans lettrage visible dans Odoo)
+--   match            'rattachee' (odoo_move_id enregistré), 'automatique' (trouvée par la règle),
+--                    'ambigue' (plusieurs possibles : montrées, pas devinées), NULL (pas de facture)
+--   match_note       pourquoi, en français, pour la page (NULL quand il n'y a rien à dire)
 --
--- Matching rule (« facturée » and « payée » are never typed: they come from Odoo):
---   A candidate bill of a validated proposal (stored status validee, facturee or payee, no
---   odoo_move_id stored) is an Odoo account.move with
---     - move_type 'in_invoice' (supplier bill), state draft or posted (not cancelled);
---     - partner whose e-mail is the proposal's person_email (trimmed, lower case);
---     - lines on a general account 604* (achats de prestations) carried by the proposal's unit
---       through the analytic distribution (stg_odoo__analytic_distribution: analytic_account_id
---       ≤ 15, analytic_distribution 16+), whose amount on that unit (balance × pct / 100,
---       summed over the bill's 604* lines) equals the proposal's amount TO THE CENT;
---     - invoice date (else accounting date) on or after the proposal's start date;
---     - not already the stored odoo_move_id of another proposal.
---   One bill ↔ one proposal: the match is made only when the proposal has exactly one candidate
---   bill AND that bill is the candidate of no other proposal. Otherwise nothing is matched, the
---   row is 'ambigue' and match_note lists the bills (and the competing proposals) so that the
---   finance group attaches the right one (RemunerationProposal.mark_invoiced stores it).
---   The flow step models.remuneration.record_invoices writes automatic matches back into
---   app.remuneration_proposals (odoo_move_id, status), audited, so that a match never moves.
+-- Règle de rapprochement (« facturée » et « payée » ne sont jamais saisies : elles viennent d'Odoo) :
+--   Une facture candidate d'une proposition validée (statut enregistré validee, facturee ou payee,
+--   aucun odoo_move_id enregistré) est une account.move d'Odoo avec
+--     - move_type 'in_invoice' (facture fournisseur), état brouillon ou comptabilisé (pas annulé) ;
+--     - un partenaire dont l'e-mail est le person_email de la proposition (sans espaces, minuscules) ;
+--     - des lignes sur un compte général 604* (achats de prestations) portées par l'unité de la
+--       proposition via la distribution analytique (stg_odoo__analytic_distribution :
+--       analytic_account_id ≤ 15, analytic_distribution 16+), dont le montant sur cette unité
+--       (balance × pct / 100, sommé sur les lignes 604* de la facture) égale le montant de la
+--       proposition AU CENTIME ;
+--     - une date de facture (sinon date comptable) égale ou postérieure à la date de début de la
+--       proposition ;
+--     - qui n'est pas déjà l'odoo_move_id enregistré d'une autre proposition.
+--   Une facture ↔ une proposition : le rapprochement ne se fait que si la proposition a exactement
+--   une facture candidate ET que cette facture n'est candidate d'aucune autre proposition. Sinon
+--   rien n'est rapproché, la ligne est 'ambigue' et match_note liste les factures (et les
+--   propositions concurrentes) pour que le groupe finances rattache la bonne
+--   (RemunerationProposal.mark_invoiced l'enregistre).
+--   L'étape de flux models.remuneration.record_invoices réécrit les rapprochements automatiques
+--   dans app.remuneration_proposals (odoo_move_id, status), avec audit, pour qu'un rapprochement
+--   ne bouge jamais.
 --
--- Effective status:
---   proposee, refusee                    as stored;
---   validated with a bill found:         payee if its payment_state is paid or in_payment,
---                                        validee if the bill is cancelled, else facturee;
---   validated without a bill:            as stored (validee; a facturee / payee typed before
---                                        the bill reached the warehouse stays, with a note).
+-- Statut effectif :
+--   proposee, refusee                    tel qu'enregistré ;
+--   validée avec une facture trouvée :   payee si son payment_state est paid ou in_payment,
+--                                        validee si la facture est annulée, sinon facturee ;
+--   validée sans facture :               tel qu'enregistré (validee ; un facturee / payee saisi
+--                                        avant que la facture n'arrive dans l'entrepôt reste, avec
+--                                        une note).
 
 with proposals as (
     select * from app.remuneration_proposals

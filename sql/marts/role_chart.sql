@@ -1,36 +1,38 @@
--- role_chart — the roles chart (organigramme): for every unit, each role its level needs, who
--- holds it today and since when; a role nobody holds today is « vacant ».
+-- role_chart — l'organigramme : pour chaque unité, chaque rôle dont son niveau a besoin, qui le
+-- tient aujourd'hui et depuis quand ; un rôle que personne ne tient aujourd'hui est « vacant ».
 --
--- The roles a unit needs come from the configuration ([[roles]], levels → ref.roles); who holds
--- them from what members entered (app.role_assignments). « Today » is the build's as_of
--- (staging.stg_ref__settings). An assignment holds from started_on to ended_on, both included;
--- ended_on NULL: still held. An assignment that starts after as_of does not hold yet: it shows
--- as the next holder of a vacant role.
+-- Les rôles dont une unité a besoin viennent de la configuration ([[roles]], niveaux → ref.roles) ;
+-- qui les tient, de ce que les membres ont saisi (app.role_assignments). « Aujourd'hui » est l'as_of
+-- de la construction (staging.stg_ref__settings). Une attribution vaut de started_on à ended_on,
+-- bornes comprises ; ended_on NULL : toujours tenue. Une attribution qui commence après as_of ne
+-- vaut pas encore : elle apparaît comme prochain titulaire d'un rôle vacant.
 --
--- Grain: one row per unit × role needed at its level × current holder (a role that may have
---        several holders, e.g. bienveillant·e, has one row per holder); a vacant role is one
---        row without holder.
+-- Grain: une ligne par unité × rôle requis à son niveau × titulaire actuel (un rôle qui peut avoir
+--        plusieurs titulaires, p. ex. bienveillant·e, a une ligne par titulaire) ; un rôle vacant
+--        est une ligne sans titulaire.
 -- Columns:
---   unit_code          the unit's code ('303')
---   unit_name          its name ('Potager')
---   level              groupe | pole | projet | … (the level the role is needed at)
---   parent_code        the unit above
---   depth              1 for a groupe, 2 for a pôle, …
---   path               codes from the root down to the unit ('R/30/303')
---   tree_key           sorts the units in tree order (groupe, then its pôles, each with its projets)
---   role_code          the role's code ('garant_cadre')
---   role_label         its label ('Garant·e du cadre')
---   role_sort          the role's position in the catalogue
---   assignment_id      the holder's assignment (app.role_assignments), NULL when vacant
---   person_email       the holder's e-mail (lower case), NULL when vacant
---   person_name        the holder's name (Odoo partner with that e-mail), NULL when unknown
---   since              the day the holder took the role (started_on)
---   until              the planned end of the role, if entered (ended_on ≥ as_of), else NULL
---   vacant             true when nobody holds the role on as_of
---   holder_count       how many people hold the role on as_of
---   next_person_email  for a vacant role: who will take it next (an assignment starting after as_of)
---   next_started_on    … and from when
---   as_of              the day the chart describes
+--   unit_code          le code de l'unité ('303')
+--   unit_name          son nom ('Potager')
+--   level              groupe | pole | projet | … (le niveau auquel le rôle est requis)
+--   parent_code        l'unité au-dessus
+--   depth              1 pour un groupe, 2 pour un pôle, …
+--   path               les codes de la racine jusqu'à l'unité ('R/30/303')
+--   tree_key           trie les unités dans l'ordre de l'arbre (groupe, puis ses pôles, chacun avec
+--                      ses projets)
+--   role_code          le code du rôle ('garant_cadre')
+--   role_label         son libellé ('Garant·e du cadre')
+--   role_sort          la position du rôle dans le catalogue
+--   assignment_id      l'attribution du titulaire (app.role_assignments), NULL si vacant
+--   person_email       l'e-mail du titulaire (minuscules), NULL si vacant
+--   person_name        le nom du titulaire (partenaire Odoo de cet e-mail), NULL si inconnu
+--   since              le jour où le titulaire a pris le rôle (started_on)
+--   until              la fin prévue du rôle, si saisie (ended_on ≥ as_of), sinon NULL
+--   vacant             vrai quand personne ne tient le rôle à as_of
+--   holder_count       combien de personnes tiennent le rôle à as_of
+--   next_person_email  pour un rôle vacant : qui le prendra ensuite (une attribution qui commence
+--                      après as_of)
+--   next_started_on    … et à partir de quand
+--   as_of              le jour que décrit l'organigramme
 with settings as (
     select as_of from staging.stg_ref__settings
 ),

@@ -1,27 +1,29 @@
--- role_history — every role assignment ever entered, with its period: the organigramme's history.
+-- role_history — chaque attribution de rôle jamais saisie, avec sa période : l'historique de l'organigramme.
 --
--- Nothing is ever deleted from it: ending a role sets its end date (app.role_assignments.ended_on),
--- so that who held what, and when, stays readable.
+-- Rien n'en est jamais supprimé : terminer un rôle fixe sa date de fin
+-- (app.role_assignments.ended_on), pour que qui a tenu quoi, et quand, reste lisible.
 --
--- Grain: one row per assignment (app.role_assignments).
+-- Grain: une ligne par attribution (app.role_assignments).
 -- Columns:
---   assignment_id   the assignment (app.role_assignments)
---   unit_code       the unit ('303')
---   unit_name       its name ('Potager'), NULL when the unit left the configuration
---   level           its level (groupe | pole | projet …)
---   path            codes from the root down to the unit ('R/30/303')
---   tree_key        sorts the units in tree order (as in role_chart)
---   role_code       the role ('garant_cadre')
---   role_label      its label from the configuration (the code when the role left it)
---   role_sort       its position in the catalogue
---   person_email    who held it (lower case)
---   person_name     their name (Odoo partner with that e-mail), NULL when unknown
---   started_on      first day held
---   ended_on        last day held; NULL: still held
---   status          'en_cours' (held on as_of) | 'terminee' (ended before as_of) | 'a_venir' (starts after as_of)
---   days_held       days held up to ended_on, or up to as_of while still held (0 for one to come)
---   created_by, updated_by, updated_at   who entered it and who changed it last, when
---   as_of           the build's « today »
+--   assignment_id   l'attribution (app.role_assignments)
+--   unit_code       l'unité ('303')
+--   unit_name       son nom ('Potager'), NULL quand l'unité a quitté la configuration
+--   level           son niveau (groupe | pole | projet …)
+--   path            les codes de la racine jusqu'à l'unité ('R/30/303')
+--   tree_key        trie les unités dans l'ordre de l'arbre (comme dans role_chart)
+--   role_code       le rôle ('garant_cadre')
+--   role_label      son libellé d'après la configuration (le code quand le rôle l'a quittée)
+--   role_sort       sa position dans le catalogue
+--   person_email    qui l'a tenu (minuscules)
+--   person_name     son nom (partenaire Odoo de cet e-mail), NULL si inconnu
+--   started_on      premier jour tenu
+--   ended_on        dernier jour tenu ; NULL : toujours tenu
+--   status          'en_cours' (tenu à as_of) | 'terminee' (fini avant as_of) | 'a_venir'
+--                   (commence après as_of)
+--   days_held       jours tenus jusqu'à ended_on, ou jusqu'à as_of tant qu'il est tenu (0 pour un
+--                   rôle à venir)
+--   created_by, updated_by, updated_at   qui l'a saisi, qui l'a modifié en dernier, et quand
+--   as_of           l'« aujourd'hui » de la construction
 with settings as (
     select as_of from staging.stg_ref__settings
 ),

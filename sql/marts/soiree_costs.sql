@@ -1,20 +1,21 @@
--- soiree_costs — the costs booked in Odoo for each soirée.
+-- soiree_costs — les coûts comptabilisés dans Odoo pour chaque soirée.
 --
--- Grain: one row per soirée × Odoo expense budget line attributed to it.
+-- Grain: une ligne par soirée × ligne budgétaire de dépense Odoo qui lui est attribuée.
 -- Columns:
 --   event_id, line_key (marts.budget_lines), unit_code, category_code, line_date, label,
---   partner, reference, amount (positive: an expense), status, counts_as ('reel' | 'engage')
+--   partner, reference, amount (positif : une dépense), status, counts_as ('reel' | 'engage')
 --
--- A line is the soirée's when:
---   - it comes from Odoo (budget_lines.source = 'odoo'), in a dépense category, real (posted)
---     or committed (draft);
---   - it is booked on the soirée's unit (marts.soiree_units) or a unit below it;
---   - its label holds the soirée's date as dd/mm/yyyy (« Cachet – Kabar (15/03/2025) »).
--- The date in the label is the convention this mart relies on, because a unit such as the Café
--- culturel hosts many soirées and also costs that are no soirée's (rent, energy): without it a
--- line cannot be told apart. Whether La Raffinerie's bookkeepers write the date so is UNVERIFIED;
--- a dedicated analytic account per soirée (a unit at the « action » level) would make every line
--- of that account the soirée's — it would still need the date in the label here.
+-- Une ligne est celle de la soirée quand :
+--   - elle vient d'Odoo (budget_lines.source = 'odoo'), dans une catégorie de dépense, réelle
+--     (comptabilisée) ou engagée (brouillon) ;
+--   - elle est imputée sur l'unité de la soirée (marts.soiree_units) ou une unité en dessous ;
+--   - son libellé contient la date de la soirée au format jj/mm/aaaa (« Cachet – Kabar (15/03/2025) »).
+-- La date dans le libellé est la convention sur laquelle repose ce mart, car une unité comme le
+-- Café culturel accueille de nombreuses soirées et aussi des coûts qui ne sont ceux d'aucune
+-- soirée (loyer, énergie) : sans elle, une ligne ne peut pas être distinguée. Que les comptables de
+-- La Raffinerie écrivent bien la date ainsi N'EST PAS VÉRIFIÉ ; un compte analytique par soirée
+-- (une unité au niveau « action ») ferait de chaque ligne de ce compte celle de la soirée — il
+-- faudrait encore la date dans le libellé ici.
 with soirees as (
     select units.event_id, units.unit_code, events.soiree_day
     from marts.soiree_units as units

@@ -1,16 +1,16 @@
--- soiree_products — what each soirée sold, by family, product and price.
+-- soiree_products — ce que chaque soirée a vendu, par famille, produit et tarif.
 --
--- Grain: one row per event × family × product × price (marts.soiree_sale_lines).
+-- Grain: une ligne par évènement × famille × produit × tarif (marts.soiree_sale_lines).
 -- Columns:
 --   event_id, family ('billet' | 'bar' | 'adhesion' | 'recharge'), product_id, product_name,
 --   price_name
---   quantity      units sold, net: V, P and F lines (free bookings count as tickets) plus the
---                 negative R and N lines. For tickets: the number of tickets.
---   gross         confirmed sales (V), euros VAT included
---   refunds       refunds and credit notes (R, N), negative
+--   quantity      unités vendues, nettes : lignes V, P et F (les réservations gratuites comptent
+--                 comme billets) plus les lignes R et N négatives. Pour les billets : le nombre de billets.
+--   gross         ventes confirmées (V), en euros TTC
+--   refunds       remboursements et avoirs (R, N), négatifs
 --   net           gross + refunds
---   cashless_net  the part of net paid with the cashless token (payment methods LE / LG)
---   lines         sale lines
+--   cashless_net  la part du net payée en monnaie locale cashless (moyens de paiement LE / LG)
+--   lines         lignes de vente
 with lines as (
     select * from marts.soiree_sale_lines
 )

@@ -1,32 +1,35 @@
--- soiree_results — each soirée's figures: takings, attendance, costs, dispatch and result.
+-- soiree_results — les chiffres de chaque soirée : recettes, fréquentation, coûts, répartition et résultat.
 --
--- Grain: one row per non-cancelled TiBillet event (past and future), and per cancelled
--- (unpublished) event that has sale lines (its tickets and their refunds).
+-- Grain: une ligne par évènement TiBillet non annulé (passé ou à venir), et par évènement annulé
+-- (dépublié) qui a des lignes de vente (ses billets et leurs remboursements).
 -- Columns:
---   event_id, event_name, event_category (TiBillet's additionalType), start_at, soiree_day
---   is_cancelled     unpublished in TiBillet (a cancelled soirée), shown with its refunds
---   is_past          soiree_day before the build's date (ref.settings as_of)
---   unit_code, unit_name   the unit the soirée is booked on (marts.soiree_units), NULL if not set
---   capacity         TiBillet's jauge (maximumAttendeeCapacity)
---   tickets          tickets sold, net (marts.soiree_products, family billet: V, P, F minus R, N)
---   reserved_tickets tickets of the soirée's TiBillet reservations (v1), cancelled ones left out
---   attendance       tickets: TiBillet's API gives no scan counts for past soirées (v1 /api/ticket/
---                    only covers today, /api/gauge/ probably answers 403: TiBillet's documented behaviour)
---   fill_rate        attendance / capacity (DOUBLE; NULL without a capacity)
---   ticket_gross, ticket_refunds, ticket_net   tickets in euros (gross V, refunds R+N, net)
---   bar_net, cashless_net   the bar's net takings, and the part paid cashless
---   membership_count, membership_net   memberships sold that night (count net of refunds, euros)
+--   event_id, event_name, event_category (l'additionalType de TiBillet), start_at, soiree_day
+--   is_cancelled     dépublié dans TiBillet (une soirée annulée), montré avec ses remboursements
+--   is_past          soiree_day avant la date de construction (ref.settings as_of)
+--   unit_code, unit_name   l'unité sur laquelle la soirée est imputée (marts.soiree_units), NULL si
+--                    non renseignée
+--   capacity         la jauge TiBillet (maximumAttendeeCapacity)
+--   tickets          billets vendus, nets (marts.soiree_products, famille billet : V, P, F moins R, N)
+--   reserved_tickets billets des réservations TiBillet de la soirée (v1), réservations annulées écartées
+--   attendance       les billets : l'API de TiBillet ne donne pas de comptage des entrées pour les
+--                    soirées passées (v1 /api/ticket/ ne couvre que le jour même, /api/gauge/
+--                    répond probablement 403 : comportement documenté de TiBillet)
+--   fill_rate        attendance / capacity (DOUBLE ; NULL sans jauge)
+--   ticket_gross, ticket_refunds, ticket_net   billetterie en euros (brut V, remboursements R+N, net)
+--   bar_net, cashless_net   recettes nettes du bar, et la part payée en cashless
+--   membership_count, membership_net   adhésions vendues ce soir-là (nombre net des
+--                    remboursements, euros)
 --   takings          ticket_net + bar_net (marts.soiree_sales)
---   costs_reel, costs_engage, costs   Odoo costs of the soirée (marts.soiree_costs): posted,
---                    draft, both
---   dispatched       the soirée's takings dispatched to other units (app.internal_transfers with
---                    its event_id: its dépenses internes)
---   dispatch_count   how many transfers dispatched them
+--   costs_reel, costs_engage, costs   coûts Odoo de la soirée (marts.soiree_costs) : comptabilisés,
+--                    brouillons, les deux
+--   dispatched       les recettes de la soirée reversées à d'autres unités (app.internal_transfers
+--                    portant son event_id : ses dépenses internes)
+--   dispatch_count   combien de transferts les ont reversées
 --   result           takings − costs
---   kept             takings − dispatched: what the soirée's unit keeps
+--   kept             takings − dispatched : ce que garde l'unité de la soirée
 --   result_after_dispatch  takings − costs − dispatched
---   referent_count, referents   its référent·es (e-mails, comma-separated)
--- Amounts DECIMAL(14,2), euros VAT included.
+--   referent_count, referents   ses référent·es (e-mails séparés par des virgules)
+-- Montants en DECIMAL(14,2), euros TTC.
 with settings as (
     select value::date as as_of from ref.settings where key = 'as_of'
 ),

@@ -1,50 +1,54 @@
--- soiree_sale_lines — each TiBillet sale line with the soirée (event) it belongs to.
+-- soiree_sale_lines — chaque ligne de vente TiBillet avec la soirée (l'évènement) à laquelle elle appartient.
 --
--- Grain: one row per sale line of status V, P, F (sold, free booking), R or N (refund, credit
--- note) that could be attributed to an event (the lines that could not are listed in
--- the mart soiree_unattributed_lines).
+-- Grain: une ligne par ligne de vente de statut V, P, F (vendue, réservation gratuite), R ou N
+-- (remboursement, avoir) qui a pu être attribuée à un évènement (les lignes qui n'ont pas pu l'être
+-- sont listées dans le mart soiree_unattributed_lines).
 -- Columns:
---   sale_line_id   TiBillet sale line identifier
---   event_id       the soirée it is attributed to (a cancelled event too, for its refunds)
---   family         'billet' (ticket booking, free booking), 'adhesion' (membership),
---                  'recharge' (cashless top-up: money loaded on a card, spent later at the bar),
---                  'bar' (everything else: drinks and food, paid cash, card or cashless)
---   product_id, product_name
---   price_id       the product's price (offer) the line was sold at: the offer of the same
---                  product with the same unit price, else its free-price offer; NULL if none
---   price_name     that offer's name, else 'Prix <unit price>'
---   unit_price     euros VAT included
---   quantity       negative for refunds (R) and credit notes (N)
---   amount         unit_price × quantity, to the cent (stg_tibillet__sales)
---   vat_rate       the line's VAT rate (percent)
---   status         V, P, F, R or N
---   is_cashless    paid with the local cashless token (payment methods LE, LG)
---   sold_at, line_day (the line's soirée day, 04:00 pivot)
---   attribution    'reservation' (a ticket, by the reservations of its price), 'produit' (a
---                  ticket whose product names the event), or 'jour' (by the soirée day)
+--   sale_line_id   identifiant TiBillet de la ligne de vente
+--   event_id       la soirée à laquelle elle est attribuée (un évènement annulé aussi, pour ses
+--                  remboursements)
+--   family         'billet' (réservation de billet, réservation gratuite), 'adhesion' (adhésion),
+--                  'recharge' (recharge cashless : argent chargé sur une carte, dépensé plus tard
+--                  au bar), 'bar' (tout le reste : boissons et restauration, payées en espèces, par
+--                  carte ou en cashless)
+--   product_id, product_name   le produit
+--   price_id       le tarif (offre) du produit auquel la ligne a été vendue : l'offre du même
+--                  produit au même prix unitaire, sinon son offre à prix libre ; NULL s'il n'y en a pas
+--   price_name     le nom de cette offre, sinon 'Prix <prix unitaire>'
+--   unit_price     euros TTC
+--   quantity       négative pour les remboursements (R) et les avoirs (N)
+--   amount         unit_price × quantity, au centime (stg_tibillet__sales)
+--   vat_rate       le taux de TVA de la ligne (pour cent)
+--   status         V, P, F, R ou N
+--   is_cashless    payée avec la monnaie locale cashless (moyens de paiement LE, LG)
+--   sold_at, line_day (le jour de soirée de la ligne, bascule à 04:00)
+--   attribution    'reservation' (un billet, par les réservations de son tarif), 'produit' (un
+--                  billet dont le produit nomme l'évènement), ou 'jour' (par le jour de soirée)
 --
--- A sale line carries NO event id, NO reservation id (Lespass API v2), so:
---   1. a ticket line (family billet) follows the RESERVATIONS of its price: the v2 reservation
---      detail (stg_tibillet__reservation_tickets) says which event each price was booked for.
---      Its price: the offer of its product with its unit price (else the free-price offer). The
---      events booked with that price (else with any price of its product) are its candidates:
---      a sale goes to the first of them on or after the line's day (a presale comes before its
---      soirée), else the last one before. A refund or credit note (negative quantity) goes to
---      the event of the latest earlier sale of the same product, unit price and quantity
---      (Lespass refunds a line by a new line of the opposite quantity), else as a sale. Events
---      cancelled (unpublished) count here: their refunds land on them.
---   2. a ticket no reservation ties to an event goes to the event its PRODUCT names, as before
---      reservations were read: the product name contains the event's name (and its date as
---      dd/mm/yyyy, preferred); failing the date, the event named whose day is the first on or
---      after the line's day.
---   3. every other line (bar, memberships, top-ups, and a ticket neither rule places) goes to
---      the non-cancelled event of its soirée day (04:00 → 04:00): when two events share a day,
---      the last one started before the line was sold (or the first of the day, for a line sold
---      before any started). Every choice among events ends on the event id: two events starting
---      at the same time get a line by their uuid, so that every build attributes it alike.
--- Family by category: TiBillet's labels depend on Accept-Language (English or French) and some
--- categories come as raw codes; bar sales reach Lespass only once LaBoutik V2 is in service:
--- until then the bar lines may be absent from the API.
+-- Une ligne de vente ne porte NI id d'évènement, NI id de réservation (API Lespass v2), donc :
+--   1. une ligne de billet (famille billet) suit les RÉSERVATIONS de son tarif : le détail des
+--      réservations v2 (stg_tibillet__reservation_tickets) dit pour quel évènement chaque tarif a
+--      été réservé. Son tarif : l'offre de son produit à son prix unitaire (sinon l'offre à prix
+--      libre). Les évènements réservés avec ce tarif (sinon avec n'importe quel tarif de son
+--      produit) sont ses candidats : une vente va au premier d'entre eux le jour de la ligne ou
+--      après (une prévente précède sa soirée), sinon au dernier avant. Un remboursement ou un
+--      avoir (quantité négative) va à l'évènement de la vente antérieure la plus récente du même
+--      produit, prix unitaire et quantité (Lespass rembourse une ligne par une nouvelle ligne de
+--      quantité opposée), sinon comme une vente. Les évènements annulés (dépubliés) comptent ici :
+--      leurs remboursements y arrivent.
+--   2. un billet qu'aucune réservation ne relie à un évènement va à l'évènement que son PRODUIT
+--      nomme, comme avant la lecture des réservations : le nom du produit contient le nom de
+--      l'évènement (et sa date au format jj/mm/aaaa, de préférence) ; à défaut de date,
+--      l'évènement nommé dont le jour est le premier égal ou postérieur au jour de la ligne.
+--   3. toute autre ligne (bar, adhésions, recharges, et un billet qu'aucune règle ne place) va à
+--      l'évènement non annulé de son jour de soirée (04:00 → 04:00) : quand deux évènements
+--      partagent un jour, le dernier commencé avant la vente de la ligne (ou le premier du jour,
+--      pour une ligne vendue avant qu'aucun n'ait commencé). Tout choix entre évènements se
+--      termine sur l'id de l'évènement : deux évènements commençant à la même heure se voient
+--      attribuer une ligne par leur uuid, pour que chaque construction l'attribue de même.
+-- Famille selon la catégorie : les libellés de TiBillet dépendent de l'Accept-Language (anglais ou
+-- français) et certaines catégories arrivent en codes bruts ; les ventes du bar n'arrivent dans
+-- Lespass qu'une fois LaBoutik V2 en service : d'ici là, les lignes du bar peuvent manquer dans l'API.
 with all_events as (
     select event_id, event_name, soiree_day, start_at, is_cancelled
     from staging.stg_tibillet__events

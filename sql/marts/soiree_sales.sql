@@ -1,25 +1,26 @@
--- soiree_sales — TiBillet takings per soirée.
+-- soiree_sales — les recettes TiBillet par soirée.
 --
--- Grain: one row per TiBillet event that has at least one sale line (V, R or N) attributed to it
--- (marts.soiree_sale_lines says how a line meets its soirée).
+-- Grain: une ligne par évènement TiBillet ayant au moins une ligne de vente (V, R ou N) qui lui est
+-- attribuée (marts.soiree_sale_lines dit comment une ligne rejoint sa soirée).
 -- Columns:
---   event_id       TiBillet event identifier
---   event_name     its name
---   soiree_day     the soirée's local day (see stg_tibillet__sales: 04:00 → 04:00)
---   lines          sale lines counted (statuses V, R, N)
---   gross          confirmed sales (V), in euros VAT included
---   refunds        refunds and credit notes (R, N), negative
---   net            gross + refunds (every family, memberships and cashless top-ups included)
---   ticket_net     net of the tickets (family billet)
---   bar_net        net of the bar (family bar, whatever the payment: cash, card, cashless)
---   membership_net net of the memberships sold (family adhesion)
---   recharge_net   net of the cashless top-ups (family recharge)
---   takings        the soirée's takings: ticket_net + bar_net. Memberships belong to the
---                  association, not to the soirée, and a top-up is spent later at the bar (already
---                  in bar_net): both are left out, so as not to count the same euro twice.
+--   event_id       identifiant TiBillet de l'évènement
+--   event_name     son nom
+--   soiree_day     le jour local de la soirée (voir stg_tibillet__sales : 04:00 → 04:00)
+--   lines          lignes de vente comptées (statuts V, R, N)
+--   gross          ventes confirmées (V), en euros TTC
+--   refunds        remboursements et avoirs (R, N), négatifs
+--   net            gross + refunds (toutes familles, adhésions et recharges cashless comprises)
+--   ticket_net     net de la billetterie (famille billet)
+--   bar_net        net du bar (famille bar, quel que soit le paiement : espèces, carte, cashless)
+--   membership_net net des adhésions vendues (famille adhesion)
+--   recharge_net   net des recharges cashless (famille recharge)
+--   takings        les recettes de la soirée : ticket_net + bar_net. Les adhésions reviennent à
+--                  l'association, pas à la soirée, et une recharge est dépensée plus tard au bar
+--                  (déjà dans bar_net) : les deux sont écartées, pour ne pas compter deux fois le
+--                  même euro.
 --
--- Only V, R and N lines count in money (TiBillet's net = V + R + N);
--- P (paid, not confirmed) and F (free booking, 0 €) count in tickets, not here.
+-- Seules les lignes V, R et N comptent en argent (le net de TiBillet = V + R + N) ;
+-- P (payée, non confirmée) et F (réservation gratuite, 0 €) comptent en billets, pas ici.
 with lines as (
     select *
     from marts.soiree_sale_lines

@@ -1,20 +1,20 @@
--- soiree_unattributed_lines — the TiBillet sale lines that belong to no soirée: what
--- marts.soiree_sale_lines could not attribute (to check by hand: a sale on a day without event,
--- a ticket whose price no reservation names, sold on no soirée day).
+-- soiree_unattributed_lines — les lignes de vente TiBillet qui n'appartiennent à aucune soirée : ce
+-- que marts.soiree_sale_lines n'a pas pu attribuer (à vérifier à la main : une vente un jour sans
+-- évènement, un billet dont aucune réservation ne nomme le tarif, vendu hors de tout jour de soirée).
 --
--- Grain: one row per sale line of status V, P, F, R or N absent from marts.soiree_sale_lines.
+-- Grain: une ligne par ligne de vente de statut V, P, F, R ou N absente de marts.soiree_sale_lines.
 -- Columns:
---   sale_line_id   TiBillet sale line identifier
---   product_id, product_name, product_category   its product
---   sold_at        when it was sold (UTC)
---   line_day       the soirée day of the line (04:00 pivot)
---   unit_price     euros VAT included
---   quantity       negative for refunds and credit notes
---   amount         unit_price × quantity, to the cent (negative for refunds)
---   vat_rate       its VAT rate (percent)
---   payment_method, status   as TiBillet gives them
---   reason         'aucun évènement ce jour-là' (no event on its soirée day, and for a ticket no
---                  reservation and no product name tie it to one)
+--   sale_line_id   identifiant TiBillet de la ligne de vente
+--   product_id, product_name, product_category   son produit
+--   sold_at        quand elle a été vendue (UTC)
+--   line_day       le jour de soirée de la ligne (bascule à 04:00)
+--   unit_price     euros TTC
+--   quantity       négative pour les remboursements et avoirs
+--   amount         unit_price × quantity, au centime (négatif pour les remboursements)
+--   vat_rate       son taux de TVA (pour cent)
+--   payment_method, status   tels que TiBillet les donne
+--   reason         'aucun évènement ce jour-là' (aucun évènement son jour de soirée, et pour un
+--                  billet, ni réservation ni nom de produit qui le relie à un)
 select
     sales.sale_line_id,
     sales.product_id,

@@ -1,17 +1,17 @@
--- soiree_units — the unit (analytic code) each soirée is booked on.
+-- soiree_units — l'unité (code analytique) sur laquelle chaque soirée est imputée.
 --
--- Grain: one row per TiBillet event whose unit is known.
+-- Grain: une ligne par évènement TiBillet dont l'unité est connue.
 -- Columns:
---   event_id    TiBillet event identifier
---   unit_code   the unit the soirée is booked on (ref.units), its analytic code in Odoo
---   unit_source 'referent' (app.event_referents.unit_code, the latest entered) or 'dispatch'
---               (the from_unit of the soirée's latest dispatched transfer)
+--   event_id    identifiant TiBillet de l'évènement
+--   unit_code   l'unité sur laquelle la soirée est imputée (ref.units), son code analytique dans Odoo
+--   unit_source 'referent' (app.event_referents.unit_code, la plus récente saisie) ou 'dispatch'
+--               (la from_unit du transfert de répartition le plus récent de la soirée)
 --
--- Neither TiBillet nor Odoo says which analytic code a soirée belongs to: a TiBillet event has
--- no analytic field, and Odoo knows nothing of TiBillet events. So the unit is what members
--- entered in Alambic: the unit given with the soirée's référent·es, else the unit its takings
--- were dispatched from. A soirée with neither has no unit yet (no costs, nothing to dispatch
--- from until someone sets it).
+-- Ni TiBillet ni Odoo ne disent à quel code analytique appartient une soirée : un évènement TiBillet
+-- n'a pas de champ analytique, et Odoo ne connaît rien des évènements TiBillet. L'unité est donc ce
+-- que les membres ont saisi dans Alambic : l'unité donnée avec les référent·es de la soirée, sinon
+-- l'unité depuis laquelle ses recettes ont été réparties. Une soirée sans l'une ni l'autre n'a pas
+-- encore d'unité (pas de coûts, rien à répartir tant que personne ne la renseigne).
 with from_referents as (
     select event_id, unit_code, 1 as rank_source, updated_at, referent_id as id
     from app.event_referents

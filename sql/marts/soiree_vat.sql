@@ -1,18 +1,19 @@
--- soiree_vat — the VAT of each soirée, per rate, as Lespass closes its books: from the total
--- VAT included (TTC) of the rate, HT = TTC × 100 / (100 + rate) rounded half up to the cent,
--- and TVA = TTC − HT (so HT + TVA is always the TTC, to the cent).
+-- soiree_vat — la TVA de chaque soirée, par taux, comme Lespass clôture ses comptes : à partir du
+-- total TTC du taux, HT = TTC × 100 / (100 + taux) arrondi au centime (le demi-centime vers le haut), et
+-- TVA = TTC − HT (donc HT + TVA vaut toujours le TTC, au centime).
 --
--- Grain: one row per event × VAT rate of its attributed lines (marts.soiree_sale_lines) that
--- count in net sales (V, R, N: refunds and credit notes lower the rate's TTC).
+-- Grain: une ligne par évènement × taux de TVA de ses lignes attribuées (marts.soiree_sale_lines)
+-- qui comptent dans les ventes nettes (V, R, N : remboursements et avoirs diminuent le TTC du taux).
 -- Columns:
---   event_id      the soirée
---   vat_rate      the rate, percent (DECIMAL(5,2): 8.50, 2.10, 0.00 …)
---   ttc           DECIMAL(14,2), the lines' total VAT included
---   ht            DECIMAL(14,2), round half up of ttc × 100 / (100 + vat_rate)
+--   event_id      la soirée
+--   vat_rate      le taux, pour cent (DECIMAL(5,2) : 8.50, 2.10, 0.00 …)
+--   ttc           DECIMAL(14,2), le total TTC des lignes
+--   ht            DECIMAL(14,2), ttc × 100 / (100 + vat_rate) arrondi au demi supérieur
 --   tva           DECIMAL(14,2), ttc − ht
---   line_count    how many sale lines
--- Rounding is done once per soirée and rate, on the total (not line by line), as the
--- accounting closures of Lespass compute it; rounded half up (toward +∞ at exactly half a cent).
+--   line_count    combien de lignes de vente
+-- L'arrondi se fait une fois par soirée et par taux, sur le total (pas ligne à ligne), comme le
+-- calculent les clôtures comptables de Lespass ; arrondi au demi supérieur (vers +∞ à exactement
+-- un demi-centime).
 with totals as (
     select event_id, vat_rate, sum(amount) as ttc, count(*) as line_count
     from marts.soiree_sale_lines

@@ -1,44 +1,46 @@
--- subsidy_instalments_timeline — the échéancier of every subsidy (marts.subsidy_list): what was
--- received, and what is still expected and when.
+-- subsidy_instalments_timeline — l'échéancier de chaque subvention (marts.subsidy_list) : ce qui a
+-- été reçu, et ce qui est encore attendu et quand.
 --
--- Grain: one row per received amount or awaited amount.
+-- Grain: une ligne par montant reçu ou montant attendu.
 -- Columns:
---   instalment_id  the instalment (app.subsidy_instalments) for a typed one; NEGATIVE for a row
---                  taken from the books: −(10^12 + partial reconciliation id) for a receipt,
---                  −(move line id) for a receivable's residual, −(10^12 × 2 + move id) for
---                  the part of the residual beyond the échéancier typed
---   subsidy_key, subsidy_id, odoo_move_id   the subsidy (marts.subsidy_list)
---   source         'odoo' (from the books) | 'saisie' (typed in Alambic)
---   funder, scheme, unit_code, nature   the subsidy's (marts.subsidy_list)
---   kind           'avance' | 'acompte' | 'solde' (typed); 'versement' (a receipt from the
---                  books); 'echeance' (a receivable's residual, when no échéancier was typed, or
---                  what is left beyond it)
---   amount         DECIMAL(14,2): received (received_on set) or still awaited
---   scheduled_amount  the instalment's amount as typed (typed rows), else amount
---   expected_on    the date it is expected (typed; the receivable line's due date, else the move's
---                  date); for a receipt, the date received
---   received_on    the date received: the bank statement line's date for a receipt from the
---                  books (else the payment's date, while it is not matched with the bank); NULL
---                  while awaited
---   status         'reçu' | 'en retard' (awaited, expected_on before as_of) | 'à venir'
---   days_late      as_of − expected_on for a row 'en retard'; NULL otherwise
---   treasury_month the month the plan de trésorerie (treasury_plan) counts it in (an awaited amount: its expected
---                  month, or the as_of month when late); NULL once received
+--   instalment_id  l'échéance (app.subsidy_instalments) pour une échéance saisie ; NÉGATIF pour une
+--                  ligne tirée de la comptabilité : −(10^12 + id du lettrage partiel) pour un
+--                  encaissement, −(id de la ligne d'écriture) pour le résiduel d'une créance,
+--                  −(10^12 × 2 + id de la pièce) pour la part du résiduel au-delà de l'échéancier saisi
+--   subsidy_key, subsidy_id, odoo_move_id   la subvention (marts.subsidy_list)
+--   source         'odoo' (d'après la comptabilité) | 'saisie' (saisie dans Alambic)
+--   funder, scheme, unit_code, nature   ceux de la subvention (marts.subsidy_list)
+--   kind           'avance' | 'acompte' | 'solde' (saisis) ; 'versement' (un encaissement d'après la
+--                  comptabilité) ; 'echeance' (le résiduel d'une créance, quand aucun échéancier
+--                  n'a été saisi, ou ce qui reste au-delà)
+--   amount         DECIMAL(14,2) : reçu (received_on renseignée) ou encore attendu
+--   scheduled_amount  le montant de l'échéance tel que saisi (lignes saisies), sinon amount
+--   expected_on    la date à laquelle il est attendu (saisie ; la date d'échéance de la ligne de
+--                  créance, sinon la date de la pièce) ; pour un encaissement, la date de réception
+--   received_on    la date de réception : la date de la ligne de relevé bancaire pour un
+--                  encaissement d'après la comptabilité (sinon la date du paiement, tant qu'il
+--                  n'est pas rapproché de la banque) ; NULL tant qu'attendu
+--   status         'reçu' | 'en retard' (attendu, expected_on avant as_of) | 'à venir'
+--   days_late      as_of − expected_on pour une ligne 'en retard' ; NULL sinon
+--   treasury_month le mois dans lequel le plan de trésorerie (treasury_plan) le compte (un montant
+--                  attendu : son mois prévu, ou le mois d'as_of en cas de retard) ; NULL une fois reçu
 --
--- Rules:
---   * A subsidy typed only (no Odoo move yet): its instalments as typed; received_on typed.
---   * A subsidy booked in Odoo: the receipts are the books' (marts.odoo_subsidy_receipts, kinds
---     'banque' and 'paiement', dated by the bank); what is awaited is the receivables' residual
---     (amount_residual, Odoo's own figure):
---       - with an échéancier typed on its follow-up, the residual is spread over the typed
---         instalments from the LAST one backwards (what was received paid the earliest ones
---         first): an instalment is awaited for min(its amount, residual − the later ones);
---         instalments fully received are not listed (the books' receipts are); a residual
---         beyond the échéancier is one more 'echeance' row, at the earliest due date of the
---         receivables;
---       - with no échéancier, each receivable line with a residual is awaited at its due date.
---     The dates received typed on the instalments of such a subsidy are not used: the books say
---     what was received.
+-- Règles :
+--   * Une subvention seulement saisie (pas encore de pièce Odoo) : ses échéances telles que
+--     saisies ; received_on saisie.
+--   * Une subvention comptabilisée dans Odoo : les encaissements sont ceux de la comptabilité
+--     (marts.odoo_subsidy_receipts, types 'banque' et 'paiement', datés par la banque) ; ce qui est
+--     attendu est le résiduel des créances (amount_residual, le chiffre d'Odoo lui-même) :
+--       - avec un échéancier saisi dans son suivi, le résiduel est réparti sur les échéances
+--         saisies en partant de la DERNIÈRE (ce qui a été reçu a payé les plus anciennes d'abord) :
+--         une échéance est attendue pour min(son montant, résiduel − les suivantes) ; les échéances
+--         entièrement reçues ne sont pas listées (les encaissements de la comptabilité le sont) ;
+--         un résiduel au-delà de l'échéancier fait une ligne 'echeance' de plus, à la plus proche
+--         date d'échéance des créances ;
+--       - sans échéancier, chaque ligne de créance ayant un résiduel est attendue à sa date
+--         d'échéance.
+--     Les dates de réception saisies sur les échéances d'une telle subvention ne servent pas : la
+--     comptabilité dit ce qui a été reçu.
 with settings as (
     select max(case when key = 'as_of' then value::date end) as as_of from ref.settings
 ),

@@ -1,35 +1,36 @@
--- subsidy_list — every subsidy, once: each one booked in Odoo (with the member's follow-up
--- attached when there is one), and each follow-up typed in Alambic that no Odoo subsidy matches
--- yet. The base of the marts subsidy_instalments_timeline and subsidy_tracking.
+-- subsidy_list — chaque subvention, une fois : chacune de celles comptabilisées dans Odoo (avec le
+-- suivi du membre rattaché s'il y en a un), et chaque suivi saisi dans Alambic qu'aucune subvention
+-- Odoo ne rejoint encore. La base des marts subsidy_instalments_timeline et subsidy_tracking.
 --
--- Grain: one row per subsidy.
+-- Grain: une ligne par subvention.
 -- Columns:
---   subsidy_key       'odoo:<move id>' (booked in Odoo) | 'saisie:<subsidy id>' (typed only)
---   subsidy_id        the follow-up (app.subsidies), NULL for an Odoo subsidy nobody follows up
---   odoo_move_id, odoo_move_name   the Odoo subsidy move, NULL for a typed-only one
+--   subsidy_key       'odoo:<id de pièce>' (comptabilisée dans Odoo) | 'saisie:<id de subvention>'
+--                     (seulement saisie)
+--   subsidy_id        le suivi (app.subsidies), NULL pour une subvention Odoo que personne ne suit
+--   odoo_move_id, odoo_move_name   la pièce Odoo de la subvention, NULL pour une subvention seulement saisie
 --   source            'odoo' | 'saisie'
---   match             how the follow-up was attached (marts.subsidy_matches: 'lien', 'auto');
---                     for a typed-only one its reason ('aucun', 'ambigu', 'introuvable',
---                     'en_double'); NULL for an Odoo subsidy without follow-up
---   funder            the follow-up's funder as typed, else the Odoo partner
---   odoo_partner      the Odoo partner (Odoo subsidies)
---   scheme            the follow-up's dispositif / AAP, else the Odoo move's reference or label
---   referent_email, nature, report_due_on, requested_on, granted_on, notified_on   the
---                     follow-up's (nature 'fonctionnement' for an Odoo subsidy without one: 74…
---                     are operating subsidies)
---   unit_code         Odoo subsidies: the unit of the 74… lines' analytic distribution, else the
---                     follow-up's unit, else the organisation; typed-only: the follow-up's unit
---   demande           amount requested (follow-up), NULL when nobody typed it
---   accorde           Odoo: the 74… credit of the move; typed-only: the amount granted typed
---   verse_books       Odoo: what the receivables received (marts.odoo_subsidy_receipts, kinds
---                     'banque' and 'paiement'); NULL for typed-only
---   remaining_books   Odoo: the receivables' residual; NULL for typed-only
---   move_date         the Odoo move's date
---   period_start, period_end   the période de réalisation typed, NULL when not typed
---   anchor_date       the date whose exercice holds the subsidy when no period is typed: the
---                     period start typed, else (Odoo) the move's date, else the grant,
---                     notification or request date, else as_of
---   has_schedule      a follow-up with at least one instalment typed (its échéancier)
+--   match             comment le suivi a été rattaché (marts.subsidy_matches : 'lien', 'auto') ;
+--                     pour une subvention seulement saisie, son motif ('aucun', 'ambigu',
+--                     'introuvable', 'en_double') ; NULL pour une subvention Odoo sans suivi
+--   funder            le financeur du suivi tel que saisi, sinon le partenaire Odoo
+--   odoo_partner      le partenaire Odoo (subventions Odoo)
+--   scheme            le dispositif / AAP du suivi, sinon la référence ou le libellé de la pièce Odoo
+--   referent_email, nature, report_due_on, requested_on, granted_on, notified_on   ceux du
+--                     suivi (nature 'fonctionnement' pour une subvention Odoo sans suivi : les 74…
+--                     sont des subventions d'exploitation)
+--   unit_code         subventions Odoo : l'unité de la distribution analytique des lignes 74…,
+--                     sinon l'unité du suivi, sinon l'organisation ; seulement saisie : l'unité du suivi
+--   demande           montant demandé (suivi), NULL quand personne ne l'a saisi
+--   accorde           Odoo : le crédit 74… de la pièce ; seulement saisie : le montant accordé saisi
+--   verse_books       Odoo : ce que les créances ont reçu (marts.odoo_subsidy_receipts, types
+--                     'banque' et 'paiement') ; NULL pour une subvention seulement saisie
+--   remaining_books   Odoo : le résiduel des créances ; NULL pour une subvention seulement saisie
+--   move_date         la date de la pièce Odoo
+--   period_start, period_end   la période de réalisation saisie, NULL quand elle n'est pas saisie
+--   anchor_date       la date dont l'exercice contient la subvention quand aucune période n'est
+--                     saisie : le début de période saisi, sinon (Odoo) la date de la pièce, sinon
+--                     la date d'attribution, de notification ou de demande, sinon as_of
+--   has_schedule      un suivi avec au moins une échéance saisie (son échéancier)
 with settings as (
     select max(case when key = 'as_of' then value::date end) as as_of from ref.settings
 ),

@@ -1,26 +1,31 @@
--- subsidy_matches — which subsidy booked in Odoo each member's follow-up (app.subsidies) belongs
--- to, and how that was decided. Never guessed when in doubt.
+-- subsidy_matches — à quelle subvention comptabilisée dans Odoo appartient chaque suivi de membre
+-- (app.subsidies), et comment cela a été décidé. Jamais deviné en cas de doute.
 --
--- Grain: one row per app.subsidies row.
+-- Grain: une ligne par ligne de app.subsidies.
 -- Columns:
---   subsidy_id        the follow-up (app.subsidies)
---   subsidy_move_id   the Odoo subsidy it is attached to (marts.odoo_subsidy_moves), or NULL
---   match             'lien'        a member chose the Odoo move (app.subsidies.odoo_move_id)
---                     'auto'        matched by the rule below
---                     'ambigu'      several Odoo subsidies fit it, or the one that fits fits
---                                   other follow-ups too: not attached, a member must choose
---                     'aucun'       no Odoo subsidy fits (not booked yet: shown from what was
---                                   typed, and matched when it appears)
---                     'introuvable' the Odoo move chosen is not (or no longer) a posted subsidy
---                     'en_double'   another follow-up with a lower id already names that move
---   candidates        how many Odoo subsidies fit it (rule below), for 'auto', 'ambigu', 'aucun'
+--   subsidy_id        le suivi (app.subsidies)
+--   subsidy_move_id   la subvention Odoo à laquelle il est rattaché (marts.odoo_subsidy_moves), ou NULL
+--   match             'lien'        un membre a choisi la pièce Odoo (app.subsidies.odoo_move_id)
+--                     'auto'        rapproché par la règle ci-dessous
+--                     'ambigu'      plusieurs subventions Odoo lui correspondent, ou celle qui
+--                                   correspond correspond aussi à d'autres suivis : non rattaché,
+--                                   un membre doit choisir
+--                     'aucun'       aucune subvention Odoo ne correspond (pas encore
+--                                   comptabilisée : montrée d'après la saisie, et rapprochée
+--                                   quand elle apparaît)
+--                     'introuvable' la pièce Odoo choisie n'est pas (ou plus) une subvention
+--                                   comptabilisée
+--                     'en_double'   un autre suivi d'id plus petit nomme déjà cette pièce
+--   candidates        combien de subventions Odoo lui correspondent (règle ci-dessous), pour
+--                     'auto', 'ambigu', 'aucun'
 --
--- Rule for 'auto': among the Odoo subsidies no member has chosen, those of the same funder (the
--- Odoo partner id typed in the follow-up, or the partner's name equal to the funder typed,
--- ignoring case and surrounding spaces), whose amount granted in the books equals the amount
--- granted typed, booked in the exercice of the follow-up's notification date (else grant date,
--- else start of the period, else request date, else as_of). Attached only when exactly one fits
--- the follow-up AND that Odoo subsidy fits no other follow-up.
+-- Règle pour 'auto' : parmi les subventions Odoo qu'aucun membre n'a choisies, celles du même
+-- financeur (l'id du partenaire Odoo saisi dans le suivi, ou le nom du partenaire égal au financeur
+-- saisi, sans tenir compte de la casse ni des espaces autour), dont le montant accordé en
+-- comptabilité égale le montant accordé saisi, comptabilisées dans l'exercice de la date de
+-- notification du suivi (sinon date d'attribution, sinon début de la période, sinon date de
+-- demande, sinon as_of). Rattaché seulement quand exactement une correspond au suivi ET que cette
+-- subvention Odoo ne correspond à aucun autre suivi.
 with settings as (
     select
         max(case when key = 'as_of' then value::date end)                                  as as_of,

@@ -1,48 +1,51 @@
--- subsidy_tracking — suivi des subventions, by financial year (exercice).
+-- subsidy_tracking — suivi des subventions, par exercice.
 --
--- Grain: one row per subsidy (marts.subsidy_list: each subsidy booked in Odoo, with its
--- follow-up when a member keeps one, and each follow-up typed that no Odoo subsidy matches yet)
--- × exercice its période de réalisation covers. A subsidy whose period spans two exercices (an
--- investment over 18 months) has a row in each: its own amounts (demande … reste_a_depenser) are
--- then REPEATED on each row — they describe the subsidy as a whole, at as_of — while
--- verse_exercice and depense_exercice are that exercice's share. Add up demande, accorde, verse …
--- within one exercice, not across them.
+-- Grain: une ligne par subvention (marts.subsidy_list : chaque subvention comptabilisée dans Odoo,
+-- avec son suivi quand un membre en tient un, et chaque suivi saisi qu'aucune subvention Odoo ne
+-- rejoint encore) × exercice couvert par sa période de réalisation. Une subvention dont la période
+-- s'étend sur deux exercices (un investissement sur 18 mois) a une ligne dans chacun : ses montants
+-- propres (demande … reste_a_depenser) sont alors RÉPÉTÉS sur chaque ligne — ils décrivent la
+-- subvention dans son ensemble, à as_of — tandis que verse_exercice et depense_exercice sont la
+-- part de cet exercice. Additionner demande, accorde, verse … au sein d'un exercice, pas d'un
+-- exercice à l'autre.
 -- Columns:
---   subsidy_key       'odoo:<move id>' | 'saisie:<subsidy id>' (marts.subsidy_list)
---   subsidy_id        the follow-up (app.subsidies); NULL for an Odoo subsidy nobody follows up
---   source            'odoo' (booked in Odoo) | 'saisie' (typed only, not in Odoo yet)
---   odoo_move_id, odoo_move_name, odoo_partner   the Odoo subsidy move and its partner
---   match             how the follow-up is attached (marts.subsidy_matches)
---   exercice          the year the exercice starts in (fiscal_year_start_month of ref.settings)
---   exercice_label    '2025' when the exercice is the calendar year, else '2025-2026'
---   exercice_start, exercice_end   its first and last day
---   funder, scheme, referent_email, unit_code, nature   (marts.subsidy_list)
---   demande           amount requested (typed; NULL when nobody typed it)
---   accorde           amount granted: the 74… credit of the Odoo move; typed-only: as typed
---                     (NULL while not granted)
---   verse             received: Odoo — the payments reconciled with its receivables, partial
---                     ones included (marts.odoo_subsidy_receipts); typed-only — the instalments
---                     with received_on, whatever their date
---   reste_a_percevoir Odoo — the receivables' residual (amount_residual); typed-only —
---                     accorde − verse (0 granted while not granted)
---   depense           APPROXIMATION: the réel dépenses booked in Odoo (marts.budget_lines, source
---                     'odoo', counts_as 'reel', direction 'depense') of the funded unit and the
---                     units below it (marts.org_rollup), dated within the période de réalisation.
---                     It is what the unit spent over the period, not what was justified to this
---                     funder: two subsidies of one unit over one period see the same expenses.
---   reste_a_depenser  accorde − depense (0 granted while not granted); negative: the unit spent
---                     more than the subsidy over the period
---   verse_exercice    received within the exercice (by the bank date for Odoo)
---   depense_exercice  depense restricted to the days of the period within the exercice
---   period_start, period_end   the période de réalisation; when not typed, the exercice of the
---                     Odoo move's date (else the grant, notification, request date, as_of)
---   report_due_on     compte rendu financier due date (typed)
---   next_expected_on  the earliest expected date of an amount still awaited
---                     (marts.subsidy_instalments_timeline; it may be past: see
---                     has_late_instalment); NULL when nothing is awaited
---   next_expected_amount  the amount expected on that date
---   has_late_instalment   an amount awaited whose expected date is before as_of
--- Amounts DECIMAL(14,2).
+--   subsidy_key       'odoo:<id de pièce>' | 'saisie:<id de subvention>' (marts.subsidy_list)
+--   subsidy_id        le suivi (app.subsidies) ; NULL pour une subvention Odoo que personne ne suit
+--   source            'odoo' (comptabilisée dans Odoo) | 'saisie' (seulement saisie, pas encore dans Odoo)
+--   odoo_move_id, odoo_move_name, odoo_partner   la pièce Odoo de la subvention et son partenaire
+--   match             comment le suivi est rattaché (marts.subsidy_matches)
+--   exercice          l'année où commence l'exercice (fiscal_year_start_month de ref.settings)
+--   exercice_label    '2025' quand l'exercice est l'année civile, sinon '2025-2026'
+--   exercice_start, exercice_end   son premier et son dernier jour
+--   funder, scheme, referent_email, unit_code, nature   ceux de marts.subsidy_list
+--   demande           montant demandé (saisi ; NULL quand personne ne l'a saisi)
+--   accorde           montant accordé : le crédit 74… de la pièce Odoo ; seulement saisie : tel que
+--                     saisi (NULL tant que non accordée)
+--   verse             reçu : Odoo — les paiements lettrés avec ses créances, partiels compris
+--                     (marts.odoo_subsidy_receipts) ; seulement saisie — les échéances ayant une
+--                     received_on, quelle que soit leur date
+--   reste_a_percevoir Odoo — le résiduel des créances (amount_residual) ; seulement saisie —
+--                     accorde − verse (0 accordé tant que non accordée)
+--   depense           APPROXIMATION : les dépenses réelles comptabilisées dans Odoo
+--                     (marts.budget_lines, source 'odoo', counts_as 'reel', direction 'depense') de
+--                     l'unité financée et des unités en dessous (marts.org_rollup), datées dans la
+--                     période de réalisation. C'est ce que l'unité a dépensé sur la période, pas ce
+--                     qui a été justifié à ce financeur : deux subventions d'une même unité sur une
+--                     même période voient les mêmes dépenses.
+--   reste_a_depenser  accorde − depense (0 accordé tant que non accordée) ; négatif : l'unité a
+--                     dépensé plus que la subvention sur la période
+--   verse_exercice    reçu au cours de l'exercice (à la date bancaire pour Odoo)
+--   depense_exercice  depense limitée aux jours de la période compris dans l'exercice
+--   period_start, period_end   la période de réalisation ; quand elle n'est pas saisie, l'exercice
+--                     de la date de la pièce Odoo (sinon de la date d'attribution, de notification,
+--                     de demande, d'as_of)
+--   report_due_on     date limite du compte rendu financier (saisie)
+--   next_expected_on  la plus proche date attendue d'un montant encore attendu
+--                     (marts.subsidy_instalments_timeline ; elle peut être passée : voir
+--                     has_late_instalment) ; NULL quand rien n'est attendu
+--   next_expected_amount  le montant attendu à cette date
+--   has_late_instalment   un montant attendu dont la date prévue est avant as_of
+-- Montants en DECIMAL(14,2).
 
 with settings as (
     select

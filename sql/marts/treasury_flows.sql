@@ -1,19 +1,19 @@
--- treasury_flows — the plan de trésorerie's rows: encaissements and décaissements per month,
--- by category and by where the figure comes from.
+-- treasury_flows — les lignes du plan de trésorerie : encaissements et décaissements par mois, par
+-- catégorie et selon l'origine du chiffre.
 --
--- Grain: one row per month × direction × category × source with a non-zero amount
--- (the sum of marts.treasury_lines; see there how each movement is found and dated).
+-- Grain: une ligne par mois × sens × catégorie × origine ayant un montant non nul
+-- (la somme de marts.treasury_lines ; voir là comment chaque mouvement est trouvé et daté).
 -- Columns:
---   month          first day of the month
---   kind           'reel' (months before the as_of month: bank movements only) |
---                  'previsionnel' (the as_of month and later)
---   direction      'encaissement' (money in) | 'decaissement' (money out)
---   category_code  a budget category of ref.categories, or 'autres' (bank movements whose
---                  category is unknown)
---   category_label its label ('Autres mouvements' for 'autres')
+--   month          premier jour du mois
+--   kind           'reel' (mois avant celui d'as_of : mouvements bancaires seulement) |
+--                  'previsionnel' (le mois d'as_of et après)
+--   direction      'encaissement' (entrée d'argent) | 'decaissement' (sortie d'argent)
+--   category_code  une catégorie budgétaire de ref.categories, ou 'autres' (mouvements bancaires
+--                  dont la catégorie est inconnue)
+--   category_label son libellé ('Autres mouvements' pour 'autres')
 --   source         'banque' | 'facture_ouverte' | 'brouillon' | 'prevision' | 'echeance_subvention'
---   amount         DECIMAL(14,2), positive: the total of the lines
---   line_count     how many treasury_lines make it up
+--   amount         DECIMAL(14,2), positif : le total des lignes
+--   line_count     combien de treasury_lines le composent
 select
     lines.month,
     lines.kind,

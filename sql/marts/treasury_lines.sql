@@ -1,76 +1,84 @@
--- treasury_lines — every cash movement of the plan de trésorerie, real or expected: the detail
--- behind the marts treasury_flows and treasury_plan (what a click on a figure lists).
+-- treasury_lines — chaque mouvement de trésorerie du plan de trésorerie, réel ou attendu : le détail
+-- derrière les marts treasury_flows et treasury_plan (ce que liste un clic sur un chiffre).
 --
--- Grain: one row per bank statement line, open invoice term line, draft invoice, forecast
--- remainder (unit × category × month) or subsidy instalment still awaited.
+-- Grain: une ligne par ligne de relevé bancaire, ligne d'échéance de facture ouverte, facture
+-- brouillon, reste de prévision (unité × catégorie × mois) ou échéance de subvention encore attendue.
 -- Columns:
---   line_key       unique key: 'banque:<statement line id>', 'facture:<move line id>',
---                  'brouillon:<move id>', 'prevision:<unit>:<category>:<month>',
---                  'subvention:<instalment id of marts.subsidy_instalments_timeline>' (negative:
---                  an amount taken from the books, see there)
---   source         'banque'              a bank (or cash) statement line from Odoo: real cash
---                  'facture_ouverte'     a posted invoice or bill not (fully) paid yet
---                  'brouillon'           a draft invoice or bill (not posted yet)
---                  'prevision'           the part of a forecast (app.forecasts) not booked yet
---                  'echeance_subvention' what a subsidy is still awaited for
+--   line_key       clé unique : 'banque:<id de ligne de relevé>', 'facture:<id de ligne d'écriture>',
+--                  'brouillon:<id de pièce>', 'prevision:<unité>:<catégorie>:<mois>',
+--                  'subvention:<id d'échéance de marts.subsidy_instalments_timeline>' (négatif :
+--                  un montant tiré de la comptabilité, voir là)
+--   source         'banque'              une ligne de relevé bancaire (ou de caisse) d'Odoo :
+--                                        trésorerie réelle
+--                  'facture_ouverte'     une facture client ou fournisseur comptabilisée pas
+--                                        (entièrement) payée
+--                  'brouillon'           une facture client ou fournisseur en brouillon (pas
+--                                        encore comptabilisée)
+--                  'prevision'           la part d'une prévision (app.forecasts) pas encore
+--                                        comptabilisée
+--                  'echeance_subvention' ce qui est encore attendu d'une subvention
 --                                        (marts.subsidy_instalments_timeline)
---   month          the month of the plan the amount counts in (first day of the month)
---   kind           'reel' (months before the as_of month) | 'previsionnel' (from the as_of month on)
---   expected_on    the date of the movement: the bank line's date, the invoice's due date, the
---                  forecast's month, the instalment's expected date (before any move to the
---                  as_of month, see below)
---   direction      'encaissement' (money in) | 'decaissement' (money out)
---   category_code  a budget category of ref.categories, or 'autres' (a bank movement whose
---                  category cannot be found)
---   unit_code      the unit, when known (forecasts, instalments); NULL otherwise
---   label          what it is (bank label, invoice number, forecast, instalment)
---   partner        who (Odoo partner, funder)
---   reference      Odoo move name, 'subvention n° X', the forecast's unit and category
---   amount         DECIMAL(14,2), always positive; `direction` says in or out
+--   month          le mois du plan dans lequel le montant compte (premier jour du mois)
+--   kind           'reel' (mois avant celui d'as_of) | 'previsionnel' (à partir du mois d'as_of)
+--   expected_on    la date du mouvement : la date de la ligne bancaire, la date d'échéance de la
+--                  facture, le mois de la prévision, la date prévue de l'échéance (avant tout
+--                  report au mois d'as_of, voir ci-dessous)
+--   direction      'encaissement' (entrée d'argent) | 'decaissement' (sortie d'argent)
+--   category_code  une catégorie budgétaire de ref.categories, ou 'autres' (un mouvement bancaire
+--                  dont la catégorie est introuvable)
+--   unit_code      l'unité, quand elle est connue (prévisions, échéances) ; NULL sinon
+--   label          ce que c'est (libellé bancaire, numéro de facture, prévision, échéance)
+--   partner        qui (partenaire Odoo, financeur)
+--   reference      nom de la pièce Odoo, 'subvention n° X', l'unité et la catégorie de la prévision
+--   amount         DECIMAL(14,2), toujours positif ; `direction` dit entrée ou sortie
 --
--- Rules:
---   * Past months (kind 'reel') hold bank statement lines only (Odoo account.bank.statement.line,
---     amount > 0 = encaissement). Bank lines of the as_of month count in it too (the cash
---     already moved this month), beside what is still expected.
---   * The category of a bank line is found by following Odoo's reconciliation: first the
---     statement's own counterpart lines (e.g. bank fees booked straight on 627); else the moves
---     reconciled with them — lines sharing a matching_number (other than Odoo ≤16's bare 'P'), or
---     joined by a partial reconciliation (account.partial.reconcile), so partial payments count
---     in Odoo 15 as in 17 — ; else one step further (bank line → payment → invoice). The category
---     of a move is the one of its categorised lines (ref.category_accounts, longest prefix) with
---     the largest amount — one category per bank line, an approximation when an invoice mixes
---     categories. Nothing found: 'autres' (e.g. an unreconciled line, an opening balance).
---   * Expected movements (every source but 'banque') count from the as_of month on: one dated
---     before the as_of month (an overdue invoice, a late instalment) is put in the as_of month
---     — pessimistic: it is still awaited, not lost.
---   * Open items: posted invoices, bills, refunds and receipts — each receivable or payable line
---     with amount_residual <> 0 — and every posted 441… line (État – subventions et aides à
---     recevoir: Odoo gives it no receivable type, and it sits on plain journal entries) with
---     amount_residual <> 0; by its date_maturity (else the invoice's due date, else the move's
---     date). amount_residual > 0 is to receive, < 0 to pay. Category: the move's, as above.
---   * Draft invoices and bills: amount_total by the due date (else invoice date, else date);
---     customer invoices and supplier refunds are encaissements, bills and customer refunds
---     décaissements.
---   * Subsidies booked in Odoo (marts.odoo_subsidy_moves: posted moves with a 74… line, entries on
---     441 and invoices on 411 alike) are left out of the open items, and drafts of the category
---     'subventions' out of the drafts: what a subsidy is awaited for comes from
---     marts.subsidy_instalments_timeline — the typed échéancier, else the receivables' residual
---     — which would otherwise count it twice.
---   * Forecasts: for each unit, category and month from the as_of month on, the prévisionnel of
---     marts.budget_vs_actual LESS what Odoo already holds for that unit, category and month
---     (réel and draft lines of marts.budget_lines with source 'odoo': their cash is already in
---     the bank, the open invoices or the drafts); nothing when Odoo holds as much or more.
---     Validated remuneration proposals are not deducted (no invoice yet: the forecast still
---     carries their cash). Only categories with general accounts (internal categories move no
---     cash) and not 'subventions' (the échéancier says when subsidies are paid).
---     A recette category is an encaissement, a dépense category a décaissement.
---   * Subsidies: every awaited row of marts.subsidy_instalments_timeline (received_on NULL), an
---     encaissement of the category 'subventions' on expected_on: a typed instalment, or (no
---     échéancier typed) the residual of the Odoo subsidy's receivable at its due date. What was
---     received is already in the bank lines.
---   * Internal transfers (app.internal_transfers) move no cash: they never appear here.
---   * The plan runs from the first month of the bank history (or the as_of month if there is
---     none) to 12 months after as_of; movements expected later are left out.
+-- Règles :
+--   * Les mois passés (kind 'reel') ne contiennent que des lignes de relevé bancaire (Odoo
+--     account.bank.statement.line, montant > 0 = encaissement). Les lignes bancaires du mois d'as_of
+--     y comptent aussi (la trésorerie déjà mouvementée ce mois-ci), à côté de ce qui est encore attendu.
+--   * La catégorie d'une ligne bancaire se trouve en suivant le lettrage d'Odoo : d'abord les
+--     lignes de contrepartie du relevé lui-même (p. ex. des frais bancaires imputés directement en
+--     627) ; sinon les pièces lettrées avec elles — lignes partageant un matching_number (autre que
+--     le simple 'P' d'Odoo ≤16), ou reliées par un lettrage partiel (account.partial.reconcile),
+--     pour que les paiements partiels comptent en Odoo 15 comme en 17 — ; sinon un cran plus loin
+--     (ligne bancaire → paiement → facture). La catégorie d'une pièce est celle de ses lignes
+--     catégorisées (ref.category_accounts, préfixe le plus long) au plus gros montant — une
+--     catégorie par ligne bancaire, une approximation quand une facture mêle des catégories. Rien
+--     trouvé : 'autres' (p. ex. une ligne non lettrée, un solde d'ouverture).
+--   * Les mouvements attendus (toutes les origines sauf 'banque') comptent à partir du mois d'as_of :
+--     un mouvement daté avant le mois d'as_of (une facture en retard, une échéance en retard) est
+--     placé dans le mois d'as_of — par prudence : il est encore attendu, pas perdu.
+--   * Éléments ouverts : factures clients et fournisseurs, avoirs et reçus comptabilisés — chaque
+--     ligne de créance ou de dette avec amount_residual <> 0 — et chaque ligne 441… comptabilisée
+--     (État – subventions et aides à recevoir : Odoo ne lui donne pas de type créance, et elle
+--     figure sur des écritures simples) avec amount_residual <> 0 ; à sa date_maturity (sinon la
+--     date d'échéance de la facture, sinon la date de la pièce). amount_residual > 0 est à
+--     recevoir, < 0 à payer. Catégorie : celle de la pièce, comme ci-dessus.
+--   * Factures clients et fournisseurs en brouillon : amount_total à la date d'échéance (sinon date
+--     de facture, sinon date) ; factures clients et avoirs fournisseurs sont des encaissements,
+--     factures fournisseurs et avoirs clients des décaissements.
+--   * Les subventions comptabilisées dans Odoo (marts.odoo_subsidy_moves : pièces comptabilisées
+--     avec une ligne 74…, écritures sur 441 comme factures sur 411) sont écartées des éléments
+--     ouverts, et les brouillons de la catégorie 'subventions' des brouillons : ce qui est attendu
+--     d'une subvention vient de marts.subsidy_instalments_timeline — l'échéancier saisi, sinon le
+--     résiduel des créances — qui sinon la compterait deux fois.
+--   * Prévisions : pour chaque unité, catégorie et mois à partir du mois d'as_of, le prévisionnel de
+--     marts.budget_vs_actual MOINS ce qu'Odoo porte déjà pour cette unité, catégorie et mois (lignes
+--     réelles et brouillons de marts.budget_lines de source 'odoo' : leur trésorerie est déjà en
+--     banque, dans les factures ouvertes ou dans les brouillons) ; rien quand Odoo porte autant ou
+--     plus. Les propositions de rémunération validées ne sont pas déduites (pas encore de facture :
+--     la prévision porte encore leur trésorerie). Seulement les catégories ayant des comptes
+--     généraux (les catégories internes ne mouvementent pas de trésorerie) et pas 'subventions'
+--     (l'échéancier dit quand les subventions sont versées).
+--     Une catégorie de recette est un encaissement, une catégorie de dépense un décaissement.
+--   * Subventions : chaque ligne attendue de marts.subsidy_instalments_timeline (received_on NULL),
+--     un encaissement de la catégorie 'subventions' à expected_on : une échéance saisie, ou (sans
+--     échéancier saisi) le résiduel de la créance de la subvention Odoo à sa date d'échéance. Ce qui
+--     a été reçu est déjà dans les lignes bancaires.
+--   * Les transferts internes (app.internal_transfers) ne mouvementent pas de trésorerie : ils
+--     n'apparaissent jamais ici.
+--   * Le plan va du premier mois de l'historique bancaire (ou du mois d'as_of s'il n'y en a pas) à
+--     12 mois après as_of ; les mouvements attendus plus tard sont écartés.
 
 with settings as (
     select

@@ -1,20 +1,20 @@
--- treasury_plan — the plan de trésorerie of the whole organisation, month by month.
+-- treasury_plan — le plan de trésorerie de toute l'organisation, mois par mois.
 --
--- Grain: one row per month, from the first month of the bank history (the as_of month when
--- there is none) to 12 months after as_of, months without any movement included.
+-- Grain: une ligne par mois, du premier mois de l'historique bancaire (le mois d'as_of s'il n'y en
+-- a pas) à 12 mois après as_of, mois sans aucun mouvement compris.
 -- Columns:
---   month            first day of the month
---   kind             'reel' (before the as_of month: bank movements) | 'previsionnel' (the as_of
---                    month and later: its bank movements so far plus what is still expected)
---   opening_balance  solde début: the previous month's closing; the first month opens on the
---                    balance of the bank accounts (journal items on asset_cash accounts) dated
---                    before it — 0 when the bank history starts with the account
---   encaissements    money in during the month (sum of treasury_flows, direction 'encaissement')
---   decaissements    money out during the month, positive (direction 'decaissement')
+--   month            premier jour du mois
+--   kind             'reel' (avant le mois d'as_of : mouvements bancaires) | 'previsionnel' (le mois
+--                    d'as_of et après : ses mouvements bancaires jusqu'ici plus ce qui est encore attendu)
+--   opening_balance  solde début : le solde fin du mois précédent ; le premier mois s'ouvre sur le
+--                    solde des comptes bancaires (lignes d'écritures sur les comptes asset_cash)
+--                    daté d'avant lui — 0 quand l'historique bancaire commence avec le compte
+--   encaissements    entrées d'argent du mois (somme de treasury_flows, sens 'encaissement')
+--   decaissements    sorties d'argent du mois, en positif (sens 'decaissement')
 --   closing_balance  solde fin = opening_balance + encaissements − decaissements
---   threshold        the alert threshold ([alerts] cash_threshold, 0 by default)
+--   threshold        le seuil d'alerte ([alerts] cash_threshold, 0 par défaut)
 --   below_threshold  closing_balance < threshold
--- All amounts DECIMAL(14,2).
+-- Tous les montants en DECIMAL(14,2).
 
 with settings as (
     select

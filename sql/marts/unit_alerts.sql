@@ -1,50 +1,53 @@
--- unit_alerts — the alerts of the Tableau de bord: one row per alert.
+-- unit_alerts — les alertes du Tableau de bord : une ligne par alerte.
 --
--- Grain: one row per alert. An alert is on the unit it concerns; a page for unit U shows the
--- alerts of U and of the units below it:
+-- Grain: une ligne par alerte. Une alerte porte sur l'unité qu'elle concerne ; une page de l'unité U
+-- montre les alertes de U et des unités en dessous :
 --   select a.* from marts.unit_alerts a join marts.org_rollup r using (unit_code)
 --   where r.ancestor_code = U
 -- Columns:
---   alert_key      unique key: '<alert_code>:<unit>:<category or subsidy or instalment or month>'
+--   alert_key      clé unique : '<alert_code>:<unité>:<catégorie ou subvention ou échéance ou mois>'
 --   alert_code     'depassement' | 'ecart_previsionnel' | 'echeance_en_retard' |
 --                  'compte_rendu_proche' | 'tresorerie_basse'
 --   severity       'haute' (depassement, echeance_en_retard, tresorerie_basse) |
 --                  'moyenne' (ecart_previsionnel, compte_rendu_proche) |
---                  'info' when the amount at stake is below [alerts] materiality (ref.settings
---                  'materiality', in euros): a 10 € overrun is no emergency
---   stake          DECIMAL(14,2) ≥ 0: the amount at stake, what the alerts are ordered by — the
---                  overrun, |the gap|, the instalment awaited, how far the balance falls under the
---                  threshold; NULL for a compte rendu (it is about a date)
---   periode        the period, as the filters write it, where the alert's figure shows: the
---                  current exercice for the budget alerts, the subsidy's own exercice (the one
---                  holding the date, else its last) for a subsidy, the month's exercice for cash
---   unit_code      the unit concerned; the root of the tree ('R') for organisation-wide alerts
---   category_code  the budget category (depassement, ecart_previsionnel), else NULL
---   subsidy_id     the subsidy (echeance_en_retard, compte_rendu_proche), else NULL
---   label          what the alert says, in French
---   amount         DECIMAL(14,2): the overrun (reel + engage − previsionnel), the gap
---                  (reel − previsionnel), the instalment awaited, the month's closing balance;
---                  NULL for a compte rendu
---   alert_date     the instalment's expected date, the report's due date, the month; NULL for
---                  the budget alerts (they are about the exercice)
---   link           the page and query string of its detail, e.g.
+--                  'info' quand le montant en jeu est sous le seuil de matérialité [alerts]
+--                  materiality (ref.settings 'materiality', en euros) : un dépassement de 10 €
+--                  n'est pas une urgence
+--   stake          DECIMAL(14,2) ≥ 0 : le montant en jeu, qui ordonne les alertes — le
+--                  dépassement, |l'écart|, l'échéance attendue, de combien le solde passe sous le
+--                  seuil ; NULL pour un compte rendu (il porte sur une date)
+--   periode        la période, telle que l'écrivent les filtres, où apparaît le chiffre de
+--                  l'alerte : l'exercice en cours pour les alertes budgétaires, l'exercice propre
+--                  de la subvention (celui qui contient la date, sinon son dernier) pour une
+--                  subvention, l'exercice du mois pour la trésorerie
+--   unit_code      l'unité concernée ; la racine de l'arbre ('R') pour les alertes de toute
+--                  l'organisation
+--   category_code  la catégorie budgétaire (depassement, ecart_previsionnel), sinon NULL
+--   subsidy_id     la subvention (echeance_en_retard, compte_rendu_proche), sinon NULL
+--   label          ce que dit l'alerte, en français
+--   amount         DECIMAL(14,2) : le dépassement (reel + engage − previsionnel), l'écart
+--                  (reel − previsionnel), l'échéance attendue, le solde fin du mois ; NULL pour un
+--                  compte rendu
+--   alert_date     la date prévue de l'échéance, la date limite du compte rendu, le mois ; NULL pour
+--                  les alertes budgétaires (elles portent sur l'exercice)
+--   link           la page et les paramètres de son détail, p. ex.
 --                  'suivi-budgetaire?unite=303&periode=2025', 'plan-de-tresorerie?periode=2025'
 --
--- Rules (as_of, thresholds: ref.settings; the current exercice is the financial year holding
--- as_of, fiscal_year_start_month; its period is written '2025' when it is the calendar year,
--- else 'EX2025', as the period filters read it):
---   depassement          per unit × dépense category, over the months of the current exercice
---                        (marts.budget_vs_actual): marts.depassement (sql/macros/figures.sql),
---                        the amount marts.montant_depassement
---   ecart_previsionnel   per unit × category with a prévisionnel, over the months of the current
---                        exercice already over (before the as_of month):
+-- Règles (as_of, seuils : ref.settings ; l'exercice en cours est l'exercice comptable qui contient
+-- as_of, fiscal_year_start_month ; sa période s'écrit '2025' quand c'est l'année civile, sinon
+-- 'EX2025', comme les filtres de période la lisent) :
+--   depassement          par unité × catégorie de dépense, sur les mois de l'exercice en cours
+--                        (marts.budget_vs_actual) : marts.depassement (sql/macros/figures.sql), le
+--                        montant marts.montant_depassement
+--   ecart_previsionnel   par unité × catégorie ayant un prévisionnel, sur les mois de l'exercice en
+--                        cours déjà écoulés (avant le mois d'as_of) :
 --                        |reel − previsionnel| > forecast_gap_ratio × previsionnel
---   echeance_en_retard   per subsidy instalment not received whose expected date is before as_of
---   compte_rendu_proche  per subsidy whose report_due_on falls between as_of and as_of +
---                        report_due_days (Alambic does not know whether a past one was sent:
---                        past due dates raise nothing)
---   tresorerie_basse     per 'previsionnel' month of marts.treasury_plan whose closing balance is
---                        below the threshold (cash_threshold)
+--   echeance_en_retard   par échéance de subvention non reçue dont la date prévue est avant as_of
+--   compte_rendu_proche  par subvention dont le report_due_on tombe entre as_of et as_of +
+--                        report_due_days (Alambic ne sait pas si un compte rendu passé a été
+--                        envoyé : les dates limites passées ne déclenchent rien)
+--   tresorerie_basse     par mois 'previsionnel' de marts.treasury_plan dont le solde fin est sous
+--                        le seuil (cash_threshold)
 
 with settings as (
     select

@@ -1,40 +1,43 @@
--- volunteer_contributions — each piece of volunteering Oceco knows, with its person, unit and day:
--- the detail behind volunteer_hours and the list of actions waiting for validation.
+-- volunteer_contributions — chaque contribution bénévole connue d'Oceco, avec sa personne, son
+-- unité et son jour : le détail derrière volunteer_hours et la liste des actions en attente de
+-- validation.
 --
--- What counts (Oceco's rules):
---   * 'action': a contributor's participation in an action with credits > 0, once they finished it:
---     finishedBy = validated (state 'validated') or toModerate (state 'pending': waiting for an
---     admin). Refused (novalidated) and unfinished participations do not count. Its hours are its
---     credits: La Raffinerie's time-currency counts hours (Oceco's unit label « h »); when the
---     credit log holds what an admin actually credited for it, that amount is used.
---   * 'spend': a validated participation in an action with credits < 0 (a « dépense », debited when
---     joining): credits only, no hours.
---   * 'adjustment': a manual line of the credit log (no action; refunds, « Remboursement », left
---     out since the refunded participation is gone from the action too): hours and credits.
--- Day: the action's end (else its start, else the day it was credited), in the organisation's
--- time zone; an undated pending action is counted on the build's day (as_of).
--- Unit: an action on a project → the project's unit (marts.volunteer_projects); on an event → the
--- unit of the event's project, else of the action's first tag (a unit's name); on the organisation,
--- an adjustment, or anything not tied → La Raffinerie (the root unit), with unit_mapped = false
--- when a link was looked for and not found.
+-- Ce qui compte (règles d'Oceco) :
+--   * 'action' : la participation d'un contributeur à une action à crédits > 0, une fois qu'il l'a
+--     terminée : finishedBy = validated (état 'validated') ou toModerate (état 'pending' : en
+--     attente d'un admin). Les participations refusées (novalidated) et non terminées ne comptent
+--     pas. Ses heures sont ses crédits : la monnaie-temps de La Raffinerie compte des heures
+--     (libellé d'unité d'Oceco « h ») ; quand le journal des crédits porte ce qu'un admin a
+--     réellement crédité pour elle, c'est ce montant qui sert.
+--   * 'spend' : une participation validée à une action à crédits < 0 (une « dépense », débitée à
+--     l'inscription) : des crédits seulement, pas d'heures.
+--   * 'adjustment' : une ligne manuelle du journal des crédits (sans action ; les remboursements,
+--     « Remboursement », sont écartés puisque la participation remboursée a aussi disparu de
+--     l'action) : heures et crédits.
+-- Jour : la fin de l'action (sinon son début, sinon le jour où elle a été créditée), dans le fuseau
+-- horaire de l'organisation ; une action en attente non datée compte le jour de la construction (as_of).
+-- Unité : une action sur un projet → l'unité du projet (marts.volunteer_projects) ; sur un
+-- évènement → l'unité du projet de l'évènement, sinon celle de la première étiquette de l'action
+-- (le nom d'une unité) ; sur l'organisation, un ajustement, ou tout ce qui n'est pas relié → La
+-- Raffinerie (l'unité racine), avec unit_mapped = false quand un lien a été cherché sans être trouvé.
 --
--- Grain: one row per (action, contributor) or per adjustment line.
+-- Grain: une ligne par (action, contributeur) ou par ligne d'ajustement.
 -- Columns:
---   entry_id      '<action id>:<citoyen id>' or the log line's id
+--   entry_id      '<id d'action>:<id de citoyen>' ou l'id de la ligne du journal
 --   kind          action | spend | adjustment
---   action_id     Oceco action (NULL for an adjustment)
---   action_name   its name (the adjustment's comment)
---   citoyen_id    Oceco citizen
---   person_key    the person (marts.people_links)
---   person_email  their e-mail, when safe (NULL until matched)
---   person_name   their name (marts.people)
---   unit_code     the unit the hours count for
---   unit_mapped   false when the action's pôle could not be found
---   day           the local day it counts on
---   month         first day of that month
---   state         validated | pending
---   hours         hours given (0 for a spend)
---   credits       credits it brings (negative for a spend)
+--   action_id     action Oceco (NULL pour un ajustement)
+--   action_name   son nom (le commentaire de l'ajustement)
+--   citoyen_id    citoyen Oceco
+--   person_key    la personne (marts.people_links)
+--   person_email  son e-mail, quand il est sûr (NULL tant que non rapproché)
+--   person_name   son nom (marts.people)
+--   unit_code     l'unité pour laquelle les heures comptent
+--   unit_mapped   faux quand le pôle de l'action n'a pas été trouvé
+--   day           le jour local où elle compte
+--   month         premier jour de ce mois
+--   state         validated (validée) | pending (en attente)
+--   hours         heures données (0 pour une dépense)
+--   credits       crédits qu'elle apporte (négatifs pour une dépense)
 with settings as (
     select as_of, timezone from staging.stg_ref__settings
 ),

@@ -1,27 +1,30 @@
--- volunteer_hours — volunteering per member, unit and month, and what it is worth (valorisation
--- du bénévolat, comptes 864 / 875). Read by « Suivi volontariat » and « Mon tableau de bord ».
+-- volunteer_hours — le bénévolat par membre, unité et mois, et ce qu'il vaut (valorisation du
+-- bénévolat, comptes 864 / 875). Lu par « Suivi volontariat » et « Mon tableau de bord ».
 --
--- From marts.volunteer_contributions (what counts, and on which unit and day). The valuation is the
--- validated hours × the hourly rate of the configuration ([volunteering] hourly_rate, by default the
--- SMIC, 11,88 €/h; staging.stg_ref__settings.volunteer_hourly_rate). Pending hours are not valued.
+-- D'après marts.volunteer_contributions (ce qui compte, et sur quelle unité et quel jour). La
+-- valorisation est : heures validées × le taux horaire de la configuration ([volunteering]
+-- hourly_rate, par défaut le SMIC, 11,88 €/h ; staging.stg_ref__settings.volunteer_hourly_rate).
+-- Les heures en attente ne sont pas valorisées.
 --
--- Grain: one row per person × unit × month with at least one contribution.
+-- Grain: une ligne par personne × unité × mois ayant au moins une contribution.
 -- Columns:
---   person_key       the person (marts.people: their e-mail, or 'oceco:<citoyen id>' until matched)
---   person_email     their e-mail (NULL while the Oceco citizen is not matched: people_conflicts)
---   person_name      their name
---   unit_code        the unit (pôle) the hours count for; La Raffinerie's root when not tied
---   unit_name        its name
---   month            first day of the month
---   exercice         the year the month's fiscal year starts in (fiscal_year_start_month)
---   hours_validated  hours validated by an Oceco admin (and manual adjustments)
---   hours_pending    hours waiting for validation (finishedBy = toModerate)
---   credits          time credits validated over the month: earned, spent (negative), adjusted
---   credits_spent    the spent part of `credits` (≤ 0)
---   actions_validated participations validated
---   actions_pending  participations waiting for validation
---   hourly_rate      € per hour used
---   valuation        hours_validated × hourly_rate, in euros
+--   person_key       la personne (marts.people : son e-mail, ou 'oceco:<id de citoyen>' tant que
+--                    non rapprochée)
+--   person_email     son e-mail (NULL tant que le citoyen Oceco n'est pas rapproché : people_conflicts)
+--   person_name      son nom
+--   unit_code        l'unité (pôle) pour laquelle les heures comptent ; la racine de La Raffinerie
+--                    quand rien ne la relie
+--   unit_name        son nom
+--   month            premier jour du mois
+--   exercice         l'année où commence l'exercice du mois (fiscal_year_start_month)
+--   hours_validated  heures validées par un admin Oceco (et ajustements manuels)
+--   hours_pending    heures en attente de validation (finishedBy = toModerate)
+--   credits          crédits temps validés sur le mois : gagnés, dépensés (négatifs), ajustés
+--   credits_spent    la part dépensée de `credits` (≤ 0)
+--   actions_validated participations validées
+--   actions_pending  participations en attente de validation
+--   hourly_rate      € par heure appliqués
+--   valuation        hours_validated × hourly_rate, en euros
 with settings as (
     select volunteer_hourly_rate as hourly_rate, coalesce(fiscal_year_start_month, 1) as start_month
     from staging.stg_ref__settings

@@ -1,20 +1,21 @@
--- volunteer_projects — which unit of the organisation each Oceco project (a « pôle » in Oceco's
--- UI) stands for.
+-- volunteer_projects — quelle unité de l'organisation chaque projet Oceco (un « pôle » dans
+-- l'interface d'Oceco) représente.
 --
--- Neither Oceco nor the configuration holds this link, so it is read from the names: Oceco groups
--- its projects by their first tag, the pôle's name; the project is tied to the unit whose name is
--- that tag, else the unit whose name is the project's name (accents, case and punctuation ignored).
--- When several units bear the name, the pôle among them wins; if that still leaves several, or
--- none, the project is not tied (unit_code NULL): its hours count for La Raffinerie as a whole
--- (see volunteer_contributions). To tie a project, give it the unit's name (or first tag) in Oceco.
+-- Ni Oceco ni la configuration ne portent ce lien, il est donc lu dans les noms : Oceco regroupe
+-- ses projets par leur première étiquette, le nom du pôle ; le projet est relié à l'unité dont le
+-- nom est cette étiquette, sinon à l'unité dont le nom est celui du projet (accents, casse et
+-- ponctuation ignorés). Quand plusieurs unités portent le nom, le pôle parmi elles l'emporte ; s'il
+-- en reste encore plusieurs, ou aucune, le projet n'est pas relié (unit_code NULL) : ses heures
+-- comptent pour La Raffinerie dans son ensemble (voir volunteer_contributions). Pour relier un
+-- projet, lui donner dans Oceco le nom de l'unité (ou comme première étiquette).
 --
--- Grain: one row per Oceco project.
+-- Grain: une ligne par projet Oceco.
 -- Columns:
---   project_id    Oceco project id
---   project_name  its name
---   pole_tag      its first tag
---   unit_code     the unit it stands for (NULL: none found, or ambiguous)
---   matched_on    'tag' | 'name' | NULL
+--   project_id    id du projet Oceco
+--   project_name  son nom
+--   pole_tag      sa première étiquette
+--   unit_code     l'unité qu'il représente (NULL : aucune trouvée, ou ambiguë)
+--   matched_on    'tag' (étiquette) | 'name' (nom) | NULL
 with units as (
     select
         unit_code,

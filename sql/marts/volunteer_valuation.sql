@@ -1,24 +1,24 @@
--- volunteer_valuation — the yearly valuation of volunteering, for the entries of the comptes
--- 864 « Personnel bénévole » (emplois, débit) and 875 « Bénévolat » (contributions, crédit) at the
--- foot of the compte de résultat. One figure per fiscal year, both entries of the same amount.
+-- volunteer_valuation — la valorisation annuelle du bénévolat, pour les écritures des comptes
+-- 864 « Personnel bénévole » (emplois, débit) et 875 « Bénévolat » (contributions, crédit) au pied
+-- du compte de résultat. Un chiffre par exercice, les deux écritures du même montant.
 --
--- The sum of marts.volunteer_hours over the year (validated hours only), valued at the configured
--- hourly rate. `booked_in_odoo` is what Odoo already holds on 864* for that year (0 when nothing),
--- so that the accountant sees what is left to book.
+-- La somme de marts.volunteer_hours sur l'année (heures validées seulement), valorisée au taux
+-- horaire configuré. `booked_in_odoo` est ce qu'Odoo porte déjà en 864* pour cette année (0 quand
+-- rien), pour que le comptable voie ce qui reste à comptabiliser.
 --
--- Grain: one row per fiscal year with volunteering.
+-- Grain: une ligne par exercice ayant du bénévolat.
 -- Columns:
---   exercice          the year the fiscal year starts in
---   exercice_start    its first day
---   exercice_end      its last day
---   hours_validated   validated hours of the year
---   hours_pending     hours still waiting for validation
---   members           people with validated hours in the year
---   hourly_rate       € per hour
---   valuation         hours_validated × hourly_rate: the amount of the 864 and 875 entries
+--   exercice          l'année où commence l'exercice
+--   exercice_start    son premier jour
+--   exercice_end      son dernier jour
+--   hours_validated   heures validées de l'année
+--   hours_pending     heures encore en attente de validation
+--   members           personnes ayant des heures validées dans l'année
+--   hourly_rate       € par heure
+--   valuation         hours_validated × hourly_rate : le montant des écritures 864 et 875
 --   account_debit     '864'
 --   account_credit    '875'
---   booked_in_odoo    net debit already booked on 864* in Odoo over the fiscal year
+--   booked_in_odoo    débit net déjà comptabilisé en 864* dans Odoo sur l'exercice
 with settings as (
     select volunteer_hourly_rate as hourly_rate, coalesce(fiscal_year_start_month, 1) as start_month
     from staging.stg_ref__settings

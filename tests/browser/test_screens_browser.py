@@ -25,9 +25,12 @@ CODE_PAGES = {"console-sql", "reference-donnees"}
 # Pages still wider than a 390 px phone (fixed-width inputs of their forms and selects, in parts
 # of the code not reworked yet): the overflow is measured and must not grow past this bound; every
 # other page must fit. Shrink this list, never widen it.
-KNOWN_WIDE = {"suivi-budgetaire": 60, "plan-de-tresorerie": 160, "suivi-subventions": 160, "explorateur": 260,
-              "organigramme": 160, "repertoire": 280, "suivi-evenements": 160, "co-remuneration": 160, "console-sql": 60,
-              "reference-donnees": 160}
+# Measured at 390 px (admin and member, 02/12/2026) once form fields and selects shrink to the
+# screen, plus a few px (finance not measured; admin sees its pages). What is left is not yet
+# traced to its element.
+KNOWN_WIDE = {"suivi-budgetaire": 54, "plan-de-tresorerie": 122, "suivi-subventions": 156, "explorateur": 252,
+              "organigramme": 34, "repertoire": 274, "suivi-evenements": 154, "co-remuneration": 156,
+              "console-sql": 56, "reference-donnees": 54}
 NEVER = re.compile(r"\bNaN\b|\bnan\b|\bNone\b|\bNaT\b|\binf\b|Infinity|\bundefined\b|Traceback|<NA>")
 
 

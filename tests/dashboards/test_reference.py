@@ -1,6 +1,8 @@
 """The data reference: every mart's header is read, its documented columns are exactly the columns
 the build gives (header drift fails here), and the page lists them with their types and a search."""
 
+import re
+
 import pytest
 
 from dashboards.app import AppContext
@@ -30,6 +32,23 @@ def test_every_mart_has_a_readable_header():
         assert doc.source == f"sql/marts/{doc.name}.sql"
 
 
+ENGLISH_WORDS = {"the", "of", "one", "row", "per", "when", "its", "which", "with", "else", "what"}
+
+
+def test_every_mart_is_described_in_french():
+    """The reference is read by a treasurer: purpose, grain and every column's meaning in French
+    (identifiers may stay: a text that is only codes is not counted)."""
+    english = {}
+    for doc in mart_docs():
+        texts = {"purpose": doc.purpose, "grain": doc.grain, "notes": doc.notes}
+        texts |= {c.name: c.meaning for c in doc.columns}
+        for where, text in texts.items():
+            words = set(re.findall(r"[a-z]+", re.sub(r"'[^']*'|\S*[_.]\S*", " ", text.lower())))
+            if words & ENGLISH_WORDS:
+                english.setdefault(doc.name, []).append(f"{where}: {sorted(words & ENGLISH_WORDS)}")
+    assert english == {}
+
+
 def test_documented_columns_are_the_columns_of_the_built_marts(sandbox_warehouse):
     built = actual_columns(sandbox_warehouse)
     drift = {}
@@ -55,10 +74,10 @@ def test_the_page_lists_every_mart_with_its_real_columns_and_types(sandbox_wareh
         assert {c.name: c.meaning for c in table.columns} == meanings
         assert f'data-table="marts.{doc.name}"' in body
     bva = by_name["marts.budget_vs_actual"]
-    assert bva.purpose == "prévisionnel, engagé and réel side by side, per unit, category and month."
-    assert bva.grain.startswith("one row per unit × budget category × month")
+    assert bva.purpose == "prévisionnel, engagé et réel côte à côte, par unité, catégorie et mois."
+    assert bva.grain.startswith("une ligne par unité × catégorie budgétaire × mois")
     pct = next(c for c in bva.columns if c.name == "pct_consomme")
-    assert pct.type == "DOUBLE" and pct.meaning.startswith("reel + engage over previsionnel (DOUBLE; NULL without forecast)")
+    assert pct.type == "DOUBLE" and pct.meaning.startswith("reel + engage rapporté au previsionnel (DOUBLE ; NULL sans prévision)")
     assert next(c for c in bva.columns if c.name == "direction").meaning == "'depense' | 'recette'"
     # staging views and reference tables too, with their real columns; never the accounts
     settings = by_name["staging.stg_ref__settings"]
