@@ -16,11 +16,14 @@ from dataclasses import dataclass, field, replace
 import panel as pn
 
 from alambic.i18n import _
+from dashboards import event_order
 from dashboards.components import Filters, PlainAlert, coming_soon
 from dashboards.pages import PAGES, PageSpec, page, sections
 from dashboards.session import current_user
 from warehouse.build_status import BuildStatus, build_status
 from warehouse.connection import Warehouse, WarehouseBusy, WarehouseMissing
+
+event_order.install()  # a typed value reaches the server before the click that follows it
 
 LOG = logging.getLogger("alambic.pages")
 TITLE = "Alambic"

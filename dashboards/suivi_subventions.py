@@ -229,7 +229,8 @@ class SubsidyTracking(pn.viewable.Viewer):
         frame["days_late_text"] = frame["days_late"].map(
             lambda d: "" if formatting.is_missing(d) else formatting.number(int(d)))
         frame["treasury_link"] = [
-            (link(self.page_link("plan-de-tresorerie", periode=period, mois=pd.Timestamp(month).strftime("%Y-%m")),
+            (link(self.page_link("plan-de-tresorerie", periode=period, mois=pd.Timestamp(month).strftime("%Y-%m"),
+                                 unite=self.filters.unit),
                   formatting.month(month)) if is_true(in_plan) else _("beyond the plan"))
             if not formatting.is_missing(month) else ""
             for month, period, in_plan in zip(frame["treasury_month"], frame["treasury_period"], frame["in_plan"])

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser import helpers
-from tests.browser.helpers import page_text, serving_with_accounts, wait_text
+from tests.browser.helpers import page_text, serving_with_accounts, wait_text, wait_until
 from tests.dashboards.alambic_test_server import external_requests
 
 pytestmark = pytest.mark.browser
@@ -49,6 +49,13 @@ def propose(page, mission: str, hours: str) -> None:
     page.get_by_role("button", name="Enregistrer").click()
 
 
+def wait_saved(page) -> None:
+    """The save's message once its figures are recomputed: « Enregistré. » is shown at once with
+    « Mise à jour des chiffres… » (the rebuild runs on a worker thread), which goes when it ends."""
+    wait_until(lambda: "Enregistré." in page_text(page) and "Mise à jour des chiffres…" not in page_text(page),
+               lambda: f"the save confirmed, figures recomputed; the page reads: {page_text(page)[-2000:]}", 120)
+
+
 def statuses(warehouse) -> dict[str, tuple]:
     with warehouse.read() as con:
         return {mission: (status, decided_by, comment) for mission, status, decided_by, comment in con.execute(
@@ -67,10 +74,10 @@ def test_a_member_proposes_the_referent_validates_and_refuses(browser, served):
         assert member_tab.get_by_label("Personne (e-mail)").input_value() == MEMBER
         assert member_tab.get_by_label("Personne (e-mail)").is_disabled()
         propose(member_tab, "Animation des ateliers semis", "8")
-        wait_text(member_tab, "Enregistré.")
+        wait_saved(member_tab)
         member_tab.get_by_role("button", name="Nouvelle saisie").click()
         propose(member_tab, "Doublon des ateliers", "2")
-        wait_text(member_tab, "Enregistré.")
+        wait_saved(member_tab)
         assert statuses(warehouse) == {"Animation des ateliers semis": ("proposee", None, None),
                                        "Doublon des ateliers": ("proposee", None, None)}
         wait_text(member_tab, "200,00\u00a0€")  # 8 h × 25 €, in « Mes propositions »
