@@ -218,9 +218,15 @@ class RecordForm(param.Parameterized):
         self._clear_messages()
 
     def start_new(self) -> None:
+        """An empty form, as when the page opened: text boxes empty, each list on its first choice
+        (what the browser shows; a list left at None looked chosen but was refused as empty)."""
         self.record = self.record_type()
         for widget in self.widgets.values():
-            widget.value = None if isinstance(widget, pn.widgets.Select) else ""
+            if isinstance(widget, pn.widgets.Select):
+                choices = list(widget.values)
+                widget.value = choices[0] if choices else None
+            else:
+                widget.value = ""
         self._clear_messages()
 
     def reload(self) -> None:
