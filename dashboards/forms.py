@@ -68,7 +68,8 @@ def rebuild_after_save(warehouse: Warehouse, config, redraw: Callable[[], None],
             say(*done)
         return
 
-    def run() -> None:
+    def rebuilt() -> tuple[str, str]:
+        """Recompute the marts (no document touched here: safe on any thread)."""
         from warehouse.build import BuildError, build
 
         text, kind = done or ("", "info")
@@ -77,6 +78,10 @@ def rebuild_after_save(warehouse: Warehouse, config, redraw: Callable[[], None],
         except (BuildError, WarehouseBusy) as exc:
             reason = _("The figures could not be recomputed yet: {reason}", reason=str(exc))
             text, kind = (f"{text} {reason}".strip(), "warning")
+        return text, kind
+
+    def shown(text: str, kind: str) -> None:
+        """Redraw the page and say how the save ended (changes the session's document)."""
         try:
             redraw()
         except WarehouseBusy as exc:
@@ -86,7 +91,7 @@ def rebuild_after_save(warehouse: Warehouse, config, redraw: Callable[[], None],
 
     doc = pn.state.curdoc
     if doc is None or doc.session_context is None:
-        run()
+        shown(*rebuilt())
         return
     if say:
         updating = _("Updating the figures…")
@@ -94,8 +99,12 @@ def rebuild_after_save(warehouse: Warehouse, config, redraw: Callable[[], None],
 
     def in_session() -> None:
         try:
+            text, kind = rebuilt()
+            # The redraw goes back to the session the way Panel runs its own callbacks (its thread
+            # pool, holding the document for that thread; else the event loop): changing a
+            # document from this worker thread directly is unsafe and garbled pages.
             with set_curdoc(doc):
-                run()
+                pn.state.execute(lambda: shown(text, kind), schedule="thread" if pn.state._thread_pool else True)
         except Exception:  # noqa: BLE001 — logged: a worker thread has nobody else to tell
             log.exception("rebuild after a save")
 
