@@ -104,7 +104,10 @@ def rebuild_after_save(warehouse: Warehouse, config, redraw: Callable[[], None],
             # pool, holding the document for that thread; else the event loop): changing a
             # document from this worker thread directly is unsafe and garbled pages.
             with set_curdoc(doc):
-                pn.state.execute(lambda: shown(text, kind), schedule="thread" if pn.state._thread_pool else True)
+                if pn.state._thread_pool:  # served: always (panel_serve sets nthreads)
+                    pn.state.execute(lambda: shown(text, kind), schedule="thread")
+                else:
+                    shown(text, kind)
         except Exception:  # noqa: BLE001 — logged: a worker thread has nobody else to tell
             log.exception("rebuild after a save")
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from dashboards import formatting
-from tests.browser.helpers import log_in, page_text, wait_text
+from tests.browser.helpers import log_in, page_text, wait_text, wait_until
 from tests.dashboards.alambic_test_server import external_requests
 from tests.dashboards.test_mon_tableau_de_bord import two_members
 from warehouse.connection import Warehouse
@@ -47,7 +47,10 @@ def test_two_members_each_see_their_own_dashboard(browser, site):
     assert figures["une"] != figures["deux"]
     for login, tab in tabs.items():
         for key, expected in figures[login].items():
-            assert tab.locator(f'[data-kpi="{key}"] .kpi-value').inner_text() == expected, (login, key)
+            # the cards are drawn once the page body has been built (after « Chargement… »)
+            value = tab.locator(f'[data-kpi="{key}"] .kpi-value')
+            wait_until(lambda: value.inner_text() == expected,
+                       lambda: f"{login} {key}: {value.inner_text()!r} instead of {expected!r}", 60)
         first_role = warehouse.query(
             "SELECT unit_name, role_label FROM marts.role_history WHERE person_email = ? AND status = 'en_cours' "
             "ORDER BY tree_key, role_sort, started_on LIMIT 1", [emails[login]]).iloc[0]
