@@ -95,12 +95,8 @@ def check_plan(con: duckdb.DuckDBPyConnection, sql: str) -> None:
     """Refuse a SELECT whose bound plan reads a private table or a table's statistics."""
     try:
         rows = con.execute(f"EXPLAIN (FORMAT json) {sql}").fetchall()
-    except duckdb.PermissionException as exc:
-        raise QueryRefused(
-            "Refusé : la console n'a accès ni aux fichiers ni au réseau, seulement à l'entrepôt."
-        ) from exc
     except duckdb.Error as exc:
-        raise QueryRefused(f"Erreur SQL : {_first_line(exc)}") from exc
+        raise _refused(exc) from exc
     for _, plan in rows:
         for node in _nodes(json.loads(plan)):
             if node.get("name", "").upper() in PRIVATE_FUNCTIONS:
@@ -198,12 +194,8 @@ def run_readonly(
                 f"Requête arrêtée : elle demande plus de mémoire que la console n'en accorde "
                 f"({LOCKED_SETTINGS['memory_limit']}). Filtrez ou agrégez davantage."
             ) from exc
-        except duckdb.PermissionException as exc:
-            raise QueryRefused(
-                "Refusé : la console n'a accès ni aux fichiers ni au réseau, seulement à l'entrepôt."
-            ) from exc
         except duckdb.Error as exc:
-            raise QueryRefused(f"Erreur SQL : {_first_line(exc)}") from exc
+            raise _refused(exc) from exc
         finally:
             timer.cancel()
 
@@ -238,6 +230,13 @@ def _capped(
         kept = kept[:row_cap]
         message = f"seules les {row_cap} premières lignes sont affichées."
     return ConsoleResult(columns, tuple(kept), bool(message), message, over_size)
+
+
+def _refused(exc: duckdb.Error) -> QueryRefused:
+    """DuckDB's refusal of a file or network access, or its SQL error, in French."""
+    if isinstance(exc, duckdb.PermissionException):
+        return QueryRefused("Refusé : la console n'a accès ni aux fichiers ni au réseau, seulement à l'entrepôt.")
+    return QueryRefused(f"Erreur SQL : {_first_line(exc)}")
 
 
 def _first_line(exc: Exception) -> str:
