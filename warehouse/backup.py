@@ -19,7 +19,6 @@ what, from which backup).
 from __future__ import annotations
 
 import json
-
 import shutil
 from datetime import datetime
 from pathlib import Path
@@ -116,6 +115,7 @@ def restore(
             later_audit = _audit_lines(con)
             kept = _new_folder(backups_dir or source.parent, f"-{BEFORE_RESTORE}")
             _write_backup(con, warehouse, kept)
+        warehouse.unpublish()  # the figures published came from the file replaced: pages read the restored one
         _wal(warehouse.path).unlink(missing_ok=True)  # checkpointed above: it holds nothing committed
         shutil.copyfile(source / WAREHOUSE_COPY, warehouse.path)
         if _wal(source / WAREHOUSE_COPY).exists():

@@ -1,4 +1,7 @@
-"""The SQL model runner: configuration → ref tables, staging views, marts, tests — one transaction.
+"""The SQL model runner: configuration → ref tables, staging views, marts, tests — all or nothing.
+
+The configuration arrives as plain settings (a mapping: `alambic.config.Config.settings()` makes
+it), so that the warehouse layer depends on no configuration class.
 
 - `sql/staging/<source>/<name>.sql`: one SELECT each, created as the view `staging.<name>`, after
   the staging views it reads.
@@ -7,16 +10,20 @@
 - `sql/macros/<name>.sql`: `CREATE OR REPLACE MACRO` statements (the definitions of figures such
   as « % consommé » and the overrun), run first, so that every model and page query shares them.
 - `sql/tests/<name>.sql`: one SELECT each that returns the rows breaking a rule; any row fails
-  the build, and the whole build is rolled back: pages keep the previous figures.
+  the build, and nothing of it is published: pages keep the previous figures.
 
-A page therefore sees the old figures or the new ones, never half of each.
+A build works on a private copy of the warehouse and publishes it as the snapshot pages read
+(`Warehouse.building`, docs/architecture.md §4.4): readers never wait for it, a save waits at
+most for the copy and the publication, and a page sees the old figures or the new ones, never
+half of each.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -24,7 +31,6 @@ from zoneinfo import ZoneInfo
 import duckdb
 import pandas as pd
 
-from alambic.config import Config, analytic_reference, setting_value, sql_key, sql_settings
 from warehouse import SQL_DIR
 from warehouse.build_status import descriptions
 from warehouse.connection import Warehouse
@@ -72,66 +78,75 @@ def dependency_order(models: list[SqlModel], schema: str) -> list[SqlModel]:
         raise BuildError(f"Dépendance circulaire dans {schema} : {exc.args[1]}") from exc
 
 
-def as_of_date(config: Config) -> date:
-    """The build's "today", in the organisation's time zone (fixed by the config in tests)."""
-    if config.as_of:
-        return date.fromisoformat(config.as_of)
-    return datetime.now(ZoneInfo(config.timezone)).date()
+def as_of_date(settings: Mapping) -> date:
+    """The build's "today", in the organisation's time zone (fixed by the configuration in tests)."""
+    values = setting_values(settings)
+    if values.get("as_of"):
+        return date.fromisoformat(str(values["as_of"]))
+    return datetime.now(ZoneInfo(values["timezone"])).date()
 
 
-def reference_frames(config: Config) -> dict[str, pd.DataFrame]:
-    """What the configuration says, as the ref.* tables the SQL models join to."""
-    by_code = {u.code: u for u in config.units}
+def setting_values(settings: Mapping) -> dict:
+    """The settings handed to SQL, key → value (its default when the file leaves it out)."""
+    return {s["key"]: s["value"] for s in settings["settings"]}
+
+
+def reference_frames(settings: Mapping) -> dict[str, pd.DataFrame]:
+    """What the configuration says (`settings`: see the module's docstring), as the ref.* tables
+    the SQL models join to."""
+    units_given = settings["units"]
+    by_code = {u["code"]: u for u in units_given}
 
     def lineage(code: str) -> list[str]:
         chain = [code]
-        while by_code[chain[-1]].parent is not None:
-            chain.append(by_code[chain[-1]].parent)
+        while by_code[chain[-1]]["parent"] is not None:
+            chain.append(by_code[chain[-1]]["parent"])
         return chain[::-1]
 
     units = pd.DataFrame(
         [
             {
-                "unit_code": u.code,
-                "name": u.name,
-                "level": u.level,
-                "parent_code": u.parent,
-                "depth": len(lineage(u.code)) - 1,
-                "path": "/".join(lineage(u.code)),
+                "unit_code": u["code"],
+                "name": u["name"],
+                "level": u["level"],
+                "parent_code": u["parent"],
+                "depth": len(lineage(u["code"])) - 1,
+                "path": "/".join(lineage(u["code"])),
                 "sort": index,
             }
-            for index, u in enumerate(config.units)
+            for index, u in enumerate(units_given)
         ]
     )
     analytic = pd.DataFrame(
-        [(u.code, *analytic_reference(a)) for u in config.units for a in u.analytic_accounts],
+        [(u["code"], *reference) for u in units_given for reference in u["analytic_accounts"]],
         columns=["unit_code", "analytic_code", "analytic_id"],
     ).astype({"analytic_code": "object", "analytic_id": "Int64"})
     # [analytic]: the tree plan and the plans shown as a second dimension (names or id:<n>)
+    given_plans = settings["analytic_plans"]
     plans = pd.DataFrame(
-        ([("tree", config.analytic.tree_plan)] if config.analytic.tree_plan else [])
-        + [("dimension", p) for p in config.analytic.dimension_plans],
+        ([("tree", given_plans["tree"])] if given_plans["tree"] else [])
+        + [("dimension", p) for p in given_plans["dimension"]],
         columns=["role", "plan_ref"],
     ).astype({"role": "object", "plan_ref": "object"})
     categories = pd.DataFrame(
-        [(c.code, c.label, c.direction, c.sort) for c in config.categories],
+        [(c["code"], c["label"], c["direction"], c["sort"]) for c in settings["categories"]],
         columns=["category_code", "label", "direction", "sort"],
     )
     category_accounts = pd.DataFrame(
-        [(c.code, p) for c in config.categories for p in c.accounts],
+        [(c["code"], p) for c in settings["categories"] for p in c["accounts"]],
         columns=["category_code", "account_prefix"],
     )
+    # What Alambic records itself (proposals, transfers) → its category ([[categories]] fed_by)
+    feeds = pd.DataFrame(list(settings["category_feeds"].items()), columns=["feed", "category_code"])
     # Every setting the table in alambic/config.py hands to SQL, with its default when the file
     # leaves it out: the defaults live there only.
-    settings = pd.DataFrame(
-        [
-            (sql_key(s), as_of_date(config).isoformat() if sql_key(s) == "as_of" else _text(setting_value(config, s)))
-            for s in sql_settings()
-        ],
+    today = as_of_date(settings).isoformat()
+    ref_settings = pd.DataFrame(
+        [(s["key"], today if s["key"] == "as_of" else _text(s["value"])) for s in settings["settings"]],
         columns=["key", "value"],
     )
     roles = pd.DataFrame(
-        [(r.code, r.label, level, r.sort, r.several) for r in config.roles for level in r.levels],
+        [(r["code"], r["label"], level, r["sort"], r["several"]) for r in settings["roles"] for level in r["levels"]],
         columns=["role_code", "label", "level", "sort", "several"],
     )
     return {
@@ -141,7 +156,8 @@ def reference_frames(config: Config) -> dict[str, pd.DataFrame]:
         "analytic_plans": plans,
         "categories": categories,
         "category_accounts": category_accounts,
-        "settings": settings,
+        "category_feeds": feeds,
+        "settings": ref_settings,
     }
 
 
@@ -149,19 +165,20 @@ def _text(value) -> str | None:
     return None if value is None else str(value)
 
 
-def write_reference(con: duckdb.DuckDBPyConnection, config: Config) -> None:
-    for name, frame in reference_frames(config).items():
+def write_reference(con: duckdb.DuckDBPyConnection, settings: Mapping) -> None:
+    for name, frame in reference_frames(settings).items():
         con.register("frame", frame)
         con.execute(f"CREATE OR REPLACE TABLE ref.{name} AS SELECT * FROM frame")
         con.unregister("frame")
-    con.execute(f"CREATE OR REPLACE TABLE ref.settings_row AS {settings_row_sql()}")
+    con.execute(f"CREATE OR REPLACE TABLE ref.settings_row AS {settings_row_sql(settings)}")
 
 
-def settings_row_sql() -> str:
-    """ref.settings as one typed row, a column per setting of the table, cast to its `sql_type`
+def settings_row_sql(settings: Mapping) -> str:
+    """ref.settings as one typed row, a column per setting handed to SQL, cast to its `sql_type`
     (read by staging.stg_ref__settings)."""
     columns = ",\n       ".join(
-        f"cast(max(value) filter (where key = '{sql_key(s)}') as {s.sql_type}) as {sql_key(s)}" for s in sql_settings()
+        f"cast(max(value) filter (where key = '{s['key']}') as {s['sql_type']}) as {s['key']}"
+        for s in settings["settings"]
     )
     return f"SELECT {columns}\nFROM ref.settings"
 
@@ -169,22 +186,27 @@ def settings_row_sql() -> str:
 def affected_marts(changed: set[str], staging: list[SqlModel], marts: list[SqlModel]) -> list[SqlModel]:
     """The marts (in build order) whose rows may change when the tables `changed` change
     ('app.forecasts' …): those that read one of them, directly, through staging views, or through
-    another affected mart. Staging views are views: they always read the current rows."""
+    another affected mart. Staging views are views: they always read the current rows.
+    'marts.<name>' says the SQL of that mart changed (`alambic serve --dev`): it and the marts
+    reading it are rebuilt."""
     app = {name.split(".", 1)[1] for name in changed if name.startswith("app.")}
+    edited = {name.split(".", 1)[1] for name in changed if name.startswith("marts.")}  # its SQL changed
     stale_views: set[str] = set()
     for model in staging:  # in dependency order
         if references(model.sql, "app") & app or references(model.sql, "staging") & stale_views:
             stale_views.add(model.name)
     stale: set[str] = set()
     for model in marts:  # in dependency order
-        if (references(model.sql, "app") & app or references(model.sql, "staging") & stale_views
-                or references(model.sql, "marts") & stale):
+        if (model.name in edited or references(model.sql, "app") & app
+                or references(model.sql, "staging") & stale_views or references(model.sql, "marts") & stale):
             stale.add(model.name)
     return [model for model in marts if model.name in stale]
 
 
-def build(warehouse: Warehouse, config: Config, changed: set[str] | None = None) -> BuildResult:
+def build(warehouse: Warehouse, settings: Mapping, changed: set[str] | None = None) -> BuildResult:
     """Rebuild every staging view and mart, then run the data tests; all or nothing.
+
+    settings: the configuration as plain data (`config.settings()`), written to the ref.* tables.
 
     changed: after a save, the tables it wrote ('app.forecasts', …): only the marts that depend
     on them are rebuilt (affected_marts), and only the data tests that read those marts or those
@@ -192,7 +214,7 @@ def build(warehouse: Warehouse, config: Config, changed: set[str] | None = None)
     transaction, same guarantees: all or nothing; a page sees the old figures or the new ones.
     """
     migrate(warehouse)
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     staging = dependency_order(discover("staging"), "staging")
     marts = dependency_order(discover("marts"), "marts")
     tests = discover("tests")
@@ -202,17 +224,42 @@ def build(warehouse: Warehouse, config: Config, changed: set[str] | None = None)
         rebuilt = {m.name for m in marts}
         app = {name.split(".", 1)[1] for name in changed if name.startswith("app.")}
         tests = [t for t in tests if references(t.sql, "marts") & rebuilt or references(t.sql, "app") & app]
+    counts: dict[str, int] = {}
+
+    def publish(main: duckdb.DuckDBPyConnection) -> None:
+        """In the main file (the new snapshot attached as `published`): the same marts, ref tables,
+        macros and staging views, so that writes, the SQL console, backups and exports see them."""
+        if not partial:
+            for res in RESOURCES.values():
+                main.execute(raw_table_ddl(res))
+            for (table,) in main.execute(
+                    "SELECT table_name FROM duckdb_tables() WHERE database_name = 'published' AND schema_name = 'ref'"
+            ).fetchall():
+                main.execute(f"CREATE OR REPLACE TABLE ref.{table} AS SELECT * FROM published.ref.{table}")
+        create_macros(main)
+        if not partial:
+            for model in staging:
+                _run(main, model, f"CREATE OR REPLACE VIEW staging.{model.name} AS\n{model.sql}")
+        for model in marts:
+            main.execute(f"CREATE OR REPLACE TABLE marts.{model.name} AS SELECT * FROM published.marts.{model.name}")
+        main.execute(
+            """INSERT INTO meta.runs (kind, target, started_at, finished_at, rows_in, outcome, message)
+               VALUES ('build', 'marts', ?, current_timestamp, ?, 'ok', ?)""",
+            [started, sum(counts.values()), f"{len(counts)} marts, {len(tests)} tests"
+             + (f" (après une saisie : {', '.join(sorted(changed))})" if partial else "")],
+        )
+
     try:
-        with warehouse.write("mise à jour des marts" if partial else "construction des marts") as con:
+        # On a private copy of the warehouse, published when every test passed (connection.py).
+        with warehouse.building("mise à jour des marts" if partial else "construction des marts", publish) as con:
             if not partial:
                 for res in RESOURCES.values():
                     con.execute(raw_table_ddl(res))  # empty until a source is loaded
-                write_reference(con, config)
+                write_reference(con, settings)
             create_macros(con)  # the shared definitions of figures, before any model uses them
             if not partial:
                 for model in staging:
                     _run(con, model, f"CREATE OR REPLACE VIEW staging.{model.name} AS\n{model.sql}")
-            counts = {}
             for model in marts:
                 _run(con, model, f"CREATE OR REPLACE TABLE marts.{model.name} AS\n{model.sql}")
                 counts[model.name] = con.execute(f"SELECT count(*) FROM marts.{model.name}").fetchall()[0][0]
@@ -224,12 +271,6 @@ def build(warehouse: Warehouse, config: Config, changed: set[str] | None = None)
                         f"Test de données {test.path.relative_to(SQL_DIR)} en échec"
                         + (f" ({rule})" if rule else "") + f" : {failing}"
                     )
-            con.execute(
-                """INSERT INTO meta.runs (kind, target, started_at, finished_at, rows_in, outcome, message)
-                   VALUES ('build', 'marts', ?, current_timestamp, ?, 'ok', ?)""",
-                [started, sum(counts.values()), f"{len(counts)} marts, {len(tests)} tests"
-                 + (f" (après une saisie : {', '.join(sorted(changed))})" if partial else "")],
-            )
     except Exception as exc:
         record_failure(warehouse, "build", "marts", started, exc)
         raise

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Iterable
+from datetime import UTC, datetime
 
 import pandas as pd
 
@@ -104,7 +104,7 @@ def load_records(
     incoming, quarantine = set_aside_invalid(res, incoming, list(quarantine))
     if watermark is not None and quarantine and not delete_missing:
         watermark = held_watermark(res, watermark, [record for record, _ in quarantine])
-    started = datetime.now(timezone.utc)
+    started = datetime.now(UTC)
     try:
         with warehouse.write(f"chargement {res.table}") as con:
             con.execute(raw_table_ddl(res))

@@ -7,9 +7,9 @@ what a field means — and a new Odoo version or a new field needs no migration.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Callable
+from datetime import UTC, datetime
 
 
 def _field(name: str) -> Callable[[dict], object]:
@@ -45,7 +45,7 @@ def _tibillet_sale_position(record: dict) -> tuple[str, None] | None:
         return None
     if when.tzinfo is None:
         return None
-    return when.astimezone(timezone.utc).isoformat(), None
+    return when.astimezone(UTC).isoformat(), None
 
 
 def _instant_order(value: str, last_key: str | None) -> tuple:

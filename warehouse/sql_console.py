@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass
-
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -68,7 +67,7 @@ class ConsoleResult:
     cut_by_size: bool = False  # cut because of its size in bytes (not its number of rows)
 
     @cached_property
-    def frame(self) -> "pd.DataFrame":
+    def frame(self) -> pd.DataFrame:
         """The rows as a DataFrame (pandas imported only when asked: `alambic sql` can do without)."""
         import pandas as pd
 

@@ -46,32 +46,24 @@
 --      étiquettes d'Odoo 15 comprises), signe comme en 1. Statut brouillon.
 --   3. Propositions, selon leur statut EFFECTIF (marts.remuneration_proposals : une proposition
 --      validée dont la facture est dans Odoo est facturee / payee avant même que quiconque
---      l'enregistre), catégorie bienveillance ou prestations_internes selon `kind` : proposee →
+--      l'enregistre), dans la catégorie dont `fed_by` nomme son `kind` dans la configuration
+--      (« proposals:bienveillance », « proposals:prestation_interne » ; ref.category_feeds,
+--      par défaut bienveillance et prestations_internes) : proposee →
 --      a_valider / aucun ; validee → a_facturer / engage. Les refusées sont écartées, ainsi que
 --      les facturées et payées : leur facture Odoo est déjà en 1 ou 2 (le statut effectif évite
 --      de la compter deux fois).
---   4. Transferts internes (app.internal_transfers) : une ligne depenses_internes sur from_unit et
---      une ligne recettes_internes sur to_unit, toutes deux au statut interne, counts_as reel ;
+--   4. Transferts internes (app.internal_transfers) : une ligne sur from_unit dans la catégorie
+--      « transfers:from » (par défaut depenses_internes) et une sur to_unit dans la catégorie
+--      « transfers:to » (par défaut recettes_internes), toutes deux au statut interne, counts_as reel ;
 --      elles s'annulent pour l'organisation entière.
 
 with categories as (
     select category_code, direction from ref.categories
 ),
 
--- Each general account → its budget category, by the longest matching prefix.
+-- Each general account → its budget category (the longest matching prefix: marts.account_categories).
 categorised_accounts as (
-    select
-        accounts.account_id,
-        prefixes.category_code,
-        categories.direction
-    from staging.stg_odoo__accounts as accounts
-    join ref.category_accounts as prefixes
-        on starts_with(accounts.account_code, prefixes.account_prefix)
-    join categories using (category_code)
-    qualify row_number() over (
-        partition by accounts.account_id
-        order by length(prefixes.account_prefix) desc
-    ) = 1
+    select account_id, category_code, direction from marts.account_categories
 ),
 
 moves as (
@@ -154,10 +146,7 @@ proposals as (
         'alambic:proposal:' || proposals.proposal_id          as line_key,
         'alambic'                                             as source,
         proposals.unit_code,
-        case proposals.kind
-            when 'bienveillance' then 'bienveillance'
-            else 'prestations_internes'
-        end                                                   as category_code,
+        feeds.category_code,  -- [[categories]] fed_by "proposals:<kind>" (ref.category_feeds)
         'depense'                                             as direction,
         proposals.end_date                                    as line_date,
         proposals.mission                                     as label,
@@ -176,6 +165,8 @@ proposals as (
         null::varchar                                         as dimension,
         null::varchar                                         as counterpart_unit
     from marts.remuneration_proposals as proposals
+    join ref.category_feeds as feeds
+        on feeds.feed = 'proposals:' || proposals.kind
     where proposals.status in ('proposee', 'validee')
 ),
 
@@ -185,7 +176,7 @@ transfers as (
         'alambic:transfer:' || transfers.transfer_id || ':' || side.side  as line_key,
         'alambic'                                                          as source,
         case side.side when 'from' then transfers.from_unit else transfers.to_unit end as unit_code,
-        case side.side when 'from' then 'depenses_internes' else 'recettes_internes' end as category_code,
+        feeds.category_code,  -- [[categories]] fed_by "transfers:from" / "transfers:to"
         case side.side when 'from' then 'depense' else 'recette' end      as direction,
         transfers.transfer_date                                            as line_date,
         transfers.reason                                                   as label,
@@ -203,6 +194,8 @@ transfers as (
                                                                            as counterpart_unit
     from app.internal_transfers as transfers
     cross join (values ('from'), ('to')) as side(side)
+    join ref.category_feeds as feeds
+        on feeds.feed = 'transfers:' || side.side
     left join ref.units as other_unit
         on other_unit.unit_code =
            case side.side when 'from' then transfers.to_unit else transfers.from_unit end

@@ -12,7 +12,7 @@
 --   engage        somme des budget_lines comptées 'engage' (brouillons Odoo, propositions validées)
 --   reel          somme des budget_lines comptées 'reel' (lignes analytiques Odoo, transferts)
 --   theorique     previsionnel × la part écoulée du mois à la date de construction
---                 (ref.settings as_of) : 1 pour les mois passés, jour de as_of / jours du mois pour
+--                 (stg_ref__settings as_of) : 1 pour les mois passés, jour de as_of / jours du mois pour
 --                 le mois en cours, 0 pour les mois suivants — le « montant théorique » des
 --                 budgets Odoo
 --   ecart         reel − previsionnel
@@ -22,9 +22,8 @@
 -- Tous les montants en DECIMAL(14,2), positifs dans le sens de la catégorie.
 
 with settings as (
-    select value::date as as_of
-    from ref.settings
-    where key = 'as_of'
+    select as_of
+    from staging.stg_ref__settings
 ),
 
 -- one row per forecast and month of its period

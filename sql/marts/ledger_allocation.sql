@@ -41,8 +41,7 @@ with accounts_67 as (
     select
         accounts.account_id,
         left(accounts.account_code, 1) in ('6', '7')
-            or exists (select 1 from ref.category_accounts as prefixes
-                       where starts_with(accounts.account_code, prefixes.account_prefix)) as is_budget
+            or accounts.account_id in (select account_id from marts.account_categories) as is_budget
     from staging.stg_odoo__accounts as accounts
 ),
 
@@ -229,24 +228,24 @@ dimensions as (
 )
 
 select
-    rows.source_key,
-    rows.move_line_id,
-    rows.analytic_line_id,
-    rows.analytic_account_id,
-    rows.unit_code,
-    rows.allocation,
-    rows.state,
-    rows.line_date,
-    rows.general_account_id,
-    rows.line_total::decimal(14, 2) as line_total,
-    rows.odoo_amount::decimal(14, 2) as odoo_amount,
-    rows.amount,
+    all_rows.source_key,
+    all_rows.move_line_id,
+    all_rows.analytic_line_id,
+    all_rows.analytic_account_id,
+    all_rows.unit_code,
+    all_rows.allocation,
+    all_rows.state,
+    all_rows.line_date,
+    all_rows.general_account_id,
+    all_rows.line_total::decimal(14, 2) as line_total,
+    all_rows.odoo_amount::decimal(14, 2) as odoo_amount,
+    all_rows.amount,
     dimensions.dimension
 from (
     select * from allocated
     where allocation = 'arbre' or amount <> 0
     union all
     select * from unassigned
-) as rows
+) as all_rows  -- not `rows`: after `order by` sqlfluff's DuckDB grammar reads it as a window frame
 left join dimensions using (source_key)
-order by rows.source_key, rows.allocation, rows.analytic_line_id, rows.analytic_account_id
+order by all_rows.source_key, all_rows.allocation, all_rows.analytic_line_id, all_rows.analytic_account_id

@@ -29,14 +29,8 @@ with root as (
     select unit_code from ref.units where parent_code is null
 ),
 
-categorised_accounts as (
-    select accounts.account_id, categories.direction
-    from staging.stg_odoo__accounts as accounts
-    join ref.category_accounts as prefixes
-        on starts_with(accounts.account_code, prefixes.account_prefix)
-    join ref.categories as categories using (category_code)
-    qualify row_number() over (partition by accounts.account_id
-                               order by length(prefixes.account_prefix) desc) = 1
+categorised_accounts as (  -- the longest matching prefix: marts.account_categories
+    select account_id, direction from marts.account_categories
 ),
 
 ledger_items as (

@@ -23,8 +23,8 @@
 --   next_due_on       la plus proche date_maturity d'une ligne de créance ayant un reste
 --   exercice_start, exercice_end   l'exercice qui contient move_date (fiscal_year_start_month)
 with settings as (
-    select coalesce(max(case when key = 'fiscal_year_start_month' then value::integer end), 1) as start_month
-    from ref.settings
+    select fiscal_year_start_month as start_month
+    from staging.stg_ref__settings
 ),
 
 accounts as (
@@ -96,10 +96,9 @@ select
     granted.granted::decimal(14, 2)                                        as granted,
     coalesce(receivables.remaining, 0)::decimal(14, 2)                     as remaining,
     receivables.next_due_on,
-    make_date(year(moves.move_date) - (month(moves.move_date) < settings.start_month)::integer,
-              settings.start_month, 1)                                     as exercice_start,
-    (make_date(year(moves.move_date) - (month(moves.move_date) < settings.start_month)::integer,
-               settings.start_month, 1) + interval 1 year - interval 1 day)::date as exercice_end
+    marts.exercice_debut(moves.move_date, settings.start_month)           as exercice_start,
+    (marts.exercice_debut(moves.move_date, settings.start_month)
+        + interval 1 year - interval 1 day)::date                          as exercice_end
 from moves
 join granted using (move_id)
 join largest_line using (move_id)

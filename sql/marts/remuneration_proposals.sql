@@ -32,14 +32,28 @@
 --     - une date de facture (sinon date comptable) égale ou postérieure à la date de début de la
 --       proposition ;
 --     - qui n'est pas déjà l'odoo_move_id enregistré d'une autre proposition.
---   Une facture ↔ une proposition : le rapprochement ne se fait que si la proposition a exactement
---   une facture candidate ET que cette facture n'est candidate d'aucune autre proposition. Sinon
---   rien n'est rapproché, la ligne est 'ambigue' et match_note liste les factures (et les
---   propositions concurrentes) pour que le groupe finances rattache la bonne
---   (RemunerationProposal.mark_invoiced l'enregistre).
---   L'étape de flux models.remuneration.record_invoices réécrit les rapprochements automatiques
---   dans app.remuneration_proposals (odoo_move_id, status), avec audit, pour qu'un rapprochement
---   ne bouge jamais.
+--   Une facture ↔ une proposition, dans l'ordre chronologique : les propositions validées sans
+--   odoo_move_id enregistré et les factures candidates (ci-dessus) d'une même personne (e-mail),
+--   d'une même unité et d'un même montant forment un groupe d'éléments interchangeables. Dans
+--   chaque groupe, les propositions sont rangées par date de début puis proposal_id, les factures
+--   par date de facture puis move_id, et la k-ième proposition prend la k-ième facture, pourvu que
+--   la date de cette facture soit égale ou postérieure à la date de début de la proposition.
+--   Sinon cette proposition et les suivantes du groupe ne sont pas rapprochées : elles sont
+--   'ambigue' (si une facture candidate reste libre) et match_note liste leurs factures candidates
+--   (et les propositions concurrentes) pour que le groupe finances rattache la bonne
+--   (RemunerationProposal.mark_invoiced l'enregistre). Une facture dont les lignes 604* tombent
+--   dans deux groupes (deux unités) et qui y serait prise deux fois n'est prise par aucun : doute.
+--   Une facture datée avant la première proposition de son groupe n'est candidate d'aucune
+--   proposition et n'entre pas dans le groupe.
+--   Ce n'est pas deviner : les éléments d'un groupe ne se distinguent que par leurs dates. Et c'est
+--   stable : une proposition ou une facture datée plus tard se range après les autres et ne change
+--   jamais un rapprochement antérieur (une mission récurrente, même montant chaque mois, garde ses
+--   factures payées quand arrivent la proposition et la facture du mois suivant). Seule une
+--   proposition ou une facture datée plus tôt, saisie en retard, peut décaler les paires.
+--   Le rapprochement automatique est refait à chaque construction, des livres d'Odoo et des
+--   propositions telles que saisies : rien ne l'écrit dans app.* (le flux va dans un seul sens).
+--   Rattacher la facture (mark_invoiced) fixe un rapprochement pour de bon ; la proposition et la
+--   facture rattachées sortent alors de leur groupe.
 --
 -- Statut effectif :
 --   proposee, refusee                    tel qu'enregistré ;
@@ -113,37 +127,92 @@ candidates as (
       and bill_units.move_id not in (select move_id from pinned)
 ),
 
+-- The groups of interchangeable proposals and bills (same person, unit, amount), each side in
+-- chronological order: the k-th proposal of a group and the k-th bill are a pair.
+group_proposals as (
+    select
+        proposal_id,
+        start_date,
+        row_number() over (partition by lower(trim(person_email)), unit_code, amount
+                           order by start_date, proposal_id) as position,
+        lower(trim(person_email)) as email,
+        unit_code,
+        amount
+    from proposals
+    where proposal_id in (select proposal_id from candidates)
+),
+
+group_bills as (
+    select
+        bill_units.move_id,
+        bill_units.invoice_date,
+        row_number() over (partition by bill_units.partner_email, bill_units.unit_code, bill_units.amount
+                           order by bill_units.invoice_date, bill_units.move_id) as position,
+        bill_units.partner_email as email,
+        bill_units.unit_code,
+        bill_units.amount
+    from bill_units
+    where exists (
+        select 1
+        from candidates
+        join proposals using (proposal_id)
+        where candidates.move_id = bill_units.move_id
+          and proposals.unit_code = bill_units.unit_code
+    )
+),
+
+in_order as (
+    select
+        group_proposals.proposal_id,
+        group_bills.move_id,
+        -- a bill dated before its proposal stops the pairing of that proposal and the later ones
+        bool_and(group_bills.invoice_date >= group_proposals.start_date) over (
+            partition by group_proposals.email, group_proposals.unit_code, group_proposals.amount
+            order by group_proposals.position
+            rows between unbounded preceding and current row) as in_time
+    from group_proposals
+    join group_bills
+        on group_bills.email = group_proposals.email
+       and group_bills.unit_code = group_proposals.unit_code
+       and group_bills.amount = group_proposals.amount
+       and group_bills.position = group_proposals.position
+),
+
 counted as (
     select
         proposal_id,
         move_id,
-        count(*) over (partition by proposal_id) as bills_of_proposal,
-        count(*) over (partition by move_id)     as proposals_of_bill
-    from candidates
+        -- a bill taken in two groups (its 604* lines on two units) is taken by neither
+        marts.seul_candidat(proposal_id, move_id) as one_to_one  -- sql/macros/figures.sql
+    from in_order
+    where in_time
 ),
 
 automatic as (
     select proposal_id, move_id
     from counted
-    where bills_of_proposal = 1 and proposals_of_bill = 1
+    where one_to_one
 ),
 
--- Proposals with candidates but no automatic match: the bills, and who else wants them.
+-- Proposals left without a pair while one of their candidate bills is free: the bills, and who
+-- else wants them. (A proposal whose candidates are all taken waits for its own bill.)
 ambiguous as (
     select
-        counted.proposal_id,
-        string_agg(distinct coalesce(nullif(moves.move_name, '/'), 'brouillon n° ' || counted.move_id), ', '
-                   order by coalesce(nullif(moves.move_name, '/'), 'brouillon n° ' || counted.move_id)) as bills,
+        candidates.proposal_id,
+        string_agg(distinct coalesce(nullif(moves.move_name, '/'), 'brouillon n° ' || candidates.move_id), ', '
+                   order by coalesce(nullif(moves.move_name, '/'), 'brouillon n° ' || candidates.move_id)) as bills,
         string_agg(distinct others.proposal_id::varchar, ', ' order by others.proposal_id::varchar)
             filter (where others.proposal_id is not null) as competitors
-    from counted
+    from candidates
     left join moves
-        on moves.move_id = counted.move_id
+        on moves.move_id = candidates.move_id
     left join candidates as others
-        on others.move_id = counted.move_id
-       and others.proposal_id <> counted.proposal_id
-    where counted.proposal_id not in (select proposal_id from automatic)
-    group by counted.proposal_id
+        on others.move_id = candidates.move_id
+       and others.proposal_id <> candidates.proposal_id
+    where candidates.proposal_id not in (select proposal_id from automatic)
+      and candidates.proposal_id in (
+          select proposal_id from candidates where move_id not in (select move_id from automatic))
+    group by candidates.proposal_id
 ),
 
 -- When a bill was paid: the dates of the other moves' lines reconciled with its lines.

@@ -5,7 +5,7 @@
 -- Columns:
 --   event_id, event_name, event_category (l'additionalType de TiBillet), start_at, soiree_day
 --   is_cancelled     dépublié dans TiBillet (une soirée annulée), montré avec ses remboursements
---   is_past          soiree_day avant la date de construction (ref.settings as_of)
+--   is_past          soiree_day avant la date de construction (stg_ref__settings as_of)
 --   unit_code, unit_name   l'unité sur laquelle la soirée est imputée (marts.soiree_units), NULL si
 --                    non renseignée
 --   capacity         la jauge TiBillet (maximumAttendeeCapacity)
@@ -31,7 +31,7 @@
 --   referent_count, referents   ses référent·es (e-mails séparés par des virgules)
 -- Montants en DECIMAL(14,2), euros TTC.
 with settings as (
-    select value::date as as_of from ref.settings where key = 'as_of'
+    select as_of from staging.stg_ref__settings
 ),
 
 events as (

@@ -42,7 +42,7 @@
 --     Les dates de réception saisies sur les échéances d'une telle subvention ne servent pas : la
 --     comptabilité dit ce qui a été reçu.
 with settings as (
-    select max(case when key = 'as_of' then value::date end) as as_of from ref.settings
+    select as_of from staging.stg_ref__settings
 ),
 
 subsidies as (

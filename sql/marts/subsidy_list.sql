@@ -32,7 +32,7 @@
 --                     la date d'attribution, de notification ou de demande, sinon as_of
 --   has_schedule      un suivi avec au moins une échéance saisie (son échéancier)
 with settings as (
-    select max(case when key = 'as_of' then value::date end) as as_of from ref.settings
+    select as_of from staging.stg_ref__settings
 ),
 
 followups as (

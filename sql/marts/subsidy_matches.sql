@@ -27,10 +27,8 @@
 -- demande, sinon as_of). Rattaché seulement quand exactement une correspond au suivi ET que cette
 -- subvention Odoo ne correspond à aucun autre suivi.
 with settings as (
-    select
-        max(case when key = 'as_of' then value::date end)                                  as as_of,
-        coalesce(max(case when key = 'fiscal_year_start_month' then value::integer end), 1) as start_month
-    from ref.settings
+    select as_of, fiscal_year_start_month as start_month
+    from staging.stg_ref__settings
 ),
 
 followups as (
@@ -50,7 +48,7 @@ followups as (
 anchored as (
     select
         *,
-        make_date(year(anchor_date) - (month(anchor_date) < start_month)::integer, start_month, 1)
+        marts.exercice_debut(anchor_date, start_month)
             as exercice_start
     from followups
 ),
@@ -86,8 +84,7 @@ counted as (
     select
         subsidy_id,
         subsidy_move_id,
-        count(*) over (partition by subsidy_id)      as per_followup,
-        count(*) over (partition by subsidy_move_id) as per_move
+        marts.seul_candidat(subsidy_id, subsidy_move_id) as one_to_one  -- sql/macros/figures.sql
     from candidates
 ),
 
@@ -112,7 +109,7 @@ select
     case when chosen.subsidy_id is null then coalesce(candidate_counts.candidates, 0) end as candidates
 from anchored
 left join chosen using (subsidy_id)
-left join (select subsidy_id, subsidy_move_id from counted where per_followup = 1 and per_move = 1)
+left join (select subsidy_id, subsidy_move_id from counted where one_to_one)
     as unique_match using (subsidy_id)
 left join candidate_counts using (subsidy_id)
 order by anchored.subsidy_id

@@ -14,7 +14,7 @@
 --   source            'odoo' (comptabilisée dans Odoo) | 'saisie' (seulement saisie, pas encore dans Odoo)
 --   odoo_move_id, odoo_move_name, odoo_partner   la pièce Odoo de la subvention et son partenaire
 --   match             comment le suivi est rattaché (marts.subsidy_matches)
---   exercice          l'année où commence l'exercice (fiscal_year_start_month de ref.settings)
+--   exercice          l'année où commence l'exercice (fiscal_year_start_month de staging.stg_ref__settings)
 --   exercice_label    '2025' quand l'exercice est l'année civile, sinon '2025-2026'
 --   exercice_start, exercice_end   son premier et son dernier jour
 --   funder, scheme, referent_email, unit_code, nature   ceux de marts.subsidy_list
@@ -48,10 +48,8 @@
 -- Montants en DECIMAL(14,2).
 
 with settings as (
-    select
-        max(case when key = 'as_of' then value::date end)                                      as as_of,
-        coalesce(max(case when key = 'fiscal_year_start_month' then value::integer end), 1)     as start_month
-    from ref.settings
+    select as_of, fiscal_year_start_month as start_month
+    from staging.stg_ref__settings
 ),
 
 subsidies as (
@@ -65,7 +63,7 @@ periods as (
     select
         subsidies.*,
         -- first day of the exercice containing anchor_date
-        make_date(year(anchor_date) - (month(anchor_date) < start_month)::integer, start_month, 1)
+        marts.exercice_debut(anchor_date, start_month)
                                                                               as anchor_exercice_start
     from subsidies
 ),
@@ -87,10 +85,8 @@ exercices as (
         (exercice_start + interval 1 year - interval 1 day)::date           as exercice_end
     from effective,
         unnest(generate_series(
-            make_date(year(effective_start) - (month(effective_start) < start_month)::integer,
-                      start_month, 1)::timestamp,
-            make_date(year(effective_end) - (month(effective_end) < start_month)::integer,
-                      start_month, 1)::timestamp,
+            marts.exercice_debut(effective_start, start_month)::timestamp,
+            marts.exercice_debut(effective_end, start_month)::timestamp,
             interval 1 year
         )) as e(exercice_start)
 ),

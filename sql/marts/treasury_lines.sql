@@ -82,9 +82,9 @@
 
 with settings as (
     select
-        max(case when key = 'as_of' then value::date end)                              as as_of,
-        date_trunc('month', max(case when key = 'as_of' then value::date end))::date   as as_of_month
-    from ref.settings
+        as_of,
+        date_trunc('month', as_of)::date as as_of_month
+    from staging.stg_ref__settings
 ),
 
 bank_lines as (
@@ -106,18 +106,9 @@ accounts as (
     select account_id, account_code, account_type from staging.stg_odoo__accounts
 ),
 
--- Each general account → its budget category, by the longest matching prefix.
+-- Each general account → its budget category (the longest matching prefix: marts.account_categories).
 categorised_accounts as (
-    select
-        accounts.account_id,
-        prefixes.category_code
-    from accounts
-    join ref.category_accounts as prefixes
-        on starts_with(accounts.account_code, prefixes.account_prefix)
-    qualify row_number() over (
-        partition by accounts.account_id
-        order by length(prefixes.account_prefix) desc
-    ) = 1
+    select account_id, category_code from marts.account_categories
 ),
 
 move_lines as (

@@ -18,11 +18,10 @@
 
 with settings as (
     select
-        date_trunc('month', max(case when key = 'as_of' then value::date end))::date     as as_of_month,
-        date_trunc('month', max(case when key = 'as_of' then value::date end)
-                            + interval 12 month)::date                                    as last_month,
-        coalesce(max(case when key = 'cash_threshold' then value::decimal(14, 2) end), 0) as threshold
-    from ref.settings
+        date_trunc('month', as_of)::date                     as as_of_month,
+        date_trunc('month', as_of + interval 12 month)::date as last_month,
+        cash_threshold::decimal(14, 2)                       as threshold
+    from staging.stg_ref__settings
 ),
 
 first_month as (

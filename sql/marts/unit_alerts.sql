@@ -11,7 +11,7 @@
 --   severity       'haute' (depassement, echeance_en_retard, tresorerie_basse) |
 --                  'moyenne' (ecart_previsionnel, compte_rendu_proche) |
 --                  'info' quand le montant en jeu est sous le seuil de matérialité [alerts]
---                  materiality (ref.settings 'materiality', en euros) : un dépassement de 10 €
+--                  materiality (stg_ref__settings materiality, en euros) : un dépassement de 10 €
 --                  n'est pas une urgence
 --   stake          DECIMAL(14,2) ≥ 0 : le montant en jeu, qui ordonne les alertes — le
 --                  dépassement, |l'écart|, l'échéance attendue, de combien le solde passe sous le
@@ -33,7 +33,7 @@
 --   link           la page et les paramètres de son détail, p. ex.
 --                  'suivi-budgetaire?unite=303&periode=2025', 'plan-de-tresorerie?periode=2025'
 --
--- Règles (as_of, seuils : ref.settings ; l'exercice en cours est l'exercice comptable qui contient
+-- Règles (as_of, seuils : stg_ref__settings ; l'exercice en cours est l'exercice comptable qui contient
 -- as_of, fiscal_year_start_month ; sa période s'écrit '2025' quand c'est l'année civile, sinon
 -- 'EX2025', comme les filtres de période la lisent) :
 --   depassement          par unité × catégorie de dépense, sur les mois de l'exercice en cours
@@ -51,20 +51,19 @@
 
 with settings as (
     select
-        max(case when key = 'as_of' then value::date end)                                    as as_of,
-        coalesce(max(case when key = 'fiscal_year_start_month' then value::integer end), 1)  as start_month,
-        coalesce(max(case when key = 'forecast_gap_ratio' then value::decimal(9, 4) end), 0.15)
-                                                                                              as gap_ratio,
-        coalesce(max(case when key = 'report_due_days' then value::integer end), 60)          as report_due_days,
-        coalesce(max(case when key = 'materiality' then value::decimal(14, 2) end), 0)        as materiality,
-        coalesce(max(case when key = 'cash_threshold' then value::decimal(14, 2) end), 0)     as cash_threshold
-    from ref.settings
+        as_of,
+        fiscal_year_start_month          as start_month,
+        forecast_gap_ratio::decimal(9, 4) as gap_ratio,
+        report_due_days,
+        materiality::decimal(14, 2)      as materiality,
+        cash_threshold::decimal(14, 2)   as cash_threshold
+    from staging.stg_ref__settings
 ),
 
 exercice as (
     select
         settings.*,
-        make_date(year(as_of) - (month(as_of) < start_month)::integer, start_month, 1) as exercice_start
+        marts.exercice_debut(as_of, start_month) as exercice_start
     from settings
 ),
 

@@ -37,8 +37,7 @@ select
     c.unit_code,
     any_value(u.name)                                                           as unit_name,
     c.month,
-    any_value(case when month(c.month) >= s.start_month then year(c.month)
-                   else year(c.month) - 1 end)                                  as exercice,
+    any_value(year(marts.exercice_debut(c.month, s.start_month)))              as exercice,
     coalesce(sum(c.hours) filter (where c.state = 'validated'), 0)::decimal(12, 2) as hours_validated,
     coalesce(sum(c.hours) filter (where c.state = 'pending'), 0)::decimal(12, 2)   as hours_pending,
     coalesce(sum(c.credits) filter (where c.state = 'validated'), 0)::decimal(12, 2) as credits,

@@ -1,8 +1,8 @@
 -- Plan de trésorerie: one row per month with no gap, 'reel' exactly before the as_of month, and
 -- the months' totals equal to their flows (treasury_flows). Returns the months that do not.
 with settings as (
-    select date_trunc('month', max(case when key = 'as_of' then value::date end))::date as as_of_month
-    from ref.settings
+    select date_trunc('month', as_of)::date as as_of_month
+    from staging.stg_ref__settings
 ),
 
 flows as (

@@ -2,13 +2,13 @@
 -- and sources, in display order. Labels of coded values are the codes: the page writes them in
 -- French.
 -- Columns: dimension ('categorie' | 'direction' | 'statut' | 'source'), key, label, sort
-SELECT 'categorie' AS dimension, category_code AS key, label, lpad(sort::VARCHAR, 8, '0') AS sort
-FROM ref.categories
-UNION ALL
-SELECT 'direction', direction, direction, CASE direction WHEN 'depense' THEN '0' ELSE '1' END
-FROM (SELECT DISTINCT direction FROM ref.categories)
-UNION ALL
-SELECT DISTINCT 'statut', status, status, status FROM marts.budget_lines
-UNION ALL
-SELECT DISTINCT 'source', source, source, source FROM marts.budget_lines
-ORDER BY dimension, sort, key
+select 'categorie' as dimension, category_code as key, label, lpad(sort::varchar, 8, '0') as sort
+from ref.categories
+union all
+select 'direction', direction, direction, case direction when 'depense' then '0' else '1' end
+from (select distinct direction from ref.categories)
+union all
+select distinct 'statut', status, status, status from marts.budget_lines
+union all
+select distinct 'source', source, source, source from marts.budget_lines
+order by dimension, sort, key

@@ -8,21 +8,21 @@
 -- Columns: line_key, line_date, unit_code, unit_name, category_code, category_label, direction,
 --          label, partner, reference, amount, status, counts_as, source,
 --          eliminated (an internal flow eliminated at $unit: listed, but not counted in the pivot)
--- The `facts` CTEs come from _facts.sql, shared with pivot_lignes.sql.
--- include: explorateur/_facts.sql
-picked AS (
-    SELECT line_key, eliminated
-    FROM facts
-    WHERE ($row1 = '' OR $row1_value IS NULL OR dims[$row1].key = $row1_value)
-      AND ($row2 = '' OR $row2_value IS NULL OR dims[$row2].key = $row2_value)
-      AND ($col = '' OR $col_value IS NULL OR dims[$col].key = $col_value)
+-- The `facts` CTEs come from _faits.sql, shared with pivot_lignes.sql.
+-- include: explorateur/_faits.sql
+picked as (
+    select line_key, eliminated
+    from facts
+    where ($row1 = '' or $row1_value is null or dims[$row1].key = $row1_value)
+      and ($row2 = '' or $row2_value is null or dims[$row2].key = $row2_value)
+      and ($col = '' or $col_value is null or dims[$col].key = $col_value)
 )
-SELECT l.line_key,
+select l.line_key,
        l.line_date,
        l.unit_code,
-       t.name AS unit_name,
+       t.name as unit_name,
        l.category_code,
-       c.label AS category_label,
+       c.label as category_label,
        l.direction,
        l.label,
        l.partner,
@@ -32,8 +32,8 @@ SELECT l.line_key,
        l.counts_as,
        l.source,
        picked.eliminated
-FROM picked
-JOIN marts.budget_lines AS l USING (line_key)
-LEFT JOIN marts.org_tree AS t ON t.unit_code = l.unit_code
-LEFT JOIN ref.categories AS c ON c.category_code = l.category_code
-ORDER BY l.line_date DESC, l.line_key
+from picked
+join marts.budget_lines as l using (line_key)
+left join marts.org_tree as t on t.unit_code = l.unit_code
+left join ref.categories as c on c.category_code = l.category_code
+order by l.line_date desc, l.line_key

@@ -13,66 +13,66 @@
 -- Réel without the internal flows eliminated at $unit (marts.budget_eliminations: both ends in its
 -- subtree), as the Suivi budgétaire counts it (marts.budget_rollup); a row left with nothing is
 -- left out.
--- include: explorateur/_units.sql
-eliminated AS (
-    SELECT line_unit AS unit_code, category_code, month, sum(amount) AS amount
-    FROM marts.budget_eliminations
-    WHERE unit_code = $unit AND counts_as = 'reel'
-    GROUP BY ALL
+-- include: explorateur/_unites.sql
+eliminated as (
+    select line_unit as unit_code, category_code, month, sum(amount) as amount
+    from marts.budget_eliminations
+    where unit_code = $unit and counts_as = 'reel'
+    group by all
 ),
-budget AS (
-    SELECT b.unit_code, b.category_code, b.direction, b.month, b.previsionnel, b.engage,
-           b.reel - coalesce(e.amount, 0) AS reel
-    FROM marts.budget_vs_actual AS b
-    LEFT JOIN eliminated AS e USING (unit_code, category_code, month)
+budget as (
+    select b.unit_code, b.category_code, b.direction, b.month, b.previsionnel, b.engage,
+           b.reel - coalesce(e.amount, 0) as reel
+    from marts.budget_vs_actual as b
+    left join eliminated as e using (unit_code, category_code, month)
 ),
-facts AS (
-    SELECT b.previsionnel,
+facts as (
+    select b.previsionnel,
            b.engage,
            b.reel,
-           MAP {
-               'unite': {'key': b.unit_code, 'label': coalesce(u.name, b.unit_code), 'sort': lpad(coalesce(u.sort, 0)::VARCHAR, 8, '0')},
-               'groupe': {'key': coalesce(u.groupe_code, ''), 'label': u.groupe_name, 'sort': lpad(coalesce(u.groupe_sort, -1)::VARCHAR, 8, '0')},
-               'pole': {'key': coalesce(u.pole_code, ''), 'label': u.pole_name, 'sort': lpad(coalesce(u.pole_sort, -1)::VARCHAR, 8, '0')},
-               'projet': {'key': coalesce(u.projet_code, ''), 'label': u.projet_name, 'sort': lpad(coalesce(u.projet_sort, -1)::VARCHAR, 8, '0')},
-               'categorie': {'key': b.category_code, 'label': coalesce(c.label, b.category_code), 'sort': lpad(coalesce(c.sort, 0)::VARCHAR, 8, '0')},
-               'direction': {'key': b.direction, 'label': b.direction, 'sort': CASE b.direction WHEN 'depense' THEN '0' ELSE '1' END},
+           map {
+               'unite': {'key': b.unit_code, 'label': coalesce(u.name, b.unit_code), 'sort': lpad(coalesce(u.sort, 0)::varchar, 8, '0')},
+               'groupe': {'key': coalesce(u.groupe_code, ''), 'label': u.groupe_name, 'sort': lpad(coalesce(u.groupe_sort, -1)::varchar, 8, '0')},
+               'pole': {'key': coalesce(u.pole_code, ''), 'label': u.pole_name, 'sort': lpad(coalesce(u.pole_sort, -1)::varchar, 8, '0')},
+               'projet': {'key': coalesce(u.projet_code, ''), 'label': u.projet_name, 'sort': lpad(coalesce(u.projet_sort, -1)::varchar, 8, '0')},
+               'categorie': {'key': b.category_code, 'label': coalesce(c.label, b.category_code), 'sort': lpad(coalesce(c.sort, 0)::varchar, 8, '0')},
+               'direction': {'key': b.direction, 'label': b.direction, 'sort': case b.direction when 'depense' then '0' else '1' end},
                'mois': {'key': strftime(b.month, '%Y-%m'), 'label': strftime(b.month, '%Y-%m'), 'sort': strftime(b.month, '%Y-%m')},
                'trimestre': {'key': year(b.month) || '-T' || quarter(b.month), 'label': year(b.month) || '-T' || quarter(b.month), 'sort': year(b.month) || '-T' || quarter(b.month)},
-               'annee': {'key': year(b.month)::VARCHAR, 'label': year(b.month)::VARCHAR, 'sort': year(b.month)::VARCHAR}
-           } AS dims
-    FROM budget AS b
-    LEFT JOIN units AS u USING (unit_code)
-    LEFT JOIN ref.categories AS c USING (category_code)
-    WHERE b.unit_code IN (SELECT unit_code FROM marts.org_rollup WHERE ancestor_code = $unit)
-      AND b.month >= date_trunc('month', CAST($date_from AS DATE))
-      AND b.month < CAST($date_to AS DATE)
-      AND ($categories = '' OR list_contains(string_split($categories, ','), b.category_code))
-      AND ($directions = '' OR list_contains(string_split($directions, ','), b.direction))
-      AND (b.previsionnel <> 0 OR b.engage <> 0 OR b.reel <> 0)
+               'annee': {'key': year(b.month)::varchar, 'label': year(b.month)::varchar, 'sort': year(b.month)::varchar}
+           } as dims
+    from budget as b
+    left join units as u using (unit_code)
+    left join ref.categories as c using (category_code)
+    where b.unit_code in (select unit_code from marts.org_rollup where ancestor_code = $unit)
+      and b.month >= date_trunc('month', cast($date_from as date))
+      and b.month < cast($date_to as date)
+      and ($categories = '' or list_contains(string_split($categories, ','), b.category_code))
+      and ($directions = '' or list_contains(string_split($directions, ','), b.direction))
+      and (b.previsionnel <> 0 or b.engage <> 0 or b.reel <> 0)
 ),
-picked AS (
-    SELECT previsionnel, engage, reel,
-           dims[$row1].key AS r1_key, dims[$row1].label AS r1_label, dims[$row1].sort AS r1_sort,
-           dims[$row2].key AS r2_key, dims[$row2].label AS r2_label, dims[$row2].sort AS r2_sort,
-           dims[$col].key AS c_key, dims[$col].label AS c_label, dims[$col].sort AS c_sort
-    FROM facts
+picked as (
+    select previsionnel, engage, reel,
+           dims[$row1].key as r1_key, dims[$row1].label as r1_label, dims[$row1].sort as r1_sort,
+           dims[$row2].key as r2_key, dims[$row2].label as r2_label, dims[$row2].sort as r2_sort,
+           dims[$col].key as c_key, dims[$col].label as c_label, dims[$col].sort as c_sort
+    from facts
 ),
-cells AS (
-    SELECT r1_key, r1_label, r1_sort, r2_key, r2_label, r2_sort, c_key, c_label, c_sort,
-           grouping(r1_key) = 1 AS row1_total,
-           grouping(r2_key) = 1 AS row2_total,
-           grouping(c_key) = 1 AS col_total,
-           CASE $measure
-               WHEN 'previsionnel' THEN sum(previsionnel)
-               WHEN 'engage' THEN sum(engage)
-               WHEN 'reel' THEN sum(reel)
-               WHEN 'ecart' THEN sum(reel) - sum(previsionnel)
-               WHEN 'reste' THEN sum(previsionnel) - sum(reel) - sum(engage)
-           END::DECIMAL(14,2) AS value,
-           count(*) AS line_count
-    FROM picked
-    GROUP BY GROUPING SETS (
+cells as (
+    select r1_key, r1_label, r1_sort, r2_key, r2_label, r2_sort, c_key, c_label, c_sort,
+           grouping(r1_key) = 1 as row1_total,
+           grouping(r2_key) = 1 as row2_total,
+           grouping(c_key) = 1 as col_total,
+           case $measure
+               when 'previsionnel' then sum(previsionnel)
+               when 'engage' then sum(engage)
+               when 'reel' then sum(reel)
+               when 'ecart' then sum(reel) - sum(previsionnel)
+               when 'reste' then sum(previsionnel) - sum(reel) - sum(engage)
+           end::decimal(14,2) as value,
+           count(*) as line_count
+    from picked
+    group by grouping sets (
         (r1_key, r1_label, r1_sort, r2_key, r2_label, r2_sort, c_key, c_label, c_sort),
         (r1_key, r1_label, r1_sort, r2_key, r2_label, r2_sort),
         (r1_key, r1_label, r1_sort, c_key, c_label, c_sort),
@@ -81,8 +81,8 @@ cells AS (
         ()
     )
 )
-SELECT *
-FROM cells
-WHERE NOT ($row2 = '' AND row2_total AND NOT row1_total)
-  AND NOT ($col = '' AND NOT col_total)
-ORDER BY row1_total, r1_sort, r1_key, row2_total, r2_sort, r2_key, col_total, c_sort, c_key
+select *
+from cells
+where not ($row2 = '' and row2_total and not row1_total)
+  and not ($col = '' and not col_total)
+order by row1_total, r1_sort, r1_key, row2_total, r2_sort, r2_key, col_total, c_sort, c_key

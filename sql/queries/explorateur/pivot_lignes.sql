@@ -19,29 +19,29 @@
 --          row1_total, row2_total, col_total, value DECIMAL(14,2), line_count
 -- Labels of coded dimensions (direction, mois, statut, source …) are the codes: the page
 -- writes them in French. Internal flows eliminated at $unit (both ends in its subtree: `eliminated`
--- in _facts.sql) are left out of every cell, count and total. The `facts` CTEs come from _facts.sql, shared with lignes.sql.
--- include: explorateur/_facts.sql
-picked AS (
-    SELECT amount,
-           dims[$row1].key AS r1_key, dims[$row1].label AS r1_label, dims[$row1].sort AS r1_sort,
-           dims[$row2].key AS r2_key, dims[$row2].label AS r2_label, dims[$row2].sort AS r2_sort,
-           dims[$col].key AS c_key, dims[$col].label AS c_label, dims[$col].sort AS c_sort
-    FROM facts
-    WHERE NOT eliminated
+-- in _faits.sql) are left out of every cell, count and total. The `facts` CTEs come from _faits.sql, shared with lignes.sql.
+-- include: explorateur/_faits.sql
+picked as (
+    select amount,
+           dims[$row1].key as r1_key, dims[$row1].label as r1_label, dims[$row1].sort as r1_sort,
+           dims[$row2].key as r2_key, dims[$row2].label as r2_label, dims[$row2].sort as r2_sort,
+           dims[$col].key as c_key, dims[$col].label as c_label, dims[$col].sort as c_sort
+    from facts
+    where not eliminated
 ),
-cells AS (
-    SELECT r1_key, r1_label, r1_sort, r2_key, r2_label, r2_sort, c_key, c_label, c_sort,
-           grouping(r1_key) = 1 AS row1_total,
-           grouping(r2_key) = 1 AS row2_total,
-           grouping(c_key) = 1 AS col_total,
-           CASE $measure
-               WHEN 'montant' THEN sum(amount)
-               WHEN 'nombre' THEN count(*)
-               WHEN 'moyenne' THEN round(avg(amount), 2)
-           END::DECIMAL(14,2) AS value,
-           count(*) AS line_count
-    FROM picked
-    GROUP BY GROUPING SETS (
+cells as (
+    select r1_key, r1_label, r1_sort, r2_key, r2_label, r2_sort, c_key, c_label, c_sort,
+           grouping(r1_key) = 1 as row1_total,
+           grouping(r2_key) = 1 as row2_total,
+           grouping(c_key) = 1 as col_total,
+           case $measure
+               when 'montant' then sum(amount)
+               when 'nombre' then count(*)
+               when 'moyenne' then round(avg(amount), 2)
+           end::decimal(14,2) as value,
+           count(*) as line_count
+    from picked
+    group by grouping sets (
         (r1_key, r1_label, r1_sort, r2_key, r2_label, r2_sort, c_key, c_label, c_sort),
         (r1_key, r1_label, r1_sort, r2_key, r2_label, r2_sort),
         (r1_key, r1_label, r1_sort, c_key, c_label, c_sort),
@@ -50,10 +50,10 @@ cells AS (
         ()
     )
 )
-SELECT *
-FROM cells
+select *
+from cells
 -- without a second row dimension, the subtotals per row1 repeat the rows: left out;
 -- without a column dimension, only the total column is kept
-WHERE NOT ($row2 = '' AND row2_total AND NOT row1_total)
-  AND NOT ($col = '' AND NOT col_total)
-ORDER BY row1_total, r1_sort, r1_key, row2_total, r2_sort, r2_key, col_total, c_sort, c_key
+where not ($row2 = '' and row2_total and not row1_total)
+  and not ($col = '' and not col_total)
+order by row1_total, r1_sort, r1_key, row2_total, r2_sort, r2_key, col_total, c_sort, c_key

@@ -3,16 +3,16 @@
 -- Parameters: $email.
 -- Grain: one row per soirée, soonest first.
 -- Columns: event_id, event_name, start_at, soiree_day, capacity, unit_name
--- include: mon_tableau_de_bord/_me.sql
-mine AS (
-    SELECT DISTINCT r.event_id, r.unit_code
-    FROM app.event_referents AS r, me
-    WHERE lower(r.person_email) = me.email
+-- include: mon_tableau_de_bord/_moi.sql
+mine as (
+    select distinct r.event_id, r.unit_code
+    from app.event_referents as r, me
+    where lower(r.person_email) = me.email
 )
-SELECT e.event_id, e.event_name, e.start_at, e.soiree_day, e.capacity, u.name AS unit_name
-FROM mine
-JOIN staging.stg_tibillet__events AS e USING (event_id)
-LEFT JOIN ref.units AS u ON u.unit_code = mine.unit_code
-CROSS JOIN me
-WHERE e.soiree_day >= me.as_of AND NOT e.is_cancelled
-ORDER BY e.start_at, e.event_name
+select e.event_id, e.event_name, e.start_at, e.soiree_day, e.capacity, u.name as unit_name
+from mine
+join staging.stg_tibillet__events as e using (event_id)
+left join ref.units as u on u.unit_code = mine.unit_code
+cross join me
+where e.soiree_day >= me.as_of and not e.is_cancelled
+order by e.start_at, e.event_name

@@ -30,86 +30,86 @@
 --   $oneoff_month      its month (never before the as_of month)
 --   $oneoff_direction  'encaissement' | 'decaissement'
 --   $oneoff_label      its label
--- The scenario CTEs come from _scenario.sql, shared by plan.sql, kpis.sql and lines.sql.
+-- The scenario CTEs come from _scenario.sql, shared by plan.sql, indicateurs.sql and lignes.sql.
 -- Without what-if, the scenario's months are exactly marts.treasury_plan (tested).
 -- include: plan_de_tresorerie/_scenario.sql
-shown AS (
-    SELECT *
-    FROM scenario_plan
-    WHERE month >= date_trunc('month', CAST($date_from AS DATE))
-      AND month < CAST($date_to AS DATE)
+shown as (
+    select *
+    from scenario_plan
+    where month >= date_trunc('month', cast($date_from as date))
+      and month < cast($date_to as date)
 ),
-shown_lines AS (
-    SELECT * FROM scenario_lines WHERE month IN (SELECT month FROM shown)
+shown_lines as (
+    select * from scenario_lines where month in (select month from shown)
 ),
-categories_shown AS (
-    SELECT DISTINCT direction, category_code FROM shown_lines
+categories_shown as (
+    select distinct direction, category_code from shown_lines
 ),
-category_cells AS (
-    SELECT c.direction,
+category_cells as (
+    select c.direction,
            c.category_code,
            shown.month,
            shown.kind,
-           coalesce(sum(l.amount), 0)::DECIMAL(14, 2) AS amount
-    FROM categories_shown AS c
-    CROSS JOIN shown
-    LEFT JOIN shown_lines AS l
-        ON l.direction = c.direction AND l.category_code = c.category_code AND l.month = shown.month
-    GROUP BY ALL
+           coalesce(sum(l.amount), 0)::decimal(14, 2) as amount
+    from categories_shown as c
+    cross join shown
+    left join shown_lines as l
+        on l.direction = c.direction and l.category_code = c.category_code and l.month = shown.month
+    group by all
 ),
-cells AS (
-    SELECT 'solde_debut' AS row_key, 'solde_debut' AS section, NULL AS category_code, 0 AS row_sort,
-           month, kind, opening_balance AS amount, NULL::BOOLEAN AS below_threshold
-    FROM shown
-    UNION ALL
-    SELECT CASE c.direction WHEN 'encaissement' THEN 'enc:' ELSE 'dec:' END || c.category_code,
+cells as (
+    select 'solde_debut' as row_key, 'solde_debut' as section, null as category_code, 0 as row_sort,
+           month, kind, opening_balance as amount, null::boolean as below_threshold
+    from shown
+    union all
+    select case c.direction when 'encaissement' then 'enc:' else 'dec:' end || c.category_code,
            c.direction,
            c.category_code,
-           CASE c.direction WHEN 'encaissement' THEN 101 ELSE 201 END
-               + coalesce(categories.sort, CASE c.category_code WHEN 'autres' THEN 80 ELSE 90 END),
-           c.month, c.kind, c.amount, NULL
-    FROM category_cells AS c
-    LEFT JOIN ref.categories AS categories USING (category_code)
-    UNION ALL
-    SELECT 'total_encaissements', 'total_encaissements', NULL, 100, month, kind, encaissements, NULL
-    FROM shown
-    UNION ALL
-    SELECT 'total_decaissements', 'total_decaissements', NULL, 200, month, kind, decaissements, NULL
-    FROM shown
-    UNION ALL
-    SELECT 'variation', 'variation', NULL, 300, month, kind,
-           (encaissements - decaissements)::DECIMAL(14, 2), NULL
-    FROM shown
-    UNION ALL
-    SELECT 'solde_fin', 'solde_fin', NULL, 400, month, kind, closing_balance, below_threshold
-    FROM shown
+           case c.direction when 'encaissement' then 101 else 201 end
+               + coalesce(categories.sort, case c.category_code when 'autres' then 80 else 90 end),
+           c.month, c.kind, c.amount, null
+    from category_cells as c
+    left join ref.categories as categories using (category_code)
+    union all
+    select 'total_encaissements', 'total_encaissements', null, 100, month, kind, encaissements, null
+    from shown
+    union all
+    select 'total_decaissements', 'total_decaissements', null, 200, month, kind, decaissements, null
+    from shown
+    union all
+    select 'variation', 'variation', null, 300, month, kind,
+           (encaissements - decaissements)::decimal(14, 2), null
+    from shown
+    union all
+    select 'solde_fin', 'solde_fin', null, 400, month, kind, closing_balance, below_threshold
+    from shown
 ),
-total_column AS (
-    SELECT row_key, section, category_code, row_sort, NULL::DATE AS month, NULL AS kind,
-           CASE section
-               WHEN 'solde_debut' THEN arg_min(amount, month)
-               WHEN 'solde_fin' THEN arg_max(amount, month)
-               ELSE sum(amount)
-           END::DECIMAL(14, 2) AS amount,
-           CASE section WHEN 'solde_fin' THEN arg_max(below_threshold, month) END AS below_threshold
-    FROM cells
-    GROUP BY row_key, section, category_code, row_sort
+total_column as (
+    select row_key, section, category_code, row_sort, null::date as month, null as kind,
+           case section
+               when 'solde_debut' then arg_min(amount, month)
+               when 'solde_fin' then arg_max(amount, month)
+               else sum(amount)
+           end::decimal(14, 2) as amount,
+           case section when 'solde_fin' then arg_max(below_threshold, month) end as below_threshold
+    from cells
+    group by row_key, section, category_code, row_sort
 ),
-all_cells AS (
-    SELECT * FROM cells
-    UNION ALL
-    SELECT * FROM total_column
+all_cells as (
+    select * from cells
+    union all
+    select * from total_column
 )
-SELECT all_cells.row_key,
+select all_cells.row_key,
        all_cells.section,
        all_cells.category_code,
-       categories.label AS category_label,
+       categories.label as category_label,
        all_cells.row_sort,
        all_cells.month,
        all_cells.kind,
        all_cells.amount,
        all_cells.below_threshold,
-       (SELECT max(threshold) FROM shown)::DECIMAL(14, 2) AS threshold
-FROM all_cells
-LEFT JOIN ref.categories AS categories USING (category_code)
-ORDER BY all_cells.row_sort, all_cells.row_key, all_cells.month NULLS LAST
+       (select max(threshold) from shown)::decimal(14, 2) as threshold
+from all_cells
+left join ref.categories as categories using (category_code)
+order by all_cells.row_sort, all_cells.row_key, all_cells.month nulls last

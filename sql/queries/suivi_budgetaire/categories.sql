@@ -1,5 +1,8 @@
 -- Suivi budgétaire — the budget categories, for the drill-down choice.
--- Columns: category_code, label, direction ('depense' | 'recette'), sort
-SELECT category_code, label, direction, sort
-FROM ref.categories
-ORDER BY CASE direction WHEN 'depense' THEN 0 ELSE 1 END, sort, category_code
+-- Columns: category_code, label, direction ('depense' | 'recette'), sort,
+--          is_internal (the categories of internal transfers, [[categories]] fed_by "transfers:…":
+--          a transfer is entered as such, never as a forecast)
+select category_code, label, direction, sort,
+       category_code in (select category_code from ref.category_feeds where feed like 'transfers:%') as is_internal
+from ref.categories
+order by case direction when 'depense' then 0 else 1 end, sort, category_code

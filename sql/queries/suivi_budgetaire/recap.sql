@@ -18,50 +18,50 @@
 --                  (never for a recette)
 --   montant_depassement  marts.montant_depassement: by how much (0 without overrun)
 --   alerte         'depassement' | 'hors_previsionnel' (an overrun without any forecast) | NULL
-WITH figures AS (
-    SELECT category_code,
-           sum(previsionnel) AS previsionnel,
-           sum(engage) AS engage,
-           sum(reel) AS reel
-    FROM marts.budget_rollup  -- the unit and its subtree, internal flows inside it eliminated
-    WHERE unit_code = $unit
-      AND month >= date_trunc('month', CAST($date_from AS DATE))
-      AND month < CAST($date_to AS DATE)
-      AND direction = $direction
-    GROUP BY category_code
+with figures as (
+    select category_code,
+           sum(previsionnel) as previsionnel,
+           sum(engage) as engage,
+           sum(reel) as reel
+    from marts.budget_rollup  -- the unit and its subtree, internal flows inside it eliminated
+    where unit_code = $unit
+      and month >= date_trunc('month', cast($date_from as date))
+      and month < cast($date_to as date)
+      and direction = $direction
+    group by category_code
 ),
-per_category AS (
-    SELECT c.category_code,
+per_category as (
+    select c.category_code,
            c.label,
            c.sort,
-           false AS is_total,
-           coalesce(f.previsionnel, 0)::DECIMAL(14,2) AS previsionnel,
-           coalesce(f.engage, 0)::DECIMAL(14,2) AS engage,
-           coalesce(f.reel, 0)::DECIMAL(14,2) AS reel
-    FROM ref.categories AS c
-    LEFT JOIN figures AS f USING (category_code)
-    WHERE c.direction = $direction
+           false as is_total,
+           coalesce(f.previsionnel, 0)::decimal(14,2) as previsionnel,
+           coalesce(f.engage, 0)::decimal(14,2) as engage,
+           coalesce(f.reel, 0)::decimal(14,2) as reel
+    from ref.categories as c
+    left join figures as f using (category_code)
+    where c.direction = $direction
 ),
-with_total AS (
-    SELECT * FROM per_category
-    UNION ALL
-    SELECT NULL, 'Total', 1000000, true, sum(previsionnel), sum(engage), sum(reel)
-    FROM per_category
+with_total as (
+    select * from per_category
+    union all
+    select null, 'Total', 1000000, true, sum(previsionnel), sum(engage), sum(reel)
+    from per_category
 )
-SELECT category_code,
+select category_code,
        label,
        sort,
        is_total,
        previsionnel,
        engage,
        reel,
-       CASE WHEN $direction = 'depense' THEN previsionnel - reel - engage
-            ELSE previsionnel - reel END AS reste,
-       marts.pct_consomme(reel, engage, previsionnel) AS pct_consomme,
-       marts.depassement($direction, reel, engage, previsionnel) AS depassement,
-       marts.montant_depassement($direction, reel, engage, previsionnel) AS montant_depassement,
-       CASE WHEN NOT marts.depassement($direction, reel, engage, previsionnel) THEN NULL
-            WHEN previsionnel = 0 THEN 'hors_previsionnel'
-            ELSE 'depassement' END AS alerte
-FROM with_total
-ORDER BY is_total, sort, category_code
+       case when $direction = 'depense' then previsionnel - reel - engage
+            else previsionnel - reel end as reste,
+       marts.pct_consomme(reel, engage, previsionnel) as pct_consomme,
+       marts.depassement($direction, reel, engage, previsionnel) as depassement,
+       marts.montant_depassement($direction, reel, engage, previsionnel) as montant_depassement,
+       case when not marts.depassement($direction, reel, engage, previsionnel) then null
+            when previsionnel = 0 then 'hors_previsionnel'
+            else 'depassement' end as alerte
+from with_total
+order by is_total, sort, category_code

@@ -1,8 +1,8 @@
 -- Suivi évènements — the référent·es of one soirée (app.event_referents).
 -- Parameters: $event.
 -- Columns: referent_id, person_email, unit_code, unit_name, created_by, row_version
-SELECT e.referent_id, e.person_email, e.unit_code, u.name AS unit_name, e.created_by, e.row_version
-FROM app.event_referents AS e
-LEFT JOIN ref.units AS u USING (unit_code)
-WHERE e.event_id = $event
-ORDER BY e.person_email, e.referent_id
+select e.referent_id, e.person_email, e.unit_code, u.name as unit_name, e.created_by, e.row_version
+from app.event_referents as e
+left join ref.units as u using (unit_code)
+where e.event_id = $event
+order by e.person_email, e.referent_id

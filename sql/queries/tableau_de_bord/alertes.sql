@@ -11,28 +11,28 @@
 --          'suivi-budgetaire?unite=303&periode=2025'),
 --          kind_count, kind_high (alerts of that kind, of which 'haute'), kind_stake (their total
 --          at stake), severity_rank (0 haute, 1 moyenne, 2 info)
-WITH shown AS (
-    SELECT a.alert_key,
+with shown as (
+    select a.alert_key,
            a.alert_code,
            a.severity,
            a.unit_code,
-           t.name AS unit_name,
+           t.name as unit_name,
            a.label,
            a.amount,
            a.stake,
            a.periode,
            a.alert_date,
            a.link,
-           CASE a.severity WHEN 'haute' THEN 0 WHEN 'moyenne' THEN 1 ELSE 2 END AS severity_rank
-    FROM marts.unit_alerts AS a
-    JOIN marts.org_rollup AS r USING (unit_code)
-    LEFT JOIN marts.org_tree AS t USING (unit_code)
-    WHERE r.ancestor_code = $unit
+           case a.severity when 'haute' then 0 when 'moyenne' then 1 else 2 end as severity_rank
+    from marts.unit_alerts as a
+    join marts.org_rollup as r using (unit_code)
+    left join marts.org_tree as t using (unit_code)
+    where r.ancestor_code = $unit
 )
-SELECT *,
-       count(*) OVER (PARTITION BY alert_code) AS kind_count,
-       count(*) FILTER (WHERE severity = 'haute') OVER (PARTITION BY alert_code) AS kind_high,
-       coalesce(sum(stake) OVER (PARTITION BY alert_code), 0)::DECIMAL(14, 2) AS kind_stake
-FROM shown
-ORDER BY min(severity_rank) OVER (PARTITION BY alert_code), kind_stake DESC, alert_code,
-         severity_rank, stake DESC NULLS LAST, unit_name, alert_key
+select *,
+       count(*) over (partition by alert_code) as kind_count,
+       count(*) filter (where severity = 'haute') over (partition by alert_code) as kind_high,
+       coalesce(sum(stake) over (partition by alert_code), 0)::decimal(14, 2) as kind_stake
+from shown
+order by min(severity_rank) over (partition by alert_code), kind_stake desc, alert_code,
+         severity_rank, stake desc nulls last, unit_name, alert_key

@@ -11,17 +11,17 @@
 --   verse               instalments received
 --   reste_a_percevoir   accorde − verse
 --   en_retard           number of subsidies with an instalment late
-WITH subsidies AS (
-    SELECT DISTINCT subsidy_key, demande, accorde, verse, reste_a_percevoir, has_late_instalment
-    FROM marts.subsidy_tracking
-    WHERE unit_code IN (SELECT unit_code FROM marts.org_rollup WHERE ancestor_code = $unit)
-      AND period_start < CAST($date_to AS DATE)
-      AND period_end >= CAST($date_from AS DATE)
+with subsidies as (
+    select distinct subsidy_key, demande, accorde, verse, reste_a_percevoir, has_late_instalment
+    from marts.subsidy_tracking
+    where unit_code in (select unit_code from marts.org_rollup where ancestor_code = $unit)
+      and period_start < cast($date_to as date)
+      and period_end >= cast($date_from as date)
 )
-SELECT count(*) AS nombre,
-       coalesce(sum(demande), 0)::DECIMAL(14,2) AS demande,
-       coalesce(sum(accorde), 0)::DECIMAL(14,2) AS accorde,
-       coalesce(sum(verse), 0)::DECIMAL(14,2) AS verse,
-       coalesce(sum(reste_a_percevoir), 0)::DECIMAL(14,2) AS reste_a_percevoir,
-       count(*) FILTER (WHERE has_late_instalment) AS en_retard
-FROM subsidies
+select count(*) as nombre,
+       coalesce(sum(demande), 0)::decimal(14,2) as demande,
+       coalesce(sum(accorde), 0)::decimal(14,2) as accorde,
+       coalesce(sum(verse), 0)::decimal(14,2) as verse,
+       coalesce(sum(reste_a_percevoir), 0)::decimal(14,2) as reste_a_percevoir,
+       count(*) filter (where has_late_instalment) as en_retard
+from subsidies

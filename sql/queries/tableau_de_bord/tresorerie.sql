@@ -12,28 +12,28 @@
 --   threshold            the alert threshold ([alerts] cash_threshold)
 --   lowest_below_threshold  lowest_closing < threshold
 --   last_month           the last month of the plan
-WITH forecast AS (
-    SELECT * FROM marts.treasury_plan WHERE kind = 'previsionnel'
+with forecast as (
+    select * from marts.treasury_plan where kind = 'previsionnel'
 ),
-lowest AS (
-    SELECT month, closing_balance, threshold
-    FROM forecast
-    ORDER BY closing_balance, month
-    LIMIT 1
+lowest as (
+    select month, closing_balance, threshold
+    from forecast
+    order by closing_balance, month
+    limit 1
 ),
-current AS (
-    SELECT month, opening_balance
-    FROM forecast
-    ORDER BY month
-    LIMIT 1
+current as (
+    select month, opening_balance
+    from forecast
+    order by month
+    limit 1
 )
-SELECT current.month AS current_month,
-       current.opening_balance AS current_balance,
-       lowest.closing_balance AS lowest_closing,
-       lowest.month AS lowest_month,
+select current.month as current_month,
+       current.opening_balance as current_balance,
+       lowest.closing_balance as lowest_closing,
+       lowest.month as lowest_month,
        lowest.threshold,
-       lowest.closing_balance < lowest.threshold AS lowest_below_threshold,
-       (SELECT max(month) FROM forecast) AS last_month
-FROM (SELECT 1) AS one
-LEFT JOIN current ON true
-LEFT JOIN lowest ON true
+       lowest.closing_balance < lowest.threshold as lowest_below_threshold,
+       (select max(month) from forecast) as last_month
+from (select 1) as one
+left join current on true
+left join lowest on true

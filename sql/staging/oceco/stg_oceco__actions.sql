@@ -1,10 +1,10 @@
--- Oceco actions (volunteering tasks), one row per (action, contributor); an action nobody
--- has joined yet gives one row with contributor_id NULL.
+-- Actions Oceco (tâches bénévoles), une ligne par (action, contributeur·rice) ; une action que
+-- personne n'a encore rejointe donne une ligne avec contributor_id NULL.
 --
--- credits: what a validated contributor earns (negative: a spend, debited at join time).
--- finished_state: the contributor's `finishedBy` entry: toModerate (to validate),
---   validated, novalidated (refused); NULL while the contribution is in progress.
--- Dates: {"$date": ms} as Meteor DDP sends them (an ISO string is accepted too).
+-- credits : ce que gagne un·e contributeur·rice validé·e (négatif : une dépense, débitée à l'inscription).
+-- finished_state : l'entrée `finishedBy` du contributeur : toModerate (à valider),
+--   validated (validée), novalidated (refusée) ; NULL tant que la contribution est en cours.
+-- Dates : {"$date": ms} comme Meteor DDP les envoie (une chaîne ISO est acceptée aussi).
 with source as (
     select payload from raw_oceco.actions
 ),

@@ -1,5 +1,5 @@
--- Oceco time-credit balances: one row per (citizen, organisation), from
--- userWallet.{orgId}.userCredits. The balance, not the log, is Oceco's authoritative figure.
+-- Soldes de crédits-temps Oceco : une ligne par (citoyen·ne, organisation), d'après
+-- userWallet.{orgId}.userCredits. C'est le solde, non le journal, qui fait foi dans Oceco.
 with source as (
     select payload from raw_oceco.citoyens
 ),

@@ -1,6 +1,6 @@
--- Oceco citizens (members), one row per person. email: the key shared with Odoo partners
--- and TiBillet users (lower-cased); often not published by Oceco (NULL then).
--- Their time-credit balances, one per organisation: stg_oceco__citoyen_wallets.
+-- Citoyen·nes Oceco (membres), une ligne par personne. email : la clé commune avec les
+-- partenaires Odoo et les comptes TiBillet (en minuscules) ; souvent non publié par Oceco (NULL alors).
+-- Leurs soldes de crédits-temps, un par organisation : stg_oceco__citoyen_wallets.
 with source as (
     select payload from raw_oceco.citoyens
 ),

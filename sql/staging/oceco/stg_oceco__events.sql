@@ -1,7 +1,7 @@
--- Oceco events (the agenda), one row per event.
--- Dates: {"$date": ms} as Meteor DDP sends them (an ISO string is accepted too).
--- project_id: the first key of `organizer` (the project that organises the event).
--- is_active: Oceco marks a cancelled/removed event with a `status`; active ones have none.
+-- Événements Oceco (l'agenda), une ligne par événement.
+-- Dates : {"$date": ms} comme Meteor DDP les envoie (une chaîne ISO est acceptée aussi).
+-- project_id : la première clé de `organizer` (le projet qui organise l'événement).
+-- is_active : Oceco marque un événement annulé ou retiré d'un `status` ; un événement actif n'en a pas.
 with source as (
     select payload from raw_oceco.events
 ),

@@ -1,7 +1,7 @@
--- Oceco credit log (loguseractions), one row per credit movement.
--- credits: signed integer. action_id NULL: a manual adjustment by an admin.
--- comment: "Remboursement" for a refund, otherwise free text.
--- created_at: a string with its offset (moment().format()), or {"$date": ms}.
+-- Journal des crédits Oceco (loguseractions), une ligne par mouvement de crédits.
+-- credits : entier signé. action_id NULL : un ajustement manuel par un·e administrateur·rice.
+-- comment : « Remboursement » pour un remboursement, sinon texte libre.
+-- created_at : une chaîne avec son décalage horaire (moment().format()), ou {"$date": ms}.
 with source as (
     select payload from raw_oceco.loguseractions
 ),

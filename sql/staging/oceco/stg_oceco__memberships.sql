@@ -1,8 +1,8 @@
--- Oceco memberships: one row per (citizen, organisation) from links.memberOf.{orgId}, as
--- listMembers publishes it.
--- is_admin: the citizen administers the organisation in Oceco.
--- roles: the membership's roles (Communecter's free labels, e.g. « Bienveillant·e »); the
---   directory shows them as badges. Empty list when none.
+-- Adhésions Oceco : une ligne par (citoyen·ne, organisation) d'après links.memberOf.{orgId}, tel
+-- que listMembers le publie.
+-- is_admin : la personne administre l'organisation dans Oceco.
+-- roles : les rôles de l'adhésion (libellés libres de Communecter, p. ex. « Bienveillant·e ») ; le
+--   répertoire les montre en badges. Liste vide s'il n'y en a pas.
 with source as (
     select payload from raw_oceco.citoyens
 ),

@@ -1,6 +1,6 @@
--- Oceco organisations, one row per organisation.
--- Dates: Meteor DDP sends a date as {"$date": <milliseconds since 1970>}; Communecter's
--- created/updated are Unix seconds.
+-- Organisations Oceco, une ligne par organisation.
+-- Dates : Meteor DDP envoie une date sous la forme {"$date": <millisecondes depuis 1970>} ; les
+-- champs created/updated de Communecter sont en secondes Unix.
 with source as (
     select payload from raw_oceco.organizations
 ),

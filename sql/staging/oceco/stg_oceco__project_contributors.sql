@@ -1,5 +1,5 @@
--- Oceco project contributors: one row per (project, citizen) from links.contributors of a
--- project (a pôle in Oceco's UI). is_admin: the citizen administers the project.
+-- Contributeur·rices des projets Oceco : une ligne par (projet, citoyen·ne) d'après links.contributors
+-- d'un projet (un pôle dans l'interface d'Oceco). is_admin : la personne administre le projet.
 with source as (
     select payload from raw_oceco.projects
 ),

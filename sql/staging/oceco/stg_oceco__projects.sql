@@ -1,5 +1,5 @@
--- Oceco projects, one row per project. Oceco's UI calls them "pôles" and groups them by
--- their first tag (pole_tag). organization_id: the first key of `parent`.
+-- Projets Oceco, une ligne par projet. L'interface d'Oceco les appelle « pôles » et les regroupe
+-- par leur premier tag (pole_tag). organization_id : la première clé de `parent`.
 with source as (
     select payload from raw_oceco.projects
 ),

@@ -1,9 +1,9 @@
--- Odoo journal items (account.move.line), one row per line.
--- balance = debit - credit (an expense line is positive, an income line negative).
--- amount_residual: what is left to pay or receive on a reconcilable line.
--- parent_state: the move's state (draft, posted, cancel).
--- The analytic assignment (analytic_account_id ≤15, analytic_distribution 16+) is exploded in
--- stg_odoo__analytic_distribution.
+-- Lignes d'écritures Odoo (account.move.line), une ligne par ligne d'écriture.
+-- balance = debit - credit (une ligne de charge est positive, une ligne de produit négative).
+-- amount_residual : ce qui reste à payer ou à encaisser sur une ligne lettrable.
+-- parent_state : l'état de la pièce (draft brouillon, posted comptabilisée, cancel annulée).
+-- L'affectation analytique (analytic_account_id jusqu'à 15, analytic_distribution à partir de 16)
+-- est détaillée dans stg_odoo__analytic_distribution.
 with source as (
     select payload from raw_odoo.account_move_line
 ),

@@ -1,8 +1,10 @@
--- Odoo journal entries and invoices (account.move), one row per move.
--- move_type: entry, out_invoice, out_refund, in_invoice, in_refund, out_receipt, in_receipt.
--- state: draft, posted, cancel.
--- payment_state: not_paid, in_payment, paid, partial, reversed, invoicing_legacy (18: blocked).
--- Amounts in euros, DECIMAL(14,2); the *_signed ones are negative for outgoing documents.
+-- Pièces comptables et factures Odoo (account.move), une ligne par pièce.
+-- move_type : entry, out_invoice, out_refund, in_invoice, in_refund, out_receipt, in_receipt
+--   (écriture, facture et avoir client, facture et avoir fournisseur, reçus).
+-- state : draft (brouillon), posted (comptabilisée), cancel (annulée).
+-- payment_state : not_paid, in_payment, paid, partial, reversed, invoicing_legacy (18 : blocked)
+--   (non payée, en paiement, payée, partiellement, extournée, ancienne facturation, bloquée).
+-- Montants en euros, DECIMAL(14,2) ; les *_signed sont négatifs pour les pièces sortantes.
 with source as (
     select payload from raw_odoo.account_move
 ),

@@ -1,11 +1,12 @@
--- Odoo general accounts (account.account), one row per account.
+-- Comptes généraux Odoo (account.account), une ligne par compte.
 --
--- The account type changed in Odoo 16: ≤15 has user_type_id / internal_type / internal_group,
--- 16+ has the selection account_type. Both are normalised here to the 16+ vocabulary
--- (asset_receivable, asset_cash, liability_payable, income, expense, …) in `account_type`,
--- and to the broad group (asset, liability, equity, income, expense, off_balance) in
--- `account_group`. When ≤15 says only 'other', the group (or else the French chart class,
--- the first digit of the code) decides.
+-- Le type de compte a changé en Odoo 16 : jusqu'à 15, user_type_id / internal_type / internal_group ;
+-- à partir de 16, la sélection account_type. Les deux sont ramenés ici au vocabulaire de 16+
+-- (asset_receivable, asset_cash, liability_payable, income, expense, …) dans `account_type`,
+-- et au grand groupe (asset, liability, equity, income, expense, off_balance : actif, passif,
+-- capitaux propres, produits, charges, hors bilan) dans `account_group`. Quand Odoo 15 ne dit
+-- que 'other', le groupe (ou à défaut la classe du plan comptable français, premier chiffre du
+-- code) tranche.
 with source as (
     select payload from raw_odoo.account_account
 ),

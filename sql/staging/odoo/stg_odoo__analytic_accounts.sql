@@ -1,18 +1,18 @@
--- Odoo analytic accounts (account.analytic.account), one row per account, with the unit of
--- the organisation tree it is mapped to in the configuration (ref.unit_analytic_accounts,
--- by code or by Odoo id; NULL when the account belongs to no unit) and the role of its plan.
--- Its grouping is group_id up to Odoo 15, plan_id from 16.
+-- Comptes analytiques Odoo (account.analytic.account), une ligne par compte, avec l'unité de
+-- l'arbre de l'organisation à laquelle la configuration le rattache (ref.unit_analytic_accounts,
+-- par code ou par id Odoo ; NULL quand le compte n'appartient à aucune unité) et le rôle de son plan.
+-- Son regroupement est group_id jusqu'à Odoo 15, plan_id à partir de 16.
 --
--- root_plan_id: the account's root plan (Odoo's stored root_plan_id from 16, else the top of
---   the group/plan chain; NULL for an account of no plan, possible in 15).
--- plan_role: 'arbre' — the root plan of the organisation tree ([analytic] tree_plan, by name,
---   complete name or id:<n>; without it, the root plan holding most mapped accounts, the
---   lowest id on a tie); 'unites' — another plan some of whose accounts the units list (they
---   count for what the tree plan leaves of a line, docs/regles-de-calcul.md); 'dimension' —
---   a plan listed in [analytic] dimension_plans (shown beside the figures, never counted);
---   'autre' — any other plan.
--- plan_rank: 0 for the tree, then 1, 2… for the 'unites' plans by root plan id (the first
---   one present on a line is the one that counts).
+-- root_plan_id : le plan racine du compte (le root_plan_id enregistré par Odoo à partir de 16,
+--   sinon le sommet de la chaîne de groupes ou de plans ; NULL pour un compte sans plan, possible en 15).
+-- plan_role : 'arbre' — le plan racine de l'arbre de l'organisation ([analytic] tree_plan, par nom,
+--   nom complet ou id:<n> ; à défaut, le plan racine qui porte le plus de comptes rattachés, le
+--   plus petit id en cas d'égalité) ; 'unites' — un autre plan dont les unités citent certains
+--   comptes (ils comptent pour ce que le plan de l'arbre laisse d'une ligne, docs/regles-de-calcul.md) ;
+--   'dimension' — un plan cité dans [analytic] dimension_plans (montré à côté des chiffres, jamais
+--   compté) ; 'autre' — tout autre plan.
+-- plan_rank : 0 pour l'arbre, puis 1, 2… pour les plans 'unites' par id de plan racine (le premier
+--   présent sur une ligne est celui qui compte).
 with recursive source as (
     select payload from raw_odoo.account_analytic_account
 ),
@@ -85,7 +85,8 @@ roles as (
         root_plans.root_plan_id,
         root_plans.plan_name as root_plan_name,
         case
-            when root_plans.root_plan_id is not distinct from (select root_plan_id from tree) then 'arbre'
+            -- (in brackets: sqlfluff's DuckDB grammar reads a bare `is not distinct from` in a select list as its `from`)
+            when (root_plans.root_plan_id is not distinct from (select root_plan_id from tree)) then 'arbre'
             when root_plans.mapped_accounts > 0 then 'unites'
             when root_plans.is_dimension then 'dimension'
             else 'autre'

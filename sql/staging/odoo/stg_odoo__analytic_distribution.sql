@@ -1,10 +1,10 @@
--- How each journal item is spread over the organisation's units: one row per (move line,
--- analytic account of a unit), with the percentage of the line (see stg_odoo__move_line_analytic
--- for the Odoo 15 and 16+ shapes). The accounts of the tree plan when the line has some; else
--- those of the other plans that units list (a line 100 % on a pôle and 100 % on
--- « Administration » is booked on the pôle). This view says where a bill is booked (e.g. to
--- match a co-remuneration bill to its unit); what counts where, to the cent, is
--- marts.ledger_allocation's.
+-- Comment chaque ligne d'écriture se répartit entre les unités de l'organisation : une ligne par
+-- (ligne d'écriture, compte analytique d'une unité), avec le pourcentage de la ligne (voir
+-- stg_odoo__move_line_analytic pour les formes d'Odoo 15 et 16+). Les comptes du plan de l'arbre
+-- quand la ligne en a ; sinon ceux des autres plans que les unités citent (une ligne à 100 % sur un
+-- pôle et à 100 % sur « Administration » est imputée au pôle). Cette vue dit où une facture est
+-- imputée (p. ex. pour rattacher une facture de co-rémunération à son unité) ; ce qui compte où,
+-- au centime près, c'est marts.ledger_allocation qui le dit.
 with mapped as (
     select * from staging.stg_odoo__move_line_analytic
     where unit_code is not null and plan_rank is not null

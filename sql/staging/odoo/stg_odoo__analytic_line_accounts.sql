@@ -1,10 +1,10 @@
--- Every analytic account an analytic line carries: one row per (line, account).
+-- Chaque compte analytique que porte une ligne analytique : une ligne par (ligne, compte).
 --
--- Up to Odoo 16 a line has one account (`account_id`). From 17 the project plan stays in
--- `account_id` and each other root plan gets a column `x_plan<N>_id`; a line made from a
--- distribution key "12,34" carries both accounts, and its amount applies to each of them
--- (one account per plan). unit_code: the unit of the tree the account is mapped to, if any;
--- root_plan_id, plan_role, plan_rank, is_dimension: its plan (stg_odoo__analytic_accounts).
+-- Jusqu'à Odoo 16, une ligne a un seul compte (`account_id`). À partir de 17, le plan projet reste
+-- dans `account_id` et chaque autre plan racine a sa colonne `x_plan<N>_id` ; une ligne issue d'une
+-- clé de répartition « 12,34 » porte les deux comptes, et son montant vaut pour chacun d'eux
+-- (un compte par plan). unit_code : l'unité de l'arbre à laquelle le compte est rattaché, s'il y en a
+-- une ; root_plan_id, plan_role, plan_rank, is_dimension : son plan (stg_odoo__analytic_accounts).
 with source as (
     select payload from raw_odoo.account_analytic_line
 ),

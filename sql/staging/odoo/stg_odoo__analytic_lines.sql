@@ -1,13 +1,13 @@
--- Odoo analytic lines (account.analytic.line): the actuals, one row per analytic line.
--- Odoo creates them when a move is posted (and deletes them when it is reset to draft).
+-- Lignes analytiques Odoo (account.analytic.line) : le réalisé, une ligne par ligne analytique.
+-- Odoo les crée quand une pièce est comptabilisée (et les supprime quand elle repasse en brouillon).
 --
--- amount: Odoo's sign, -balance × % / 100: expenses negative, income positive.
--- analytic_account_id: the line's `account_id` (the project plan). From Odoo 17 a line can
---   carry one more account per other plan in `x_plan<N>_id` columns: see
---   stg_odoo__analytic_line_accounts for every account of a line.
--- move_line_id: the journal item the line comes from: `move_id` up to Odoo 15 (despite its
---   name, a many2one to account.move.line), `move_line_id` from 16. NULL for a line entered
---   directly in analytic accounting.
+-- amount : le signe d'Odoo, -balance × % / 100 : charges négatives, produits positifs.
+-- analytic_account_id : le `account_id` de la ligne (le plan projet). À partir d'Odoo 17, une ligne
+--   peut porter un compte de plus par autre plan, dans des colonnes `x_plan<N>_id` : voir
+--   stg_odoo__analytic_line_accounts pour tous les comptes d'une ligne.
+-- move_line_id : la ligne d'écriture d'où vient la ligne : `move_id` jusqu'à Odoo 15 (malgré son
+--   nom, un `many2one` vers account.move.line), `move_line_id` à partir de 16. NULL pour une ligne
+--   saisie directement en comptabilité analytique.
 with source as (
     select payload from raw_odoo.account_analytic_line
 ),

@@ -1,7 +1,8 @@
--- Odoo analytic groups (≤15, account.analytic.group) and plans (16+, account.analytic.plan):
--- the same thing renamed in 16. One row per group or plan; a warehouse holds one or the other.
--- root_plan_id: the top of the plan's parent chain (a sub-plan belongs to its root plan: Odoo
--- 16+ checks percentages per root plan; 15 has no such rule, its groups are only labels).
+-- Groupes analytiques (jusqu'à 15, account.analytic.group) et plans (16+, account.analytic.plan)
+-- d'Odoo : la même chose, renommée en 16. Une ligne par groupe ou par plan ; un entrepôt a l'un ou l'autre.
+-- root_plan_id : le sommet de la chaîne des parents du plan (un sous-plan appartient à son plan
+-- racine : Odoo 16+ contrôle les pourcentages par plan racine ; 15 n'a pas cette règle, ses
+-- groupes ne sont que des étiquettes).
 with recursive groups_15 as (
     select payload, 'account.analytic.group' as odoo_model from raw_odoo.account_analytic_group
 ),

@@ -1,8 +1,9 @@
--- Odoo ≤15 analytic tag distributions: a tag with `active_analytic_distribution` spreads each
--- journal item it is put on over analytic accounts (account.analytic.distribution: account_id,
--- percentage). When the move is posted Odoo 15 makes one analytic line per distribution line,
--- on top of the line of the item's own analytic_account_id. Tags without an active
--- distribution are mere labels and give nothing. One row per (tag, analytic account).
+-- Répartitions des étiquettes analytiques d'Odoo jusqu'à 15 : une étiquette avec
+-- `active_analytic_distribution` répartit chaque ligne d'écriture où elle est posée entre des comptes
+-- analytiques (account.analytic.distribution : account_id, percentage). À la comptabilisation, Odoo 15
+-- crée une ligne analytique par ligne de répartition, en plus de celle du analytic_account_id propre
+-- à la ligne. Les étiquettes sans répartition active ne sont que des libellés et ne donnent rien.
+-- Une ligne par (étiquette, compte analytique).
 with tags as (
     select
         (payload->>'id')::bigint as tag_id,

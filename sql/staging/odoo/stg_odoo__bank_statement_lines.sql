@@ -1,5 +1,5 @@
--- Odoo bank statement lines (account.bank.statement.line), one row per bank transaction.
--- amount: positive = money in, negative = money out.
+-- Lignes de relevés bancaires Odoo (account.bank.statement.line), une ligne par opération bancaire.
+-- amount : positif = entrée d'argent, négatif = sortie.
 with source as (
     select payload from raw_odoo.account_bank_statement_line
 ),

@@ -1,5 +1,5 @@
--- Odoo companies (res.company), one row per company.
--- Odoo sends `false` for an empty value: `->>` then gives the text 'false', hence the nullif().
+-- Sociétés Odoo (res.company), une ligne par société.
+-- Odoo envoie `false` pour une valeur vide : `->>` donne alors le texte 'false', d'où le nullif().
 with source as (
     select payload from raw_odoo.res_company
 ),

@@ -1,4 +1,5 @@
--- Odoo journals (account.journal), one row per journal. type: sale, purchase, cash, bank, general.
+-- Journaux Odoo (account.journal), une ligne par journal. type : sale (ventes), purchase (achats),
+-- cash (caisse), bank (banque), general (opérations diverses).
 with source as (
     select payload from raw_odoo.account_journal
 ),

@@ -1,15 +1,17 @@
--- Every analytic account a journal item is spread over, in every plan: one row per (move line,
--- analytic account), with the percentage of the line and the account's plan and unit.
+-- Chaque compte analytique entre lesquels une ligne d'écriture se répartit, dans tous les plans : une
+-- ligne par (ligne d'écriture, compte analytique), avec le pourcentage de la ligne, le plan et
+-- l'unité du compte.
 --
--- Up to Odoo 15: `analytic_account_id` = one account at 100 %, plus, for each tag of
---   `analytic_tag_ids` that has an active analytic distribution, its accounts at their
---   percentages (stg_odoo__analytic_tag_distribution). Odoo 15 makes one analytic line of each.
--- From Odoo 16: `analytic_distribution` = {"<analytic account id>": pct, …}, e.g.
---   {"12": 60.0, "15": 40.0} (a 60/40 split). From 17 a key may join several ids, one per
---   plan: {"12,34": 100.0} means 100 % on account 12 AND 100 % on account 34 (each in its
---   own plan), so the percentage applies to each account of the key.
--- Odoo checks (16+) that each plan's percentages stay within 100 % of the line; nothing adds
--- percentages across plans (sql/tests/analytic_split_at_most_100_pct.sql checks it per plan).
+-- Jusqu'à Odoo 15 : `analytic_account_id` = un compte à 100 %, plus, pour chaque étiquette de
+--   `analytic_tag_ids` qui a une répartition analytique active, ses comptes à leurs pourcentages
+--   (stg_odoo__analytic_tag_distribution). Odoo 15 fait une ligne analytique de chacun.
+-- À partir d'Odoo 16 : `analytic_distribution` = {"<id du compte analytique>": pct, …}, p. ex.
+--   {"12": 60.0, "15": 40.0} (une répartition 60/40). À partir de 17, une clé peut réunir plusieurs
+--   id, un par plan : {"12,34": 100.0} signifie 100 % sur le compte 12 ET 100 % sur le compte 34
+--   (chacun dans son plan) ; le pourcentage vaut donc pour chaque compte de la clé.
+-- Odoo vérifie (16+) que les pourcentages de chaque plan ne dépassent pas 100 % de la ligne ; rien
+-- n'additionne les pourcentages d'un plan à l'autre (sql/tests/analytic_split_at_most_100_pct.sql le
+-- vérifie plan par plan).
 with source as (
     select payload from raw_odoo.account_move_line
 ),

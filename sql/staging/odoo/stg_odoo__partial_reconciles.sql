@@ -1,10 +1,10 @@
--- Odoo partial reconciliations (account.partial.reconcile), one row per settlement of a debit
--- journal item by a credit journal item: `amount` (euros, positive) of the debit line is settled
--- by the credit line. A full reconciliation is made of partial ones too (full_reconcile_id set
--- once the lines are settled in full), so these rows say who paid whom and how much in every
--- Odoo version — unlike matching_number, which Odoo ≤16 writes as a bare 'P' on every partially
--- reconciled line (17 writes 'P<n>').
--- max_date: the later of the two lines' dates (Odoo's own field).
+-- Lettrages partiels Odoo (account.partial.reconcile), une ligne par règlement d'une ligne d'écriture
+-- au débit par une ligne au crédit : `amount` (euros, positif) de la ligne au débit est réglé par la
+-- ligne au crédit. Un lettrage complet est fait lui aussi de lettrages partiels (full_reconcile_id
+-- renseigné une fois les lignes soldées), si bien que ces lignes disent qui a payé qui et combien dans
+-- toutes les versions d'Odoo — contrairement à matching_number, qu'Odoo jusqu'à 16 écrit 'P' tout
+-- court sur chaque ligne partiellement lettrée (17 écrit 'P<n>').
+-- max_date : la plus tardive des dates des deux lignes (le champ d'Odoo lui-même).
 with source as (
     select payload from raw_odoo.account_partial_reconcile
 )

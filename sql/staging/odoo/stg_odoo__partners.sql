@@ -1,5 +1,5 @@
--- Odoo partners (res.partner), one row per partner. The e-mail is the key shared with
--- TiBillet users, Oceco citizens and app.* (lower-cased, trimmed).
+-- Partenaires Odoo (res.partner), une ligne par partenaire. L'e-mail est la clé commune avec les
+-- comptes TiBillet, les citoyen·nes Oceco et app.* (en minuscules, sans espaces autour).
 with source as (
     select payload from raw_odoo.res_partner
 ),

@@ -1,7 +1,8 @@
--- Odoo payments (account.payment), one row per payment.
--- payment_type: inbound (money in) / outbound (money out); signed_amount follows that sign.
--- state: draft, posted, cancel up to 17; draft, in_process, paid, canceled, rejected in 18.
--- memo: `ref` up to 17, `memo` in 18.
+-- Paiements Odoo (account.payment), une ligne par paiement.
+-- payment_type : inbound (entrée d'argent) / outbound (sortie) ; signed_amount suit ce signe.
+-- state : draft, posted, cancel jusqu'à 17 ; draft, in_process, paid, canceled, rejected en 18
+--   (brouillon, comptabilisé, annulé ; en cours, payé, annulé, rejeté).
+-- memo : `ref` jusqu'à 17, `memo` en 18.
 with source as (
     select payload from raw_odoo.account_payment
 ),

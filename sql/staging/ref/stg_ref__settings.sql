@@ -1,15 +1,15 @@
--- The build's settings as one typed row: a column per setting that the table of settings in
--- alambic/config.py hands to SQL (warehouse/build.py writes it as ref.settings_row, from
--- ref.settings). A setting added to that table (e.g. a new [alerts] key) appears here as a column
--- with no edit of this file.
+-- Les réglages du build en une ligne typée : une colonne par réglage que la table des réglages de
+-- alambic/config.py transmet au SQL (warehouse/build.py l'écrit dans ref.settings_row, d'après
+-- ref.settings). Un réglage ajouté à cette table (p. ex. une nouvelle clé [alerts]) apparaît ici
+-- comme colonne sans modifier ce fichier.
 --
--- as_of                    DATE      the build's "today"
--- timezone                 VARCHAR   the organisation's time zone (Indian/Reunion)
--- fiscal_year_start_month  INTEGER   first month of the financial year
--- forecast_gap_ratio       DOUBLE    alert threshold for a forecast / actual gap
--- cash_threshold           DECIMAL   a month of the treasury plan closing below this balance (euros) raises an alert
--- report_due_days          INTEGER   a compte rendu financier due within this many days of as_of raises an alert
--- volunteer_hourly_rate    DECIMAL   value of one volunteer hour (valorisation 864 / 875)
--- budget_role              VARCHAR   the role that gives a member the right to edit a unit's budget entries
--- day_pivot                INTERVAL  a soirée's day runs from this local time to the same time the next day
+-- as_of                    DATE      le « aujourd'hui » du build
+-- timezone                 VARCHAR   le fuseau horaire de l'organisation (Indian/Reunion)
+-- fiscal_year_start_month  INTEGER   premier mois de l'exercice comptable
+-- forecast_gap_ratio       DOUBLE    seuil d'alerte d'un écart entre prévisionnel et réel
+-- cash_threshold           DECIMAL   un mois du plan de trésorerie finissant sous ce solde (euros) déclenche une alerte
+-- report_due_days          INTEGER   un compte rendu financier dû dans ce nombre de jours après as_of déclenche une alerte
+-- volunteer_hourly_rate    DECIMAL   valeur d'une heure de bénévolat (valorisation 864 / 875)
+-- budget_role              VARCHAR   le rôle qui donne à un·e membre le droit de saisir le budget d'une unité
+-- day_pivot                INTERVAL  la journée d'une soirée va de cette heure locale à la même heure le lendemain
 select * from ref.settings_row

@@ -1,8 +1,8 @@
--- TiBillet events (Lespass API v2, schema.org JSON-LD), one row per event.
--- Empty keys are dropped by the API, so most columns may be NULL.
--- startDate / endDate carry the tenant's offset (e.g. +04:00): kept as TIMESTAMPTZ.
--- soiree_day: the local day the event belongs to, with the same pivot as the sale lines
---   (stg_tibillet__sales), so that sales and soirées meet on that day.
+-- Événements TiBillet (API Lespass v2, JSON-LD schema.org), une ligne par événement.
+-- L'API omet les clés vides : la plupart des colonnes peuvent être NULL.
+-- startDate / endDate portent le décalage horaire de l'instance (p. ex. +04:00) : gardés en TIMESTAMPTZ.
+-- soiree_day : le jour local auquel appartient l'événement, avec la même heure pivot que les lignes
+--   de vente (stg_tibillet__sales), pour que ventes et soirées se retrouvent ce jour-là.
 with source as (
     select payload from raw_tibillet.events
 ),

@@ -1,5 +1,5 @@
--- TiBillet prices (the `offers` of a v2 product), one row per price.
--- price: a string with 2 decimals, VAT included, in euros.
+-- Tarifs TiBillet (les `offers` d'un produit v2), une ligne par tarif.
+-- price : une chaîne à 2 décimales, TTC, en euros.
 with source as (
     select payload from raw_tibillet.products
 ),

@@ -1,4 +1,4 @@
--- TiBillet products (Lespass API v2), one row per product. Its prices: stg_tibillet__product_prices.
+-- Produits TiBillet (API Lespass v2), une ligne par produit. Ses tarifs : stg_tibillet__product_prices.
 with source as (
     select payload from raw_tibillet.products
 ),

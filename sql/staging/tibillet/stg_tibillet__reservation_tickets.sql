@@ -1,10 +1,10 @@
--- TiBillet reservations as the v2 detail gives them (/api/v2/reservations/<uuid>/): one row per
--- reservation × price, with the number of tickets of that price.
--- reservedTicket groups the tickets by PRICE uuid (the `identifier` of an offer of
--- /api/v2/products/), which is how a ticket sale line (it carries its product and unit price,
--- never its event) is tied to an event: marts.soiree_sale_lines.
--- event_id: reservationFor.identifier; confirmed: reservationStatus Confirmed (Lespass maps
---   only V to Confirmed, everything else — cancelled included — to Pending).
+-- Réservations TiBillet telles que le détail v2 les donne (/api/v2/reservations/<uuid>/) : une ligne par
+-- réservation × tarif, avec le nombre de billets de ce tarif.
+-- reservedTicket regroupe les billets par uuid de TARIF (l'`identifier` d'une offre de
+-- /api/v2/products/) : c'est ainsi qu'une ligne de vente de billet (qui porte son produit et son prix
+-- unitaire, jamais son événement) est reliée à un événement : marts.soiree_sale_lines.
+-- event_id : reservationFor.identifier ; confirmed : reservationStatus Confirmed (Lespass ne traduit
+--   que V en Confirmed, tout le reste — annulées comprises — en Pending).
 with source as (
     select payload from raw_tibillet.reservation_details
 )

@@ -1,7 +1,7 @@
--- TiBillet reservations (Lespass API v1), one row per reservation.
--- status: C cancelled, R created, U unpaid, F / FA awaiting or verified e-mail, P paid,
---   PE / PN paid with an invalid or no e-mail, V confirmed.
--- modified_at: the v1 `datetime`, which is the LAST MODIFICATION, not the booking time.
+-- Réservations TiBillet (API Lespass v1), une ligne par réservation.
+-- status : C annulée, R créée, U non payée, F / FA e-mail en attente ou vérifié, P payée,
+--   PE / PN payée avec un e-mail invalide ou sans e-mail, V confirmée.
+-- modified_at : le `datetime` de la v1, qui est la DERNIÈRE MODIFICATION, pas l'heure de réservation.
 with source as (
     select payload from raw_tibillet.reservations
 ),

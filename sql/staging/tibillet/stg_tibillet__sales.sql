@@ -1,17 +1,18 @@
--- TiBillet sale lines (Lespass API v2 /api/v2/sales/), one row per sale line.
+-- Lignes de vente TiBillet (API Lespass v2 /api/v2/sales/), une ligne par ligne de vente.
 --
--- The line's own fields sit in `additionalProperty` as {name, value} pairs: sale_line_uuid,
--- quantity (a string, e.g. "2.000000", negative for refunds and credit notes), vat (a
--- percentage string), payment_method (only when known) and status.
--- unit_price: offers.price, the unit price in euros VAT included ("12", "10.5").
--- amount = unit_price × quantity, rounded to the cent (negative for a refund).
--- sold_at: datePublished, UTC with microseconds.
--- soiree_day: the local day of the soirée the line belongs to. A line carries no event id, so
---   it is attributed by time: the soirée's day runs from the pivot (ref.settings day_pivot,
---   04:00 as TiBillet counts it) to the pivot the next day, in the organisation's time zone —
---   a drink sold at 01:30 on Sunday belongs to Saturday's soirée.
--- status: V confirmed, P paid not confirmed, R refunded, N credit note, C cancelled,
---   O created, U unpaid, F free booking, D failed. Net sales = V + R + N lines.
+-- Les champs propres à la ligne sont dans `additionalProperty`, en paires {name, value} : sale_line_uuid,
+-- quantity (une chaîne, p. ex. "2.000000", négative pour les remboursements et les avoirs), vat (un
+-- pourcentage en chaîne), payment_method (seulement quand il est connu) et status.
+-- unit_price : offers.price, le prix unitaire en euros TTC ("12", "10.5").
+-- amount = unit_price × quantity, arrondi au centime (négatif pour un remboursement).
+-- sold_at : datePublished, en UTC avec microsecondes.
+-- soiree_day : le jour local de la soirée à laquelle appartient la ligne. Une ligne ne porte pas d'id
+--   d'événement : elle est attribuée par l'heure ; la journée d'une soirée va de l'heure pivot
+--   (ref.settings day_pivot, 04:00 comme TiBillet compte) à l'heure pivot du lendemain, dans le
+--   fuseau horaire de l'organisation — une boisson vendue à 01:30 le dimanche appartient à la soirée
+--   du samedi.
+-- status : V confirmée, P payée non confirmée, R remboursée, N avoir, C annulée,
+--   O créée, U non payée, F réservation gratuite, D échouée. Ventes nettes = lignes V + R + N.
 with source as (
     select payload from raw_tibillet.sales
 ),

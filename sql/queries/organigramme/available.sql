@@ -1,6 +1,0 @@
--- Organigramme — are the roles marts built? (a warehouse built before them has none)
--- Columns: ready BOOLEAN
-SELECT count(*) = 2 AS ready
-FROM information_schema.tables
-WHERE table_schema = 'marts'
-  AND table_name IN ('role_chart', 'role_history')
