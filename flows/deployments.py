@@ -18,8 +18,11 @@ from prefect import serve
 from prefect.schedules import Cron
 
 from alambic.config import Config
+from flows.backup import backup_warehouse
+from flows.build import build_marts
 from flows.connect import configured_sources
-from flows.extract import backup_warehouse, build_marts, refresh, sync
+from flows.refresh import refresh
+from flows.source_sync import sync
 
 DEFAULT_SCHEDULES = {"refresh": "0 7-23 * * *", "backup": "30 2 * * *", "reconcile-odoo": "0 3 * * *"}
 

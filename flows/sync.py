@@ -5,16 +5,15 @@ its quarantined records and its new watermark in one transaction. A failure at a
 the warehouse and the watermark as they were: the next run resumes from there.
 
 `sync_source` and `build_and_record` are the steps of the `sync` and `build` flows
-(flows/extract.py) run directly: `alambic sync` and `alambic build` use them when no Prefect API
+(flows/source_sync.py, flows/build.py) run directly: `alambic sync` and `alambic build` use them when no Prefect API
 is configured, so that a command never starts a temporary Prefect server (15–90 s) to run them.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-
-from typing import Callable
 
 from warehouse.connection import Warehouse
 from warehouse.load import load_records, read_watermark
@@ -130,14 +129,11 @@ def sync_source(config, source: str, *, reconcile: bool = False,
 
 def build_and_record(config, log: Callable[[str], None] = print) -> dict[str, int]:
     """The `build` flow's steps without Prefect: rebuild staging and marts (one transaction, then
-    the data tests), then store what Odoo says of the co-remuneration bills."""
-    from models.remuneration import record_invoices
+    the data tests). It writes nothing in app.*: what Odoo says of the co-remuneration bills is
+    a mart (marts.remuneration_proposals)."""
     from warehouse.build import build
 
     warehouse = Warehouse.from_config(config)
-    result = build(warehouse, config)
+    result = build(warehouse, config.settings())
     log(f"{len(result.marts)} marts construits, {len(result.tests)} tests de données réussis")
-    invoices = record_invoices(warehouse)
-    if invoices.invoiced or invoices.paid:
-        log(invoices.message)
     return result.marts

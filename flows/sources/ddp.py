@@ -39,7 +39,7 @@ class DDPClient:
         self._ids = itertools.count(1)
         self._ws: ClientConnection | None = None
 
-    def __enter__(self) -> "DDPClient":
+    def __enter__(self) -> DDPClient:
         self.connect()
         return self
 

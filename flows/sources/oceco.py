@@ -17,15 +17,15 @@ docs/sources/oceco.md §4 is the plan followed:
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Callable
 from urllib.parse import urlsplit, urlunsplit
 
 from icalendar import Calendar
 
 from flows.sources import Batch, SourceError
-from flows.sources.http import http_get
 from flows.sources.ddp import DDPClient, DDPError
+from flows.sources.http import http_get
 from warehouse.load import Watermark
 
 SOURCE = "oceco"

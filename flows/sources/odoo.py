@@ -21,9 +21,10 @@ import logging
 import re
 import socket
 import urllib.error
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 import odoorpc

@@ -1,8 +1,9 @@
-"""The Prefect flows: one sync per source, the model build, and `refresh` (all sources, then build).
+"""The `sync` flow: one source's changes into the raw tables, resource by resource.
 
 Each resource is two tasks, so that progress shows resource by resource in the Prefect UI:
 "extraction" (network, retried with backoff) and "chargement" (one warehouse transaction, never
 retried: it either happened whole or not at all). Row counts and durations go to the run logs.
+The steps themselves are plain functions (flows/sync.py), tested without Prefect.
 """
 
 from __future__ import annotations
@@ -14,15 +15,10 @@ from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
 from alambic.config import Config, ConfigError, load_config
-from flows.connect import configured_sources, make_client
-from flows.sync import (
-    DEFAULT_RETRY_DELAYS, ResourceReport, build_and_record, fetch_batch, load_batch, retry_delays, source_resources,
-)
-from warehouse.backup import backup
+from flows.connect import make_client
+from flows.sync import ResourceReport, fetch_batch, load_batch, retry_delays, source_resources
 from warehouse.connection import Warehouse
 from warehouse.migrations import migrate
-
-__all__ = ["DEFAULT_RETRY_DELAYS", "backup_warehouse", "build_marts", "refresh", "sync"]
 
 
 def _retry_on_source_errors(task, task_run, state) -> bool:
@@ -75,38 +71,3 @@ def sync(source: str, config_path: str | None = None, reconcile: bool = False) -
         logger.info(report.line())
         reports.append(report)
     return reports
-
-
-@flow(name="build")
-def build_marts(config_path: str | None = None) -> dict[str, int]:
-    """Rebuild staging and marts in one transaction, then the data tests; then store what Odoo
-    says of the co-remuneration bills (« facturée », « payée »), audited, so that a match found
-    once never moves (models.remuneration.record_invoices)."""
-    return build_and_record(load_config(config_path), log=get_run_logger().info)
-
-
-@flow(name="refresh")
-def refresh(config_path: str | None = None, sources: list[str] | None = None) -> dict[str, int]:
-    """Every configured source, then the build. A source that fails does not stop the others;
-    the build runs on what is loaded, and the run ends failed, naming the failed sources."""
-    logger = get_run_logger()
-    config = load_config(config_path)
-    failures = []
-    for source in sources or configured_sources(config):
-        state = sync(source, config_path, return_state=True)
-        if state.is_failed():
-            failures.append(f"{source} : {state.message}")
-            logger.error(f"Échec de la synchronisation {source} : {state.message}")
-    marts = build_marts(config_path)
-    if failures:
-        raise RuntimeError("Sources en échec — " + " ; ".join(failures))
-    return marts
-
-
-@flow(name="backup")
-def backup_warehouse(config_path: str | None = None) -> str:
-    """A consistent copy of the warehouse and of what users entered (see warehouse/backup.py)."""
-    config = load_config(config_path)
-    target = backup(Warehouse.from_config(config), config.backups_path)
-    get_run_logger().info(f"Sauvegarde écrite dans {target}")
-    return str(target)
