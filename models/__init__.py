@@ -11,7 +11,7 @@ from models.forecast import CopyPlan, CopyResult, Forecast, copy_year, forecast_
 from models.forecast_import import ImportLine, ImportPreview, import_forecasts
 from models.permissions import Actor, can_edit, editable_units
 from models.person_link import PersonLink
-from models.remuneration import RemunerationProposal, record_invoices
+from models.remuneration import RemunerationProposal
 from models.role_assignment import RoleAssignment, assignable_units, can_assign
 from models.subsidy import Instalment, Subsidy
 from models.transfer import InternalTransfer
@@ -21,5 +21,5 @@ __all__ = [
     "Forecast", "ImportLine", "ImportPreview", "Instalment", "InternalTransfer", "Invalid",
     "NotFound", "PersonLink", "Record", "RemunerationProposal", "RoleAssignment", "Saved",
     "Subsidy", "assignable_units", "can_assign", "can_edit", "copy_year", "editable_units",
-    "forecast_years", "import_forecasts", "preview_copy", "record_invoices",
+    "forecast_years", "import_forecasts", "preview_copy",
 ]

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import duckdb
 import param
 
-from dashboards import formatting
+from alambic import formatting
 from models import permissions
 from models.errors import Conflict, Forbidden, Invalid, NotFound
 from models.fields import REFERENCES, Field, FieldError, Reference
@@ -42,7 +42,7 @@ class Saved:
     id: int
     row_version: int
     row: dict
-    children: tuple["Saved", ...] = ()
+    children: tuple[Saved, ...] = ()
 
 
 def fetch_dicts(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> list[dict]:
@@ -182,7 +182,7 @@ class Record(param.Parameterized):
     # -- reading -------------------------------------------------------------------------------
 
     @classmethod
-    def load(cls, warehouse, id: int) -> "Record":
+    def load(cls, warehouse, id: int) -> Record:
         """The form as the row is now, remembering its version for the lost-update check."""
         with permissions.connection(warehouse, f"ouverture : {cls.noun}") as con:
             rows = fetch_dicts(con, f"SELECT * FROM app.{cls.table} WHERE {cls.key} = ?", [id])
@@ -191,7 +191,7 @@ class Record(param.Parameterized):
             return cls.from_row(con, rows[0])
 
     @classmethod
-    def from_row(cls, con, row: dict) -> "Record":
+    def from_row(cls, con, row: dict) -> Record:
         values = {name: row[name] for name in cls.fields()}
         return cls(id=row[cls.key], row_version=row["row_version"], **values)
 

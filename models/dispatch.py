@@ -28,7 +28,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import param
 
-from dashboards import formatting
+from alambic import formatting
 from models import permissions
 from models.base import Saved, fetch_dicts
 from models.errors import Conflict, Invalid, NotFound
@@ -73,7 +73,7 @@ class Dispatch(param.Parameterized):
     # -- opening -------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, warehouse, event_id: str) -> "Dispatch":
+    def open(cls, warehouse, event_id: str) -> Dispatch:
         """The soirée's current dispatch (in amounts), remembered for the lost-update check."""
         with permissions.connection(warehouse, "ouverture : répartition d'une soirée") as con:
             current = soiree(con, event_id)

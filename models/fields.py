@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 import param
 from param.parameterized import Undefined
 
-from dashboards import formatting
+from alambic import formatting
 
 CENT = Decimal("0.01")
 MAX_AMOUNT = Decimal("999999999999.99")  # DECIMAL(14,2)
@@ -35,6 +35,36 @@ class FieldError(ValueError):
 
 def is_empty(raw) -> bool:
     return raw is None or (isinstance(raw, str) and not raw.strip())
+
+
+def french_number(raw) -> Decimal:
+    """The one parser of a number typed in French (« 1 234,56 », « 1234.56 », « 1.234,56 »,
+    « 1 234,56 € ») or read from a spreadsheet cell; raises FieldError. Every form field and page
+    that reads an amount goes through it (Amount, the treasury simulation's one-off movement)."""
+    wrong = FieldError("saisissez un nombre, par exemple 1 234,56")
+    if isinstance(raw, bool):
+        raise wrong
+    if isinstance(raw, Decimal):
+        value = raw
+    elif isinstance(raw, int):
+        value = Decimal(raw)
+    elif isinstance(raw, float):  # a spreadsheet cell: its shortest repr is what was typed
+        value = Decimal(repr(raw))
+    else:
+        text = SPACES.sub("", str(raw)).removesuffix("€").removeprefix("€")
+        if "," in text and "." in text:  # the last separator is the decimal one
+            thousands = "." if text.rfind(",") > text.rfind(".") else ","
+            text = text.replace(thousands, "")
+        text = text.replace(",", ".")
+        if not NUMBER.match(text):
+            raise wrong
+        value = Decimal(text)
+    try:
+        if not value.is_finite():
+            raise wrong
+    except InvalidOperation:
+        raise wrong from None
+    return value
 
 
 class Field(param.Parameter):
@@ -114,7 +144,7 @@ class Amount(Field):
         self.inclusive_bounds = inclusive_bounds
 
     def convert(self, raw) -> Decimal:
-        value = self._decimal(raw)
+        value = french_number(raw)
         if value.adjusted() > MAX_AMOUNT.adjusted():  # before quantize, which fails past 28 digits
             raise FieldError(f"saisissez au plus {formatting.money(MAX_AMOUNT)}")
         if value.as_tuple().exponent < -10:  # 0.00000000001: more than cents, and never quantized
@@ -133,33 +163,6 @@ class Amount(Field):
         high = MAX_AMOUNT if high is None else Decimal(high)
         if value > high or (value == high and not high_inclusive):
             raise FieldError(f"saisissez au plus {formatting.money(high)}")
-        return value
-
-    @staticmethod
-    def _decimal(raw) -> Decimal:
-        wrong = FieldError("saisissez un nombre, par exemple 1 234,56")
-        if isinstance(raw, bool):
-            raise wrong
-        if isinstance(raw, Decimal):
-            value = raw
-        elif isinstance(raw, int):
-            value = Decimal(raw)
-        elif isinstance(raw, float):  # a spreadsheet cell: its shortest repr is what was typed
-            value = Decimal(repr(raw))
-        else:
-            text = SPACES.sub("", str(raw)).removesuffix("€").removeprefix("€")
-            if "," in text and "." in text:  # the last separator is the decimal one
-                thousands = "." if text.rfind(",") > text.rfind(".") else ","
-                text = text.replace(thousands, "")
-            text = text.replace(",", ".")
-            if not NUMBER.match(text):
-                raise wrong
-            value = Decimal(text)
-        try:
-            if not value.is_finite():
-                raise wrong
-        except InvalidOperation:
-            raise wrong from None
         return value
 
 

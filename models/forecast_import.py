@@ -27,7 +27,6 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 
-from dashboards import formatting
 from models import permissions
 from models.base import Saved, fetch_dicts
 from models.errors import Conflict, Invalid

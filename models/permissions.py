@@ -12,17 +12,18 @@ write still goes through `require`, which refuses it before anything is written.
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterable, Iterator, Protocol
+from typing import Protocol
 
 import duckdb
 
+from alambic.users import ADMIN, FINANCE, MEMBER
 from models.errors import Forbidden
 from warehouse.connection import Warehouse
 
-ADMIN, FINANCE, MEMBER = "admin", "finance", "member"
-ROLES = (ADMIN, FINANCE, MEMBER)
 EDIT_EVERY_UNIT = {ADMIN, FINANCE}
 BUDGET_ROLE = "referent_budget_subvention"  # default of [permissions] budget_role (alambic/config.py)
 
@@ -36,7 +37,7 @@ class Who(Protocol):
 @dataclass(frozen=True)
 class Actor:
     """Who writes: the login goes into the audit, the e-mail finds the roles held, the role gives
-    the rights. `dashboards.session.User` carries the same attributes."""
+    the rights. `alambic.users.User` carries the same attributes."""
 
     login: str
     email: str | None = None
@@ -60,38 +61,51 @@ def editable_units(source, who: Who | None) -> set[str] | None:
         return None
     if role != MEMBER:
         return set()
+    if isinstance(source, Warehouse):  # a page: both reads through its query cache
+        return units_under_role(source, getattr(who, "email", None), budget_role(source))
     with connection(source, "droits de saisie") as con:
         return units_under_role(con, getattr(who, "email", None), budget_role(con))
 
 
-def budget_role(con: duckdb.DuckDBPyConnection) -> str:
+def _rows(source, sql: str, params: list) -> list[tuple]:
+    """A Warehouse answers from its page-query cache (kept until the next committed write, so a
+    right granted or ended shows at once); a connection (a write's transaction) reads live."""
+    if isinstance(source, Warehouse):
+        return list(source.query(sql, params).itertuples(index=False, name=None))
+    with connection(source, "droits de saisie") as con:
+        return con.execute(sql, params).fetchall()
+
+
+def budget_role(source) -> str:
     """The role that gives budget rights: [permissions] budget_role, as the last build wrote it
     to ref.settings (the configuration checks that [[roles]] has it); BUDGET_ROLE before any build."""
     try:
-        row = con.execute("SELECT value FROM ref.settings WHERE key = 'budget_role'").fetchone()
+        rows = _rows(source, "SELECT value FROM ref.settings WHERE key = 'budget_role'", [])
     except duckdb.CatalogException:
-        row = None
-    return row[0] if row and row[0] else BUDGET_ROLE
+        rows = []
+    return rows[0][0] if rows and rows[0][0] else BUDGET_ROLE
 
 
 def units_under_role(source, email: str | None, role_code: str) -> set[str]:
     """The units where `email` holds `role_code` today, and every unit below them."""
     if not email:
         return set()
-    with connection(source, "droits de saisie") as con:
-        rows = con.execute(
+    today = dt.date.today()
+    rows = _rows(
+            source,
             """
             WITH RECURSIVE held(unit_code) AS (
                 SELECT unit_code FROM app.role_assignments
                 WHERE lower(trim(person_email)) = lower(trim(?)) AND role_code = ?
-                  AND started_on <= current_date AND (ended_on IS NULL OR ended_on >= current_date)
+                  AND started_on <= ?::DATE AND (ended_on IS NULL OR ended_on >= ?::DATE)
                 UNION
                 SELECT units.unit_code FROM ref.units AS units JOIN held ON units.parent_code = held.unit_code
             )
             SELECT unit_code FROM held
             """,
-            [email, role_code],
-        ).fetchall()
+            # today as a parameter, not current_date: a cached answer is never one of yesterday's
+            [email, role_code, today, today],
+        )
     return {r[0] for r in rows}
 
 

@@ -69,5 +69,5 @@ class PersonLink(Record):
                             "Rien n'a été enregistré.")
 
     def save_in(self, con, who, *, authorise: bool = True, extra: dict | None = None) -> Saved:
-        stamp = {"decided_by": getattr(who, "login", None) or "", "decided_at": dt.datetime.now(dt.timezone.utc)}
+        stamp = {"decided_by": getattr(who, "login", None) or "", "decided_at": dt.datetime.now(dt.UTC)}
         return super().save_in(con, who, authorise=authorise, extra={**stamp, **(extra or {})})

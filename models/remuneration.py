@@ -11,21 +11,19 @@ et subventions validates or refuses it; the member invoices (a supplier bill in 
   `mark_invoiced` / `mark_paid` (admin / finance, or the Odoo reconciliation below).
   (`validate_by`, not `validate`: `Record.validate()` already checks a form's fields.)
 - « facturée » and « payée » are not typed by anybody: marts.remuneration_proposals derives them
-  from Odoo (the matching rule is in its header). `record_invoices()` — a step to run after each
-  build of a refresh — writes what the mart found back into app.remuneration_proposals through
-  `mark_invoiced` / `mark_paid`, audited as « odoo », so that each step of the flow has its audit
-  line and an automatic match never moves. An ambiguous match is never guessed: the finance group
-  attaches the right bill with `mark_invoiced(odoo_move_id)`.
+  from Odoo at each build (the matching rule is in its header), from the Odoo books and the
+  proposals as members wrote them; nothing writes them back here (the data flows one way:
+  sources → raw → staging → marts → pages). An ambiguous match is never guessed: the finance group
+  attaches the right bill with `mark_invoiced(odoo_move_id)`, which also makes a match permanent.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import duckdb
 
-from dashboards import formatting
+from alambic import formatting
 from models import permissions
 from models.base import Record, Saved, audit, fetch_dicts
 from models.errors import Forbidden, Invalid, NotFound
@@ -44,7 +42,6 @@ TRANSITIONS = {
     "refusee": (),
     "payee": (),
 }
-ODOO = permissions.Actor(login="odoo", role=permissions.ADMIN)  # who the Odoo reconciliation writes as
 
 
 def _same_person(who, email: str | None) -> bool:
@@ -224,7 +221,7 @@ class RemunerationProposal(Record):
                 "(ou d'une unité qui la contient) et le groupe finance peuvent valider ou refuser cette "
                 "proposition. Rien n'a été enregistré.")
         return self._move_to(con, who, before, to, {
-            "decided_by": who.login, "decided_at": dt.datetime.now(dt.timezone.utc), "decision_comment": comment})
+            "decided_by": who.login, "decided_at": dt.datetime.now(dt.UTC), "decision_comment": comment})
 
     def _move_to(self, con, who, before: dict, to: str, columns: dict) -> Saved:
         if to not in TRANSITIONS[before["status"]]:
@@ -259,44 +256,3 @@ class RemunerationProposal(Record):
         if taken:
             raise Invalid({"odoo_move_id": f"Facture Odoo : n° {move_id} est déjà celle de la proposition "
                                            f"n° {taken[0][0]}"})
-
-
-@dataclass(frozen=True)
-class InvoiceSync:
-    """What `record_invoices` wrote: the proposals now « facturée », and those now « payée »."""
-
-    invoiced: tuple[int, ...]
-    paid: tuple[int, ...]
-
-    @property
-    def message(self) -> str:
-        return (f"Co-rémunération : {len(self.invoiced)} proposition(s) facturée(s), "
-                f"{len(self.paid)} payée(s) d'après Odoo.")
-
-
-def record_invoices(warehouse, who=ODOO) -> InvoiceSync:
-    """Write back what marts.remuneration_proposals derived from Odoo (run it after a build):
-    a validated proposal whose bill was found becomes « facturée » (odoo_move_id stored), one whose
-    bill is paid then « payée » — each step through the model, audited, in one transaction.
-    Nothing else is touched: decisions stay with the référent·es, ambiguous matches with finance."""
-    invoiced, paid = [], []
-    with warehouse.write("co-rémunération : factures et paiements d'Odoo") as con:
-        try:
-            rows = fetch_dicts(con, """
-                SELECT app.*, mart.status AS effective, mart.odoo_move_id AS bill
-                FROM marts.remuneration_proposals AS mart
-                JOIN app.remuneration_proposals AS app USING (proposal_id)
-                WHERE mart.status IN ('facturee', 'payee') AND mart.odoo_move_id IS NOT NULL
-                  AND (app.status = 'validee' OR (app.status = 'facturee' AND mart.status = 'payee'))
-                ORDER BY proposal_id""")
-        except duckdb.CatalogException:  # not built yet
-            return InvoiceSync((), ())
-        for row in rows:
-            proposal = RemunerationProposal.from_row(con, row)
-            if row["status"] == "validee":
-                proposal.adopt(proposal.mark_invoiced_in(con, who, row["bill"]))
-                invoiced.append(row["proposal_id"])
-            if row["effective"] == "payee":
-                proposal.adopt(proposal.mark_paid_in(con, who))
-                paid.append(row["proposal_id"])
-    return InvoiceSync(tuple(invoiced), tuple(paid))

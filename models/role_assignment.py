@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dashboards import formatting
+from alambic import formatting
 from models import permissions
 from models.base import Record, fetch_dicts
 from models.errors import Forbidden, Invalid

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import param
 
-from dashboards import formatting
+from alambic import formatting
 from models.base import Record, Saved, fetch_dicts
 from models.fields import Amount, Choice, Day, Email, Reference, Text, WholeNumber
 
@@ -107,7 +107,7 @@ class Subsidy(Record):
         return values, errors
 
     @classmethod
-    def from_row(cls, con, row: dict) -> "Subsidy":
+    def from_row(cls, con, row: dict) -> Subsidy:
         subsidy = super().from_row(con, row)
         rows = fetch_dicts(
             con,
