@@ -49,13 +49,13 @@ def serve_demo(directory: Path, port: int) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    return _serve(load_config(args.config), args.port)
+    return _serve(load_config(args.config), args.port, dev=args.dev)
 
 
-def _serve(config, port: int) -> int:
-    from panel_serve import serve
+def _serve(config, port: int, dev: bool = False) -> int:
+    from dashboards.server import serve
 
-    serve(config, port=port)
+    serve(config, port=port, dev=dev)
     return 0
 
 
@@ -70,7 +70,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     if prefect_api_configured():
         prefect_defaults()
-        from flows.extract import build_marts
+        from flows.build import build_marts
 
         marts = build_marts(str(config.path))
     else:
@@ -94,7 +94,7 @@ def cmd_sync(args: argparse.Namespace) -> int:
     if not prefect_api_configured():
         return _sync_directly(config, sources, args.reconcile)
     prefect_defaults()
-    from flows.extract import sync
+    from flows.source_sync import sync
 
     failed = False
     for source in sources:
@@ -366,6 +366,9 @@ def parser() -> argparse.ArgumentParser:
 
     serve = command("serve", help="sert les tableaux de bord sur l'entrepôt configuré")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port HTTP (défaut : {DEFAULT_PORT})")
+    serve.add_argument("--dev", action="store_true",
+                       help="pour qui modifie Alambic : recharge le Python (autoreload de Panel) et le SQL "
+                            "des pages, reconstruit les marts quand leur SQL change")
     serve.set_defaults(run=cmd_serve)
 
     build = command("build", help="recalcule les marts (modèles SQL) en une transaction")

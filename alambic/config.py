@@ -7,6 +7,7 @@ Secrets never live here: a source names the environment variable that holds its 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,7 @@ class Category:
     direction: str
     accounts: tuple[str, ...] = ()
     sort: int = 0
+    fed_by: tuple[str, ...] = ()  # what Alambic itself records there (FEEDS): proposals, transfers
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,25 @@ class Config:
             if unit.code == code:
                 return unit
         raise ConfigError(f"Unité inconnue : {code!r}")
+
+    def settings(self) -> dict:
+        """What a warehouse build needs of this configuration, as plain data (warehouse/build.py
+        reads it and never this class): the tree, the categories, the roles, the analytic plans,
+        and every setting handed to SQL with its value (or its default) and its SQL type.
+        `as_of` None means the real date, taken at build time in `timezone`."""
+        return {
+            "units": [{"code": u.code, "name": u.name, "level": u.level, "parent": u.parent,
+                       "analytic_accounts": [analytic_reference(a) for a in u.analytic_accounts]}
+                      for u in self.units],
+            "categories": [{"code": c.code, "label": c.label, "direction": c.direction, "sort": c.sort,
+                            "accounts": list(c.accounts)} for c in self.categories],
+            "roles": [{"code": r.code, "label": r.label, "levels": list(r.levels), "sort": r.sort,
+                       "several": r.several} for r in self.roles],
+            "category_feeds": category_feeds(self.categories),  # feed → category code ([[categories]] fed_by)
+            "analytic_plans": {"tree": self.analytic.tree_plan, "dimension": list(self.analytic.dimension_plans)},
+            "settings": [{"key": sql_key(s), "value": setting_value(self, s), "sql_type": s.sql_type}
+                         for s in sql_settings()],
+        }
 
 
 DEMO_CONFIG = Path("data/demo/alambic.toml")  # written by `alambic demo` (its default folder)
@@ -305,7 +326,18 @@ def _parse_category(raw: dict, index: int, path: Path) -> Category:
         direction=direction,
         accounts=tuple(str(a) for a in raw.get("accounts", [])),
         sort=int(raw.get("sort", index)),
+        fed_by=_feeds(raw, path),
     )
+
+
+def _feeds(raw: dict, path: Path) -> tuple[str, ...]:
+    value = raw.get("fed_by", ())
+    feeds = (value,) if isinstance(value, str) else tuple(str(v) for v in value)
+    unknown = [f for f in feeds if f not in FEEDS]
+    if unknown:
+        raise ConfigError(f"{path} : [[categories]] {raw.get('code')} : fed_by {unknown} inconnu ; possibles : "
+                          + ", ".join(f"« {f} » ({what})" for f, (_d, _c, what) in FEEDS.items()))
+    return feeds
 
 
 def _check_tree(units: tuple[Unit, ...], path: Path) -> None:
@@ -326,27 +358,44 @@ def _check_tree(units: tuple[Unit, ...], path: Path) -> None:
         raise ConfigError(f"{path} : comptes analytiques affectés à plusieurs unités : {sorted(shared)}")
 
 
-# The categories Alambic feeds itself (sql/marts/budget_lines.sql): remuneration proposals by
-# their kind, and both sides of an internal transfer. A configuration that lists categories must
-# keep these codes, else those lines would silently fall out of every budget.
-REQUIRED_CATEGORIES = {
-    "bienveillance": "depense",
-    "prestations_internes": "depense",
-    "depenses_internes": "depense",
-    "recettes_internes": "recette",
+# What Alambic records itself, outside the accounts (sql/marts/budget_lines.sql): remuneration
+# proposals by their kind, and both sides of an internal transfer. Each goes to the category whose
+# `fed_by` names it (ref.category_feeds); feed → (direction, category code when no category names
+# it, what it is). A configuration that lists categories must give each feed one category of its
+# direction, else those lines would silently fall out of every budget.
+FEEDS = {
+    "proposals:bienveillance": ("depense", "bienveillance", "propositions de bienveillance"),
+    "proposals:prestation_interne": ("depense", "prestations_internes", "propositions de prestation interne"),
+    "transfers:from": ("depense", "depenses_internes", "transferts internes, unité qui donne"),
+    "transfers:to": ("recette", "recettes_internes", "transferts internes, unité qui reçoit"),
 }
+
+
+def category_feeds(categories: tuple[Category, ...]) -> dict[str, str]:
+    """feed → the category code it goes to: the category naming it in `fed_by`, else the category
+    of the default code (configurations written before `fed_by`), else that default code."""
+    feeds = {}
+    for feed, (_direction, default, _what) in FEEDS.items():
+        named = [c.code for c in categories if feed in c.fed_by]
+        feeds[feed] = named[0] if named else default
+    return feeds
 
 
 def _check_categories(categories: tuple[Category, ...], path: Path) -> None:
     if categories:
         directions = {c.code: c.direction for c in categories}
-        for code, direction in REQUIRED_CATEGORIES.items():
+        for feed, (direction, _default, what) in FEEDS.items():
+            named = [c.code for c in categories if feed in c.fed_by]
+            if len(named) > 1:
+                raise ConfigError(f"{path} : [[categories]] {', '.join(named)} : fed_by « {feed} » dans plusieurs "
+                                  "catégories ; une seule le porte.")
+            code = category_feeds(categories)[feed]
             if directions.get(code) != direction:
                 found = "absente" if code not in directions else f"en {directions[code]}"
                 raise ConfigError(
                     f"{path} : [[categories]] {code} : catégorie {found}, attendue en {direction}. Alambic "
-                    "y range lui-même les propositions de rémunération et les transferts internes "
-                    "(sql/marts/budget_lines.sql) : gardez ce code (le libellé peut changer)."
+                    f"y range lui-même les {what} (sql/marts/budget_lines.sql) : gardez ce code (le libellé "
+                    f"peut changer), ou donnez à une catégorie en {direction} fed_by = [\"{feed}\"]."
                 )
     prefixes = [p for c in categories for p in c.accounts]
     shared = {p for p in prefixes if prefixes.count(p) > 1}
@@ -430,11 +479,40 @@ SETTINGS: tuple[Setting, ...] = (
         ("url", TEXT), ("org_id", TEXT), ("email", TEXT), ("password_env", TEXT), *_SECRET_SOURCE)),
 )
 
+# An [alerts] setting may also be declared where SQL uses it, by a line of the SQL file:
+#     -- setting: alerts.overrun_tolerance DOUBLE 0 a tolerated overrun, as a share of the forecast
+# (section.key, SQL type, default, what it is). It is then a setting like those above — checked,
+# defaulted, a column of staging.stg_ref__settings and ref.settings_row — with no Python edit.
+SQL_SETTING = re.compile(r"^--\s*setting:\s*alerts\.(\w+)\s+(\w+(?:\(\d+\s*,\s*\d+\))?)\s+(\S+)\s*(.*)$",
+                         re.MULTILINE)
+SQL_KINDS = {"DOUBLE": NUMBER, "DECIMAL": NUMBER, "INTEGER": INTEGER, "VARCHAR": TEXT, "BOOLEAN": BOOLEAN}
+
+
+def sql_declared_settings(sql_dir: Path | None = None) -> tuple[Setting, ...]:
+    """The [alerts] settings declared by `-- setting:` lines in sql/ (macros, marts, staging)."""
+    from warehouse import SQL_DIR
+
+    found = []
+    for path in sorted((sql_dir or SQL_DIR).rglob("*.sql")):
+        for key, sql_type, default, help_text in SQL_SETTING.findall(path.read_text(encoding="utf-8")):
+            kind = SQL_KINDS.get(sql_type.split("(")[0].upper())
+            if kind is None:
+                raise ConfigError(f"{path} : -- setting: alerts.{key} : type SQL {sql_type} non pris en charge "
+                                  f"({', '.join(SQL_KINDS)})")
+            value = {NUMBER: float, INTEGER: int, BOOLEAN: lambda v: v.lower() == "true"}.get(kind, str)(default)
+            found.append(Setting("alerts", key, kind, value, sql_type=sql_type, help=help_text.strip()))
+    return tuple(found)
+
+
+SETTINGS = (*SETTINGS, *(s for s in sql_declared_settings()
+                         if (s.section, s.key) not in {(b.section, b.key) for b in SETTINGS}))
+
 # The keys of each [[table]] entry (array of tables).
 ENTRY_KEYS = {
     "units": {"code": (TEXT, INTEGER), "name": TEXT, "level": TEXT, "parent": (TEXT, INTEGER),
               "analytic_accounts": LIST},
-    "categories": {"code": TEXT, "label": TEXT, "direction": TEXT, "accounts": LIST, "sort": INTEGER},
+    "categories": {"code": TEXT, "label": TEXT, "direction": TEXT, "accounts": LIST, "sort": INTEGER,
+                   "fed_by": (LIST, TEXT)},
     "roles": {"code": TEXT, "label": TEXT, "levels": LIST, "sort": INTEGER, "several": BOOLEAN},
 }
 SUB_TABLES = {"sources": ("odoo", "tibillet", "oceco")}

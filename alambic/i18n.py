@@ -13,7 +13,7 @@ A msgid missing from the catalogue falls back to itself, and the test
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -31,7 +31,7 @@ def catalogue_path(lang: str = DEFAULT_LANGUAGE) -> Path:
     return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(lang: str = DEFAULT_LANGUAGE) -> dict[str, str]:
     """msgid → msgstr for one language (empty and fuzzy entries are left out)."""
     path = catalogue_path(lang)

@@ -5,10 +5,10 @@
 - `sessions`, `throttle`: server-side login sessions and the failed-login limits;
 - `settings`: the [server] and [auth] sections, the cookie secret;
 - `web`: the Bokeh auth provider, the /login and /logout handlers, the OAuth bridge;
-- `server`: what panel_serve.serve() passes to pn.serve.
+- `server`: what dashboards.server.serve() passes to pn.serve.
 """
 
-from alambic.auth.accounts import ROLES, Account, AccountError, AccountStore
+from alambic.auth.accounts import Account, AccountError, AccountStore
 from alambic.auth.passwords import WeakPassword
 
-__all__ = ["ROLES", "Account", "AccountError", "AccountStore", "WeakPassword"]
+__all__ = ["Account", "AccountError", "AccountStore", "WeakPassword"]

@@ -12,10 +12,9 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 
 from alambic.auth.passwords import burn_time, check_strength, hash_password, verify_password
+from alambic.users import ROLES
 from warehouse.connection import Warehouse
 
-ROLES = ("admin", "finance", "member")
-ROLE_LABELS = {"admin": "administration", "finance": "finances", "member": "membre"}
 LOGIN_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 EMAIL_PATTERN = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 COLUMNS = ("user_id", "login", "email", "display_name", "role", "active", "password_hash",

@@ -14,7 +14,8 @@ watching for violations (tests/security/test_headers.py):
   JavaScript builds in the browser and loads as blobs;
 - styles: `'unsafe-inline'` (Bokeh and Panel style their shadow roots inline);
 - images and fonts: also `data:` and `blob:` (icons, chart exports);
-- websockets: `'self'` covers ws:// and wss:// of the same host;
+- websockets: `'self'` covers ws:// and wss:// of the same host; `blob:` lets Panel's module loader
+  read the modules the page itself made (dashboards/lazy.py's component is one), nothing remote;
 - no frame can hold a page (`frame-ancestors 'none'`), no plugin, no `<base>` elsewhere.
 """
 
@@ -28,7 +29,7 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob:",
     "font-src 'self' data:",
-    "connect-src 'self'",
+    "connect-src 'self' blob:",
     "worker-src 'self' blob:",
     "object-src 'none'",
     "frame-src 'none'",

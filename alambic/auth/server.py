@@ -1,4 +1,4 @@
-"""What `panel_serve.serve()` needs to require a login: pn.serve options and the session gate."""
+"""What `dashboards.server.serve()` needs to require a login: pn.serve options and the session gate."""
 
 from __future__ import annotations
 

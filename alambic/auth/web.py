@@ -196,7 +196,8 @@ class AlambicAuthProvider(AuthProvider):
         """
         import panel as pn
 
-        from dashboards.session import User, bind_user
+        from alambic.users import User
+        from dashboards.session import bind_user
 
         sid = getattr(_http_request(), REQUEST_SESSION_ATTRIBUTE, None)
         login = self.sessions.login_for(sid)
@@ -277,7 +278,8 @@ class OAuthBridge:
         from panel.util import decode_token
         from tornado.web import decode_signed_value
 
-        from dashboards.session import User, bind_user
+        from alambic.users import User
+        from dashboards.session import bind_user
 
         # From the HTTP request, on the server: the session token in the page carries no cookie.
         def signed(name):
