@@ -1,6 +1,6 @@
 """The shell around every page: one template, the side navigation, the shared filters.
 
-`panel_serve.py` serves `page_app(slug, context)` for each page of `dashboards.pages.PAGES`.
+`dashboards/server.py` serves `page_app(slug, context)` for each page of `dashboards.pages.PAGES`.
 The shell is fully offline: Panel serves its own JS and CSS, and the Fast design's web font
 (Google Fonts by default) is switched off (docs/architecture.md §4.6).
 """
@@ -12,14 +12,16 @@ import logging
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
+import holoviews as hv
 import panel as pn
 
 from alambic.i18n import _
 from dashboards import event_order
 from dashboards.components import Filters, PlainAlert, coming_soon
 from dashboards.pages import PAGES, PageSpec, page, sections
-from dashboards.session import current_user
+from dashboards.session import current_user, served_document
 from warehouse.build_status import BuildStatus, build_status
 from warehouse.connection import Warehouse, WarehouseBusy, WarehouseMissing
 
@@ -48,8 +50,16 @@ class AppContext:
 # editor) must already be in the template, or the browser meets « ace is not defined ».
 pn.extension("tabulator", "codeeditor", design="bootstrap", notifications=False,
              sizing_mode="stretch_width", loading_indicator=True)
+# Charts on a 2D canvas: HoloViews asks Bokeh for WebGL by default, which for a few dozen bars
+# costs the browser more than it saves (a WebGL context, shaders, a copy of each frame: ~250 ms of
+# a page's render in headless Chromium; more on a machine without a GPU).
+hv.renderer("bokeh").webgl = False
 
 LOGIN_URL, LOGOUT_URL = "/login", "/logout"  # served by alambic.auth.web
+STATIC_DIR = Path(__file__).parent / "static"  # served at /alambic-static/ (dashboards.server.serve)
+STATIC_ROUTE = "alambic-static"
+# After BokehJS in every page (the Bootstrap template drops a template's own js_files).
+pn.config.js_files = {**pn.config.js_files, "alambic_inputs": f"{STATIC_ROUTE}/lighter_inputs.js"}
 SOON = _("soon")
 APP_CSS = f"""
 :root, :host {{ --body-font: {SYSTEM_FONT}; --font-family: {SYSTEM_FONT}; }}
@@ -355,8 +365,7 @@ def page_app(slug: str, context: AppContext, gate: Callable[[], object] | None =
         main=[main],
         raw_css=[APP_CSS],
     )
-    doc = pn.state.curdoc
-    if doc is not None and doc.session_context is not None:
+    if served_document() is not None:
         pn.state.onload(fill)  # served: once the browser has connected, on Panel's thread pool
     else:
         fill()  # tests, notebooks: at once (onload would hand it to a thread pool left by a server)

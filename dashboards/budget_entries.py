@@ -10,28 +10,36 @@ are rebuilt, the warehouse's data version changes, so every cached page query is
 from __future__ import annotations
 
 import asyncio
-
 import datetime as dt
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Callable
 
 import pandas as pd
 import panel as pn
 import param
 
+from alambic import formatting
 from alambic.i18n import _
-from dashboards import formatting
-from dashboards.components import ROOT_UNIT, SHRINK, Column, Filters, french_table
+from dashboards.components import ROOT_UNIT, Column, Filters, PlainAlert, french_table, update_table
 from dashboards.forms import RecordForm, rebuild_after_save, saved_by
+from dashboards.on_demand import OnDemand
 from dashboards.queries import run_query
 from dashboards.session import current_user
-from dashboards.components import PlainAlert
 from models import (
-    Conflict, Forbidden, Forecast, ImportPreview, InternalTransfer, Invalid, copy_year, editable_units,
-    forecast_years, import_forecasts, preview_copy,
+    Conflict,
+    Forbidden,
+    Forecast,
+    ImportPreview,
+    InternalTransfer,
+    Invalid,
+    copy_year,
+    editable_units,
+    forecast_years,
+    import_forecasts,
+    preview_copy,
 )
 from models.forecast_import import ACTIONS
-from warehouse.connection import Warehouse, WarehouseBusy
+from warehouse.connection import Warehouse, WarehouseBusy, WarehouseMissing
 
 
 def unit_choices(filters: Filters, allowed: set[str] | None, include_root: bool = False) -> dict[str, str]:
@@ -43,7 +51,7 @@ def unit_choices(filters: Filters, allowed: set[str] | None, include_root: bool 
 
 def category_choices(warehouse: Warehouse, internal: bool = False) -> dict[str, str]:
     categories = run_query(warehouse, "suivi_budgetaire/categories")
-    wanted = categories["category_code"].isin(["depenses_internes", "recettes_internes"])
+    wanted = categories["is_internal"].astype(bool)  # [[categories]] fed_by "transfers:…"
     chosen = categories[wanted] if internal else categories[~wanted]
     return {row.label: row.category_code for row in chosen.itertuples()}
 
@@ -65,12 +73,20 @@ class BudgetEntries(param.Parameterized):
             InternalTransfer, warehouse, title=_("Internal transfer"), who=who,
             choices={"from_unit": units, "to_unit": unit_choices(filters, None)},
         )
-        self.line_choice = pn.widgets.Select(label=_("Edit a forecast line"), options={}, width=420, stylesheets=SHRINK)
+        self.line_choice = pn.widgets.Select(label=_("Edit a forecast line"), options={}, sizing_mode="stretch_width", max_width=420)
         self.line_choice.param.watch(self._open_line, "value")
         for form in (self.forecast_form, self.transfer_form):
             form.param.watch(self._rebuild, "saved")
         self.copy = ForecastCopy(self)
         self.spreadsheet = ForecastImport(self)
+        # built in the browser only when opened: most visits read the figures and enter nothing
+        self.forecast_tool = _("Enter or edit a forecast line")
+        self.tools = OnDemand([
+            (self.forecast_tool, lambda: pn.Column(self.line_choice, self.forecast_form, sizing_mode="stretch_width")),
+            (_("Enter an internal transfer"), lambda: self.transfer_form),
+            (_("Copy a fiscal year"), lambda: self.copy),
+            (_("Import a spreadsheet"), lambda: self.spreadsheet),
+        ], css_classes=["budget-tools"])
 
     @property
     def can_enter(self) -> bool:
@@ -86,17 +102,22 @@ class BudgetEntries(param.Parameterized):
 
     def _open_line(self, event) -> None:
         if event.new is not None:
+            self.tools.open(self.forecast_tool)
             self.forecast_form.edit(int(event.new))
 
-    @param.depends("filters.unit", "filters.current")  # every save triggers `current` (see _rebuild)
-    def forecast_lines(self):
+    def forecast_lines_data(self) -> pd.DataFrame:
         period = self.filters.current
-        lines = run_query(self.warehouse, "suivi_budgetaire/forecast_lines",
-                          unit=self.filters.unit, date_from=period.start, date_to=period.end)
+        return run_query(self.warehouse, "suivi_budgetaire/lignes_previsionnelles",
+                         unit=self.filters.unit, date_from=period.start, date_to=period.end)
+
+    def _line_options(self, lines: pd.DataFrame) -> None:
         self.line_choice.options = {"—": None, **{
             f"{row.unit_name} · {row.category_label} · {row.label or '—'} ({row.forecast_id})": row.forecast_id
             for row in lines.itertuples()}}
-        return french_table(lines, [
+
+    @staticmethod
+    def forecast_line_columns() -> list[Column]:
+        return [
             Column("unit_name", _("Unit")),
             Column("category_label", _("Category")),
             Column("period_start", _("Start"), "date"),
@@ -104,17 +125,37 @@ class BudgetEntries(param.Parameterized):
             Column("amount", _("Amount"), "money"),
             Column("label", _("Label")),
             Column("updated_by", _("Last edited by")),
-        ], pagination="local", page_size=10)
+        ]
+
+    def forecast_lines(self) -> pn.widgets.Tabulator:
+        """The forecast lines of the unit and period (and the « edit a line » choices)."""
+        lines = self.forecast_lines_data()
+        self._line_options(lines)
+        return french_table(lines, self.forecast_line_columns(), pagination="remote", page_size=10)
+
+    def _refresh_lines(self, table: pn.widgets.Tabulator, notice: pn.pane.Alert) -> None:
+        """A filter change or a save (it triggers `current`, see _rebuild): the rows in place."""
+        try:
+            lines = self.forecast_lines_data()
+        except (WarehouseBusy, WarehouseMissing) as exc:
+            say(notice, str(exc), "warning")
+            return
+        say(notice, "")
+        self._line_options(lines)
+        update_table(table, lines)
 
     def __panel__(self):
         if not self.can_enter:
             forms = [PlainAlert(_("You cannot enter forecasts or transfers: only the budget and subsidy "
                                      "referents of a unit, and the finance group, can."), alert_type="info")]
         else:
-            forms = [self.line_choice, self.forecast_form, self.transfer_form, self.copy, self.spreadsheet]
+            forms = [self.tools]
+        table, notice = self.forecast_lines(), alert()
+        self.filters.param.watch(lambda *_e: self._refresh_lines(table, notice), ["unit", "current"])
         return pn.Column(
             pn.pane.Markdown("## " + _("Entries")),
-            self.forecast_lines,
+            notice,
+            table,
             *forms,
             sizing_mode="stretch_width",
         )
@@ -277,7 +318,7 @@ class ForecastImport(pn.viewable.Viewer):
     def __init__(self, entries: BudgetEntries, **params):
         super().__init__(**params)
         self.entries = entries
-        self.file = pn.widgets.FileInput(accept=".csv,.xlsx", multiple=False, width=320)
+        self.file = pn.widgets.FileInput(accept=".csv,.xlsx", multiple=False, sizing_mode="stretch_width", max_width=320)
         self.apply_button = pn.widgets.Button(label=_("Import"), color="primary", disabled=True, width=160)
         self.message = alert()
         self.table = pn.Column(sizing_mode="stretch_width")

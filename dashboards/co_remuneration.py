@@ -15,98 +15,30 @@ import pandas as pd
 import panel as pn
 import param
 
+from alambic import formatting
 from alambic.i18n import _
-from dashboards import formatting
-from dashboards.components import SHRINK, Column, FilterBar, Filters, csv_download, french_table, kpi_card
+from dashboards.components import (
+    Column,
+    FilterBar,
+    Filters,
+    PlainAlert,
+    awaiting_decision,
+    csv_download,
+    french_table,
+    kpi_card,
+    labelled,
+    pending_columns,
+    proposal_columns,
+    proposals_by_state,
+    proposals_ready,
+    state_columns,
+)
 from dashboards.forms import RecordForm, rebuild_after_save, saved_by
 from dashboards.queries import run_query
 from dashboards.session import current_user
-from dashboards.components import PlainAlert
 from models import Conflict, Forbidden, Invalid, NotFound, RemunerationProposal, editable_units
 from models.permissions import EDIT_EVERY_UNIT
 from warehouse.connection import WarehouseBusy
-
-STATES = ("proposee", "validee", "refusee", "facturee", "payee")
-
-
-def state_labels() -> dict[str, str]:
-    return {"proposee": _("Proposed"), "validee": _("Validated, to invoice"), "refusee": _("Refused"),
-            "facturee": _("Invoiced"), "payee": _("Paid (a proposal)"), "total": _("Total")}
-
-
-def kind_labels() -> dict[str, str]:
-    return {"bienveillance": _("Care (bienveillance)"), "prestation_interne": _("Internal service")}
-
-
-def proposal_columns(with_person: bool = True) -> list[Column]:
-    columns = [
-        Column("proposal_id", _("No.")),
-        Column("end_date", _("End"), "date"),
-        Column("mission", _("Mission"), width="22%"),
-        Column("unit_name", _("Unit")),
-        Column("amount", _("Amount"), "money"),
-        Column("status_label", _("Status")),
-        Column("decision_comment", _("Decision comment")),
-        Column("odoo_move_name", _("Odoo bill")),
-        Column("paid_on", _("Paid on"), "date"),
-        Column("match_note", _("Note")),
-    ]
-    if with_person:
-        columns.insert(2, Column("person_name", _("Person")))
-    return columns
-
-
-def state_columns() -> list[Column]:
-    return [Column("status_label", _("Status")), Column("proposals", _("Proposals"), "number"),
-            Column("amount", _("Amount"), "money")]
-
-
-def pending_columns() -> list[Column]:
-    """The proposals waiting for a decision, as the person deciding reads them."""
-    return [
-        Column("proposal_id", _("No.")),
-        Column("person_name", _("Person")),
-        Column("unit_name", _("Unit")),
-        Column("kind_label", _("Type")),
-        Column("mission", _("Mission"), width="24%"),
-        Column("hours", _("Hours"), "hours"),
-        Column("hourly_rate", _("Hourly rate"), "money"),
-        Column("amount", _("Amount"), "money"),
-        Column("start_date", _("Start"), "date"),
-        Column("end_date", _("End"), "date"),
-    ]
-
-
-def proposals_ready(warehouse) -> bool:
-    """Whether marts.remuneration_proposals is built (not before the first « alambic build »)."""
-    return bool(run_query(warehouse, "co_remuneration/ready")["built"].iloc[0])
-
-
-def proposals_by_state(warehouse, filters: Filters) -> pd.DataFrame:
-    """The unit's proposals counted by status over the period (also on Suivi budgétaire)."""
-    return labelled(run_query(warehouse, "co_remuneration/by_state", **filters.params()))
-
-
-def awaiting_decision(warehouse, who, decidable: set[str] | None | object = ...) -> pd.DataFrame:
-    """Proposals waiting for a decision that `who` may take: on the units they may decide on
-    (`decidable`, computed when not given; None = every unit), never their own."""
-    email = (getattr(who, "email", "") or "").strip().lower()
-    if decidable is ...:
-        decidable = editable_units(warehouse, who)
-    frame = run_query(warehouse, "co_remuneration/to_validate", email=email).assign(status="proposee")
-    if decidable is not None:
-        frame = frame[frame["unit_code"].isin(decidable)]
-    return frame
-
-
-def labelled(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame (a copy) with the French label of each status and kind."""
-    frame = frame.copy()
-    states, kinds = state_labels(), kind_labels()
-    frame["status_label"] = frame["status"].map(lambda s: states.get(s, s))
-    if "kind" in frame:
-        frame["kind_label"] = frame["kind"].map(lambda k: kinds.get(k, k))
-    return frame
 
 
 class CoRemuneration(pn.viewable.Viewer):
@@ -135,8 +67,8 @@ class CoRemuneration(pn.viewable.Viewer):
         self.form.new_button.on_click(lambda _event: self._prefill_person())
         self.form.param.watch(self._rebuild, "saved")
 
-        self.pending_choice = pn.widgets.Select(label=_("Proposal to decide on"), options={}, width=520, stylesheets=SHRINK)
-        self.comment = pn.widgets.TextAreaInput(label=_("Comment (required to refuse)"), height=80, width=520)
+        self.pending_choice = pn.widgets.Select(label=_("Proposal to decide on"), options={}, sizing_mode="stretch_width", max_width=520)
+        self.comment = pn.widgets.TextAreaInput(label=_("Comment (required to refuse)"), height=80, sizing_mode="stretch_width", max_width=520)
         self.validate_button = pn.widgets.Button(label=_("Validate"), color="success", width=160)
         self.refuse_button = pn.widgets.Button(label=_("Refuse"), color="danger", width=160)
         self.validate_button.on_click(lambda _event: self.decide("validee"))
@@ -166,13 +98,13 @@ class CoRemuneration(pn.viewable.Viewer):
     # -- data (each from one SQL file) ---------------------------------------------------------
 
     def unit_data(self) -> pd.DataFrame:
-        return labelled(run_query(self.warehouse, "co_remuneration/proposals", **self.filters.params()))
+        return labelled(run_query(self.warehouse, "co_remuneration/propositions", **self.filters.params()))
 
     def state_data(self) -> pd.DataFrame:
         return proposals_by_state(self.warehouse, self.filters)
 
     def mine_data(self) -> pd.DataFrame:
-        return labelled(run_query(self.warehouse, "co_remuneration/mine", email=self.user_email or "—"))
+        return labelled(run_query(self.warehouse, "co_remuneration/mes_propositions", email=self.user_email or "—"))
 
     def pending_data(self) -> pd.DataFrame:
         """Proposals waiting for a decision that this person may take (not their own)."""

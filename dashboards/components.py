@@ -13,10 +13,11 @@ import pandas as pd
 import panel as pn
 import param
 
-from alambic.i18n import _
-from dashboards import formatting
+from alambic import formatting
+from alambic.i18n import N_, _
 from dashboards.periods import Period, PeriodError, fiscal_year_of, parse_period
 from dashboards.queries import run_query
+from models import editable_units
 from warehouse.connection import Warehouse
 from warehouse.export import spreadsheet_safe
 
@@ -47,7 +48,15 @@ STATUS_LABELS = {
 # the fixed width Bokeh gives the element (a 390 px phone is narrower than a 420 px select with
 # the page's margins). In viewport units: a percentage would be ignored when the column around
 # the field sizes itself from its content.
+# SHRINK only shrinks the field itself: Panel still counts its fixed width in the minimum width of
+# every Column around it (and a Row adds its children's), which widens the page. A field wider than
+# a phone (~340 px) is given `sizing_mode="stretch_width", max_width=N` instead, which Panel does not
+# count, and fields or buttons side by side go in a FlexBox (it wraps), not a Row.
 SHRINK = [":host { max-width: calc(100vw - 48px) !important; min-width: 0 !important; } .bk-input { max-width: 100%; }"]
+
+# A group of choice buttons (RadioButtonGroup) goes on several lines when the screen is narrower
+# than its buttons side by side, instead of running past the screen's edge.
+WRAP_BUTTONS = [":host { max-width: 100%; } .bk-btn-group { flex-wrap: wrap; }"]
 
 
 def level_label(level: str) -> str:
@@ -171,11 +180,11 @@ class Filters(param.Parameterized):
     @classmethod
     def from_warehouse(cls, warehouse: Warehouse, **params) -> Filters:
         """Units and default period (the fiscal year of the build's date) read from the marts."""
-        settings = run_query(warehouse, "filters/settings").iloc[0]
+        settings = run_query(warehouse, "filters/parametres").iloc[0]
         fy_month = int(settings["fiscal_year_start_month"])
         as_of = settings["as_of"]
         today = as_of.date() if not formatting.is_missing(as_of) else dt.date.today()
-        units = run_query(warehouse, "filters/units")
+        units = run_query(warehouse, "filters/unites")
         labels = {
             row.unit_code: ("\u00a0\u00a0" * int(row.depth)) + f"{row.name} ({level_label(row.level).lower()})"
             if row.level != "organisation" else row.name
@@ -221,19 +230,46 @@ class FilterBar(pn.viewable.Viewer):
 # -- KPI cards ---------------------------------------------------------------------------------
 
 
-def figure_card(key: str, title: str, text: str, note: str = "", alert: bool = False) -> pn.pane.HTML:
-    """A figure with its title, its value already French text (a count, hours, a month…); red
-    when `alert` (e.g. overrun). Every text is escaped."""
+def figure_card_html(key: str, title: str, text: str, note: str = "", alert: bool = False) -> str:
+    """One card's HTML (see `figure_card`); every text is escaped."""
     classes = "kpi-card kpi-alert" if alert else "kpi-card"
-    body = (
+    return (
         f'<div class="{classes}" data-kpi="{html.escape(key)}">'
         f'<div class="kpi-title">{html.escape(title)}</div>'
         f'<div class="kpi-value">{html.escape(text)}</div>'
         + (f'<div class="kpi-note">{html.escape(note)}</div>' if note else "")
         + "</div>"
     )
-    return pn.pane.HTML(body, stylesheets=[KPI_CSS], margin=(5, 10), min_width=190,
-                        styles={"flex": "1 1 210px", "max-width": "100%"})
+
+
+def kpi_card_html(key: str, title: str, value, note: str = "", alert: bool = False) -> str:
+    """An amount of money's card as HTML (see `kpi_card`)."""
+    return figure_card_html(key, title, formatting.money(value), note, alert)
+
+
+def figure_card(key: str, title: str, text: str, note: str = "", alert: bool = False) -> pn.pane.HTML:
+    """A figure with its title, its value already French text (a count, hours, a month…); red
+    when `alert` (e.g. overrun). Every text is escaped."""
+    return pn.pane.HTML(figure_card_html(key, title, text, note, alert), stylesheets=[KPI_CSS], margin=(5, 10),
+                        min_width=190, styles={"flex": "1 1 210px", "max-width": "100%"})
+
+
+def cards_html(groups: list[tuple[str, list[str]]]) -> str:
+    """Groups of cards (`figure_card_html`) under their heading, as one piece of HTML: one Bokeh
+    model for a whole block of figures instead of a pane per card and a layout per group (what a
+    page costs to build and to send grows with its models). The cards wrap as `card_grid`'s."""
+    parts = []
+    for heading, cards in groups:
+        if heading:
+            parts.append(f'<h4 class="kpi-heading">{html.escape(heading)}</h4>')
+        parts.append('<div class="kpi-grid">' + "".join(cards) + "</div>")
+    return "".join(parts)
+
+
+def cards_pane(text: str, **params) -> pn.pane.HTML:
+    """The pane showing `cards_html`; change its `object` to show other figures in place."""
+    params.setdefault("sizing_mode", "stretch_width")
+    return pn.pane.HTML(text, stylesheets=[KPI_CSS], margin=(0, 0), **params)
 
 
 def card_grid(*cards, **kwargs) -> pn.FlexBox:
@@ -256,6 +292,10 @@ KPI_CSS = """
 .kpi-value { font-size: 1.55em; font-weight: 600; color: #1d2b36; white-space: nowrap; }
 .kpi-alert .kpi-value { color: #b3261e; }
 .kpi-note { font-size: 0.8em; color: #6b7680; margin-top: 2px; }
+.kpi-grid { display: flex; flex-wrap: wrap; align-items: stretch; }
+.kpi-grid > .kpi-card { flex: 1 1 210px; max-width: 100%; min-width: 170px; margin: 5px 10px;
+                        box-sizing: border-box; }
+.kpi-heading { margin: 12px 10px 4px 10px; font-size: 1.15em; }
 """
 
 
@@ -353,7 +393,10 @@ def _numbers(values: pd.Series) -> pd.Series:
     return finite.astype(object).where(finite.notna(), None)
 
 
-CHAR_PX, CELL_PADDING_PX, SORTER_PX = 8.6, 22, 22  # the table's font: ~8.6 px a digit at 14 px
+# The table's font, measured in Chromium: ~9.3 px a digit at 14 px, ~9.5 in bold (totals), and
+# 12 px of padding each side of a cell (8.6 px and 22 px cut « 4 513,45 € » and bold totals).
+CHAR_PX, CELL_PADDING_PX, SORTER_PX = 9.6, 26, 22
+LABEL_MIN_PX = 120  # a label column given a share of the width (« 20% ») never gets narrower
 
 
 def _fitted_width(values: pd.Series, col: Column) -> int | None:
@@ -376,17 +419,43 @@ def _fitted_width(values: pd.Series, col: Column) -> int | None:
     return int(max(longest * CHAR_PX + CELL_PADDING_PX, title_word * CHAR_PX + CELL_PADDING_PX + SORTER_PX, 80))
 
 
+def _table_widths(data: pd.DataFrame, columns: list[Column]) -> dict:
+    widths = {c.title: c.width for c in columns if c.width}
+    widths.update({c.title: w for c in columns if not c.width and (w := _fitted_width(data[c.name], c))})
+    return widths
+
+
+def _text_min_width(values: pd.Series, col: Column) -> int:
+    """The least width of a column that is not a figure: its longest text (a short one: « 2026 »,
+    « 15 391 ») and its title's longest word whole, never more than LABEL_MIN_PX (a long label
+    wraps or is cut, the table scrolls)."""
+    texts = values.map(lambda v: "" if formatting.is_missing(v) else str(v))
+    longest = int(texts.str.len().max()) if len(texts) else 0
+    title_word = max((len(word) for word in col.title.split()), default=0)
+    return int(min(max(longest * CHAR_PX + CELL_PADDING_PX, title_word * CHAR_PX + CELL_PADDING_PX + SORTER_PX, 60),
+                   LABEL_MIN_PX))
+
+
 def french_table(data: pd.DataFrame, columns: list[Column], highlight: str | None = None,
                  bold: str | None = None, **kwargs) -> pn.widgets.Tabulator:
     """A read-only Tabulator in French. `highlight`: a boolean column of `data` whose true rows are
-    shown in red (e.g. overruns); `bold`: a boolean column whose true rows are bold (totals)."""
+    shown in red (e.g. overruns); `bold`: a boolean column whose true rows are bold (totals).
+
+    `update_table(table, other_data)` shows other rows in the same table (a filter change): the
+    browser keeps its table and only receives the new rows."""
     shown = display_frame(data, columns)
-    widths = {c.title: c.width for c in columns if c.width}
-    widths.update({c.title: w for c in columns if not c.width and (w := _fitted_width(data[c.name], c))})
+    widths = _table_widths(data, columns)
+    fitted = {c.title: w for c in columns if not c.width and (w := _fitted_width(data[c.name], c))}
+    # « fit_columns » shrinks every column to the table's width, widths included: on a phone an
+    # amount would be cut (« 4 513,4… ») and a label read « Bienvei ». A minimum keeps each figure
+    # whole and a label column readable; the table then scrolls inside its own box.
+    minimums = {c.title: _text_min_width(shown[c.title], c) for c in columns if c.title not in fitted}
+    minimums.update(fitted)
+    configuration = {**tabulator_locale(), "columns": [{"field": t, "minWidth": w} for t, w in minimums.items()]}
     formatters = {c.title: FORMATTERS[c.kind] for c in columns if c.kind in FORMATTERS}
     aligns = {c.title: "right" for c in columns if c.kind in (*FORMATTERS, "date", "month")}
     options = dict(
-        configuration=tabulator_locale(),
+        configuration=configuration,
         widths=widths,
         stylesheets=[TABLE_CSS],
         show_index=False, disabled=True, formatters=formatters, text_align=aligns,
@@ -395,21 +464,43 @@ def french_table(data: pd.DataFrame, columns: list[Column], highlight: str | Non
     )
     options.update(kwargs)
     table = pn.widgets.Tabulator(shown, **options)
-    flags_red = data[highlight].fillna(False).astype(bool).to_numpy() if highlight else None
-    flags_bold = data[bold].fillna(False).astype(bool).to_numpy() if bold else None
-    if flags_red is not None or flags_bold is not None:
-        positions = {label: i for i, label in enumerate(shown.index)}
-
+    flags = {"red": None, "bold": None, "positions": {}}
+    _set_flags(flags, data, shown, highlight, bold)
+    table._alambic_table = (columns, highlight, bold, flags)
+    if highlight or bold:
         def style_row(row):
-            i = positions[row.name]
+            i = flags["positions"][row.name]
             css = []
-            if flags_red is not None and flags_red[i]:
+            if flags["red"] is not None and flags["red"][i]:
                 css.append("background-color: #fdecea; color: #9b1c14")
-            if flags_bold is not None and flags_bold[i]:
+            if flags["bold"] is not None and flags["bold"][i]:
                 css.append("font-weight: bold")
             return ["; ".join(css)] * len(row)
 
         table.style.apply(style_row, axis=1)
+    return table
+
+
+def _set_flags(flags: dict, data: pd.DataFrame, shown: pd.DataFrame, highlight: str | None, bold: str | None):
+    flags["red"] = data[highlight].fillna(False).astype(bool).to_numpy() if highlight else None
+    flags["bold"] = data[bold].fillna(False).astype(bool).to_numpy() if bold else None
+    flags["positions"] = {label: i for i, label in enumerate(shown.index)}
+
+
+def update_table(table: pn.widgets.Tabulator, data: pd.DataFrame) -> pn.widgets.Tabulator:
+    """Show `data` in a table made by `french_table` (same columns): the new rows replace the old
+    ones in place (no new table, no new column models unless a column's width must change);
+    back to the first page when paginated."""
+    columns, highlight, bold, flags = table._alambic_table
+    shown = display_frame(data, columns)
+    _set_flags(flags, data, shown, highlight, bold)
+    changes = {"value": shown}
+    widths = _table_widths(data, columns)
+    if widths != table.widths:
+        changes["widths"] = widths
+    if table.pagination and table.page != 1:
+        changes["page"] = 1
+    table.param.update(**changes)
     return table
 
 
@@ -452,6 +543,12 @@ def csv_download(label: str, filename: Callable[[], str] | str,
                                    width=280, embed=False, stylesheets=SHRINK)
 
 
+def marts_ready(warehouse, *marts: str) -> bool:
+    """Whether every one of `marts` is built: the one « marts ready » check of the pages (a
+    warehouse before its first build, or built before these marts existed, lacks them)."""
+    return bool(run_query(warehouse, "filters/marts_built", marts=",".join(marts)).iloc[0]["ready"])
+
+
 # -- placeholder -------------------------------------------------------------------------------
 
 
@@ -465,3 +562,124 @@ def coming_soon(description: str) -> pn.Column:
         ),
         sizing_mode="stretch_width",
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Parts that several pages show: a page never imports another page, it imports them from here.
+# ---------------------------------------------------------------------------------------------
+
+# Tables in a smaller type (Plan de trésorerie, Suivi subventions, Suivi évènements).
+COMPACT_CSS = """
+.tabulator, .tabulator .tabulator-cell, .tabulator .tabulator-col-title { font-size: 13px !important; }
+.tabulator .tabulator-cell { padding: 6px 5px !important; }
+"""
+
+INSTALMENT_KINDS = {"avance": N_("Advance"), "acompte": N_("Interim payment"), "solde": N_("Final payment"),
+                    # from the Odoo books: a payment received, a receivable still open
+                    "versement": N_("Payment received (Odoo)"), "echeance": N_("Receivable due (Odoo)")}
+
+
+def instalment_kind_label(kind) -> str:
+    if formatting.is_missing(kind):
+        return ""
+    return _(INSTALMENT_KINDS[kind]) if kind in INSTALMENT_KINDS else str(kind)
+
+
+def line_columns(with_dimension: bool = False) -> list[Column]:
+    """The budget lines' columns (also the Explorateur's); the « second dimension » only here."""
+    columns = [
+        Column("line_date", _("Date"), "date"),
+        Column("label", _("Label")),
+        Column("amount", _("Amount"), "money"),
+        Column("status", _("Status"), "status"),
+        Column("category_label", _("Category")),
+        Column("unit_name", _("Unit")),
+        Column("partner", _("Partner")),
+        Column("reference", _("Reference")),
+    ]
+    # the « second dimension » plans ([analytic] dimension_plans)
+    return columns + ([Column("dimension", _("Dimension"))] if with_dimension else [])
+
+
+# Co-rémunération: its proposals also show on Suivi budgétaire and Mon tableau de bord.
+STATES = ("proposee", "validee", "refusee", "facturee", "payee")
+
+
+def state_labels() -> dict[str, str]:
+    return {"proposee": _("Proposed"), "validee": _("Validated, to invoice"), "refusee": _("Refused"),
+            "facturee": _("Invoiced"), "payee": _("Paid (a proposal)"), "total": _("Total")}
+
+
+def kind_labels() -> dict[str, str]:
+    return {"bienveillance": _("Care (bienveillance)"), "prestation_interne": _("Internal service")}
+
+
+def proposal_columns(with_person: bool = True) -> list[Column]:
+    columns = [
+        Column("proposal_id", _("No.")),
+        Column("end_date", _("End"), "date"),
+        Column("mission", _("Mission"), width="22%"),
+        Column("unit_name", _("Unit")),
+        Column("amount", _("Amount"), "money"),
+        Column("status_label", _("Status")),
+        Column("decision_comment", _("Decision comment")),
+        Column("odoo_move_name", _("Odoo bill")),
+        Column("paid_on", _("Paid on"), "date"),
+        Column("match_note", _("Note")),
+    ]
+    if with_person:
+        columns.insert(2, Column("person_name", _("Person")))
+    return columns
+
+
+def state_columns() -> list[Column]:
+    return [Column("status_label", _("Status")), Column("proposals", _("Proposals"), "number"),
+            Column("amount", _("Amount"), "money")]
+
+
+def pending_columns() -> list[Column]:
+    """The proposals waiting for a decision, as the person deciding reads them."""
+    return [
+        Column("proposal_id", _("No.")),
+        Column("person_name", _("Person")),
+        Column("unit_name", _("Unit")),
+        Column("kind_label", _("Type")),
+        Column("mission", _("Mission"), width="24%"),
+        Column("hours", _("Hours"), "hours"),
+        Column("hourly_rate", _("Hourly rate"), "money"),
+        Column("amount", _("Amount"), "money"),
+        Column("start_date", _("Start"), "date"),
+        Column("end_date", _("End"), "date"),
+    ]
+
+
+def proposals_ready(warehouse) -> bool:
+    """Whether marts.remuneration_proposals is built (not before the first « alambic build »)."""
+    return marts_ready(warehouse, "remuneration_proposals")
+
+
+def proposals_by_state(warehouse, filters: Filters) -> pd.DataFrame:
+    """The unit's proposals counted by status over the period (also on Suivi budgétaire)."""
+    return labelled(run_query(warehouse, "co_remuneration/par_etat", **filters.params()))
+
+
+def awaiting_decision(warehouse, who, decidable: set[str] | None | object = ...) -> pd.DataFrame:
+    """Proposals waiting for a decision that `who` may take: on the units they may decide on
+    (`decidable`, computed when not given; None = every unit), never their own."""
+    email = (getattr(who, "email", "") or "").strip().lower()
+    if decidable is ...:
+        decidable = editable_units(warehouse, who)
+    frame = run_query(warehouse, "co_remuneration/a_valider", email=email).assign(status="proposee")
+    if decidable is not None:
+        frame = frame[frame["unit_code"].isin(decidable)]
+    return frame
+
+
+def labelled(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame (a copy) with the French label of each status and kind."""
+    frame = frame.copy()
+    states, kinds = state_labels(), kind_labels()
+    frame["status_label"] = frame["status"].map(lambda s: states.get(s, s))
+    if "kind" in frame:
+        frame["kind_label"] = frame["kind"].map(lambda k: kinds.get(k, k))
+    return frame

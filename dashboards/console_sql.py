@@ -25,12 +25,12 @@ import pandas as pd
 import panel as pn
 import param
 
+from alambic import formatting
 from alambic.i18n import N_, _
-from dashboards import formatting
-from dashboards.components import TABLE_CSS, Column, csv_download, tabulator_locale
+from alambic.users import User
+from dashboards.components import TABLE_CSS, Column, PlainAlert, csv_download, tabulator_locale
 from dashboards.pages import page as page_spec
-from dashboards.session import User, current_user
-from dashboards.components import PlainAlert
+from dashboards.session import current_user
 from warehouse.connection import WarehouseBusy, WarehouseMissing
 from warehouse.sql_console import DEFAULT_ROW_CAP, DEFAULT_TIME_LIMIT, ConsoleResult, QueryRefused, run_readonly
 
@@ -207,7 +207,7 @@ def allowed(user: User) -> bool:
     return page_spec(SLUG).allows(user.role)
 
 
-class SqlConsole(pn.viewable.Viewer):
+class ConsoleSql(pn.viewable.Viewer):
     """The page. `sql` is the query typed; `run()` runs it (the « Exécuter » button runs it off
     the server's event loop) and `outcome` holds what it gave. The query is never changed by a
     run: after an error it is still there to correct."""
@@ -327,7 +327,8 @@ class SqlConsole(pn.viewable.Viewer):
         editor = pn.widgets.CodeEditor.from_param(
             self.param.sql, language="sql", theme="github_light_default", height=220,
             sizing_mode="stretch_width", css_classes=["console-editor"])
-        examples = pn.widgets.Select.from_param(self.param.example, label=_("Start from an example"), width=420,
+        examples = pn.widgets.Select.from_param(self.param.example, label=_("Start from an example"),
+                                                sizing_mode="stretch_width", max_width=420,
                                                 description=None)
         button = pn.widgets.Button(label=_("Run"), color="primary", width=140, css_classes=["console-run"],
                                    disabled=self.param.running, loading=self.param.running)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import panel as pn
@@ -54,7 +54,7 @@ def term_key(term: str) -> str:
     return " ".join(term.strip().lower().split())
 
 
-@lru_cache(maxsize=None)
+@cache
 def glossary() -> dict[str, Entry]:
     """term key → entry, in the file's order."""
     text = GLOSSARY_FILE.read_text(encoding="utf-8")
@@ -78,8 +78,25 @@ def doc_path(slug: str) -> Path:
 
 
 def page_text(slug: str) -> str:
+    """`docs/pages/<slug>.md`; for a declared page without that file, what its declaration says."""
     path = doc_path(slug)
-    return path.read_text(encoding="utf-8") if path.exists() else ""
+    if path.exists():
+        return path.read_text(encoding="utf-8")
+    spec = next((s for s in PAGES if s.slug == slug and s.declaration is not None), None)
+    return declared_text(spec.declaration) if spec is not None else ""
+
+
+def declared_text(declaration) -> str:
+    """A declared page's documentation, from its declaration: what it holds, its filters, its
+    columns, and the two files that make it."""
+    filters = {"periode": "la période", "unite": "l'unité (et les unités qu'elle contient)"}
+    parts = [declaration.description]
+    if declaration.filters:
+        parts.append("Elle suit les filtres : " + " et ".join(filters[f] for f in declaration.filters) + ".")
+    parts.append("Colonnes : " + ", ".join(f"« {c.label} »" for c in declaration.columns) + ".")
+    parts.append("Le tableau se télécharge en CSV et en classeur XLSX. Chaque ligne vient de la requête "
+                 f"`sql/pages/{declaration.slug}.sql` ; la page se déclare dans `sql/pages/{declaration.slug}.toml`.")
+    return "\n\n".join(parts)
 
 
 CODE = re.compile(r"(`[^`]*`)")

@@ -24,15 +24,22 @@ import pandas as pd
 import panel as pn
 import param
 
+from alambic import formatting
 from alambic.i18n import N_, _
-from dashboards import formatting
 from dashboards.components import (
-    Column, FilterBar, Filters, csv_download, french_table, status_label,
+    WRAP_BUTTONS,
+    Column,
+    FilterBar,
+    Filters,
+    PlainAlert,
+    PlainText,
+    csv_download,
+    french_table,
+    status_label,
 )
+from dashboards.components import line_columns as budget_line_columns
 from dashboards.queries import run_query
-from dashboards.suivi_budgetaire import line_columns as budget_line_columns
 from dashboards.workbook import filters_workbook
-from dashboards.components import PlainAlert, PlainText
 
 LINES, BUDGET = "lignes", "budget"
 
@@ -96,7 +103,7 @@ def _codes(values) -> str:
     return ",".join(str(v) for v in values or [])
 
 
-class Explorer(pn.viewable.Viewer):
+class Explorateur(pn.viewable.Viewer):
     """The page. `filters` holds the unit and period (synced to the URL by the app shell)."""
 
     context = param.Parameter(doc="AppContext: warehouse, configuration.")
@@ -176,7 +183,8 @@ class Explorer(pn.viewable.Viewer):
         lines_only = pn.bind(lambda d: d == LINES, self.param.dataset)
         w = {
             "dataset": pn.widgets.RadioButtonGroup.from_param(self.param.dataset, name=_("Figures"),
-                                                              color="primary", variant="outline"),
+                                                              color="primary", variant="outline",
+                                                              stylesheets=WRAP_BUTTONS),
             "row1": pn.widgets.Select.from_param(self.param.row1, name=_("Rows"), width=180),
             "row2": pn.widgets.Select.from_param(self.param.row2, name=_("Then by"), width=180),
             "col": pn.widgets.Select.from_param(self.param.col, name=_("Columns"), width=180),

@@ -17,17 +17,17 @@ from __future__ import annotations
 import datetime as dt
 import html
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
-from typing import Callable
 
 import panel as pn
 import param
 
+from alambic import formatting
 from alambic.i18n import _
-from dashboards import formatting
-from dashboards.session import current_user
 from dashboards.components import SHRINK, PlainAlert
+from dashboards.session import current_user, served_document
 from models.base import Record, fetch_dicts
 from models.errors import Conflict, Forbidden, Invalid, NotFound
 from models.fields import Amount, Choice, Day, Reference
@@ -53,8 +53,10 @@ def rebuild_after_save(warehouse: Warehouse, config, redraw: Callable[[], None],
     - served, the rebuild runs on a worker thread and the session shows « mise à jour des
       chiffres… » meanwhile (`say`), then `done` (the save's own message) or, if the build
       failed or the warehouse stayed busy, that message and why the figures could not follow;
-      the redraw runs on that thread too, under the session's document (Panel sends the changes
-      through the event loop: Reactive._apply_update schedules them as next-tick callbacks);
+      the redraw then runs as one more callback of the session, in its order (Panel's pool,
+      the session's lane: dashboards.event_order), under the session's document (Panel sends
+      the changes through the event loop: Reactive._apply_update schedules them as next-tick
+      callbacks);
     - outside a server (tests, notebooks) it runs at once, so the figures are there on return.
     What was saved is never at stake here: it was committed before (only the marts follow).
     changed: the tables the save wrote ('app.forecasts' …): only the marts depending on them are
@@ -74,7 +76,7 @@ def rebuild_after_save(warehouse: Warehouse, config, redraw: Callable[[], None],
 
         text, kind = done or ("", "info")
         try:
-            build(warehouse, config, changed)
+            build(warehouse, config.settings(), changed)
         except (BuildError, WarehouseBusy) as exc:
             reason = _("The figures could not be recomputed yet: {reason}", reason=str(exc))
             text, kind = (f"{text} {reason}".strip(), "warning")
@@ -89,8 +91,8 @@ def rebuild_after_save(warehouse: Warehouse, config, redraw: Callable[[], None],
         if say and (text or done):
             say(text, kind)
 
-    doc = pn.state.curdoc
-    if doc is None or doc.session_context is None:
+    doc = served_document()
+    if doc is None:  # tests, notebooks: at once
         shown(*rebuilt())
         return
     if say:
@@ -102,9 +104,11 @@ def rebuild_after_save(warehouse: Warehouse, config, redraw: Callable[[], None],
             text, kind = rebuilt()
             # The redraw goes back to the session the way Panel runs its own callbacks (its thread
             # pool, holding the document for that thread; else the event loop): changing a
-            # document from this worker thread directly is unsafe and garbled pages.
+            # document from this worker thread directly is unsafe and garbled pages. Served, it
+            # joins the session's lane (dashboards.event_order): it runs after the callbacks the
+            # browser sent before it, never at the same time as one, and before those sent after.
             with set_curdoc(doc):
-                if pn.state._thread_pool:  # served: always (panel_serve sets nthreads)
+                if pn.state._thread_pool:  # served: always (dashboards.server sets nthreads)
                     pn.state.execute(lambda: shown(text, kind), schedule="thread")
                 else:
                     shown(text, kind)
@@ -330,10 +334,10 @@ class RecordForm(param.Parameterized):
             *([pn.pane.Markdown(f"### {self.title}")] if self.title else []),
             pn.FlexBox(*fields),
             *self._sections(),
-            pn.Row(self.save_button, self.new_button),
+            pn.FlexBox(self.save_button, self.new_button),  # a row that wraps on a phone
             self._alert,
             self.comparison,
-            pn.Row(self.keep_theirs, self.keep_mine),
+            pn.FlexBox(self.keep_theirs, self.keep_mine),
             sizing_mode="stretch_width", css_classes=["record-form", f"form-{self.record_type.table}"],
         )
 
@@ -357,7 +361,7 @@ class ChildRow:
     """One child of a RecordWithChildrenForm: its widgets, their messages and a remove button.
     It keeps its record, so an existing child keeps its id and version through the edits."""
 
-    def __init__(self, form: "RecordWithChildrenForm", record: Record):
+    def __init__(self, form: RecordWithChildrenForm, record: Record):
         self.record = record
         self.widgets = {name: field_widget(name, field, form.child_choices, width=form.child_width)
                         for name, field in type(record).fields().items()}
@@ -375,8 +379,8 @@ class ChildRow:
         for pane in self.errors.values():
             pane.object = ""
 
-    def view(self, number: int) -> pn.Row:
-        return pn.Row(
+    def view(self, number: int) -> pn.FlexBox:
+        return pn.FlexBox(  # its fields side by side, on several lines on a phone
             pn.pane.HTML(f"<b>{number}</b>", width=24, margin=(34, 5, 5, 5)),
             *[field_column(widget, self.errors[name]) for name, widget in self.widgets.items()],
             self.remove_button,

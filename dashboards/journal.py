@@ -2,8 +2,9 @@
 before and after, with the undo of a change; and the flow loads and builds of meta.runs.
 
 Reserved to admin and finance: `page_body` refuses the others, and this page checks again (the
-model, `models.audit`, refuses too). Reading and undoing go through `models.audit`: an undo is a
-write of the same form model, with its rights, its lost-update check and its own audit line.
+model, `models.audit`, refuses too). Reading goes through `models.audit` (shown in French by
+`models.audit_display`), undoing through `models.audit_undo`: an undo is a write of the same
+form model, with its rights, its lost-update check and its own audit line.
 """
 
 from __future__ import annotations
@@ -16,19 +17,18 @@ import pandas as pd
 import panel as pn
 import param
 
+from alambic import formatting
 from alambic.i18n import N_, _
-from dashboards import formatting
-from dashboards.components import SHRINK, TABLE_CSS, Column, display_frame, french_table
+from dashboards.components import SHRINK, TABLE_CSS, Column, PlainAlert, display_frame, french_table
 from dashboards.forms import rebuild_after_save
 from dashboards.periods import PeriodError, parse_period
 from dashboards.queries import run_query
 from dashboards.session import current_user
-from dashboards.components import PlainAlert
-from models import audit
+from models import audit, audit_display, audit_undo
 from models.errors import Conflict, Forbidden, Invalid, NotFound
 from warehouse.connection import WarehouseBusy
 
-# Tables in French words; a table not listed takes its Record's label (models.audit.table_label).
+# Tables in French words; a table not listed takes its Record's label (models.audit_display.table_label).
 TABLE_LABELS = {
     "forecasts": N_("Forecast lines"),
     "internal_transfers": N_("Internal transfers"),
@@ -59,7 +59,7 @@ table.audit-diff td.empty { color: #8a949c; }
 
 
 def table_title(table: str) -> str:
-    return _(TABLE_LABELS[table]) if table in TABLE_LABELS else audit.table_label(table)
+    return _(TABLE_LABELS[table]) if table in TABLE_LABELS else audit_display.table_label(table)
 
 
 def action_title(action: str, undoes=None) -> str:
@@ -99,7 +99,7 @@ def _count(value) -> str:
     return "" if formatting.is_missing(value) else formatting.number(int(value))
 
 
-class ChangeLog(pn.viewable.Viewer):
+class Journal(pn.viewable.Viewer):
     """The page: the audit table with its filters, the selected change before / after, its undo;
     then the recent flow loads and builds."""
 
@@ -113,13 +113,12 @@ class ChangeLog(pn.viewable.Viewer):
         self.user = current_user()
         self.allowed = self.user.role in audit.JOURNAL_ROLES and not self.user.is_demo
         self.selected: audit.AuditEntry | None = None
-        self.plan: audit.UndoPlan | None = None
+        self.plan: audit_undo.UndoPlan | None = None
         if not self.allowed:
             return
-        settings = run_query(self.warehouse, "filters/settings").iloc[0]
+        settings = run_query(self.warehouse, "filters/parametres").iloc[0]
         self._fy_month = int(settings["fiscal_year_start_month"])
-        zone = self.warehouse.query("SELECT value FROM ref.settings WHERE key = 'timezone'")
-        self.zone = zone["value"].iloc[0] if len(zone) else "UTC"
+        self.zone = settings["timezone"] or "UTC"
         self.table_select = pn.widgets.Select(label=_("Table"), width=240, stylesheets=SHRINK)
         self.who_select = pn.widgets.Select(label=_("Who"), width=200, stylesheets=SHRINK)
         self._filter_options()
@@ -127,7 +126,7 @@ class ChangeLog(pn.viewable.Viewer):
             label=_("Period"), width=240, placeholder="2026, 2026-T4, 2026-11, 2026-11-27",
             description=_("Empty: every date. Otherwise a year (2026), a quarter (2026-T4), a month "
                           "(2026-11), a day (2026-11-27) or a range (2026-10..2026-11)."))
-        units = run_query(self.warehouse, "filters/units")
+        units = run_query(self.warehouse, "filters/unites")
         self.unit_select = pn.widgets.Select(
             label=_("Unit"), width=280,
             options={_("All units"): None, **{("\u00a0\u00a0" * int(r.depth)) + f"{r.name} ({r.unit_code})": r.unit_code
@@ -193,9 +192,9 @@ class ChangeLog(pn.viewable.Viewer):
         frame["when"] = frame["changed_at"].map(self.when)
         frame["what"] = frame["table_name"].map(table_title)
         entries = [audit.AuditEntry.from_row(row) for row in frame.to_dict("records")]
-        labels = audit.reference_labels(self.warehouse)
+        labels = audit_display.reference_labels(self.warehouse)
         frame["which"] = [
-            f"n° {e.row_id}" + (f" — {summary}" if (summary := audit.row_summary(
+            f"n° {e.row_id}" + (f" — {summary}" if (summary := audit_display.row_summary(
                 e.table_name, e.after or e.before, labels)) else "")
             for e in entries
         ]
@@ -265,10 +264,10 @@ class ChangeLog(pn.viewable.Viewer):
                     who=line.who, when=self.when(line.changed_at), what=table_title(line.table_name),
                     row=line.row_id)
         rows = []
-        labels = audit.reference_labels(self.warehouse)
-        for change in audit.changes(line):
-            before = audit.display(line.table_name, change.name, change.before, self.zone, labels)
-            after = audit.display(line.table_name, change.name, change.after, self.zone, labels)
+        labels = audit_display.reference_labels(self.warehouse)
+        for change in audit_display.changes(line):
+            before = audit_display.display(line.table_name, change.name, change.before, self.zone, labels)
+            after = audit_display.display(line.table_name, change.name, change.after, self.zone, labels)
             if line.before is None:
                 before = ""
             if line.after is None:
@@ -288,7 +287,7 @@ class ChangeLog(pn.viewable.Viewer):
         if self.selected is None:
             return
         try:
-            self.plan = audit.preview(self.warehouse, self.selected.audit_id, self.user)
+            self.plan = audit_undo.preview(self.warehouse, self.selected.audit_id, self.user)
         except Exception as exc:  # noqa: BLE001 — each refusal is shown by _refused
             self._refused(exc)
             return
@@ -307,7 +306,7 @@ class ChangeLog(pn.viewable.Viewer):
         audit_id = self.selected.audit_id
         self.cancel_undo()
         try:
-            done = audit.undo(self.warehouse, audit_id, self.user)
+            done = audit_undo.undo(self.warehouse, audit_id, self.user)
         except Exception as exc:  # noqa: BLE001
             self._refused(exc)
             return False
@@ -323,7 +322,7 @@ class ChangeLog(pn.viewable.Viewer):
         return True
 
     def _refused(self, exc: Exception) -> None:
-        kinds = {Forbidden: "danger", Invalid: "danger", Conflict: "warning", audit.NotUndoable: "warning",
+        kinds = {Forbidden: "danger", Invalid: "danger", Conflict: "warning", audit_undo.NotUndoable: "warning",
                  NotFound: "warning", WarehouseBusy: "warning"}
         kind = next((k for cls, k in kinds.items() if isinstance(exc, cls)), None)
         if kind is None:

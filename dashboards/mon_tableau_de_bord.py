@@ -15,21 +15,29 @@ import pandas as pd
 import panel as pn
 import param
 
+from alambic import formatting
 from alambic.i18n import N_, _
-from dashboards import formatting
-from dashboards.co_remuneration import (
-    awaiting_decision, labelled, pending_columns, proposal_columns, proposals_ready,
+from dashboards.components import (
+    KPI_CSS,
+    Column,
+    PlainAlert,
+    awaiting_decision,
+    figure_card,
+    french_table,
+    kpi_card,
+    labelled,
+    pending_columns,
+    proposal_columns,
+    proposals_ready,
 )
-from dashboards.components import KPI_CSS, Column, figure_card, french_table, kpi_card
 from dashboards.queries import run_query
 from dashboards.session import current_user
-from dashboards.components import PlainAlert
 
 ROLE_STATUS = {"en_cours": N_("Held"), "a_venir": N_("Upcoming")}
 TASK_STATE = {"en_cours": N_("In progress"), "a_valider": N_("Waiting for validation")}
 
 
-class MyDashboard(pn.viewable.Viewer):
+class MonTableauDeBord(pn.viewable.Viewer):
     """The page. It takes no unit or period filter: it is about one person, over the exercice."""
 
     context = param.Parameter(doc="AppContext: warehouse, configuration.")
@@ -49,7 +57,7 @@ class MyDashboard(pn.viewable.Viewer):
     # -- sections ------------------------------------------------------------------------------
 
     def summary(self) -> pn.FlexBox:
-        row = self.mine("summary").iloc[0]
+        row = self.mine("resume").iloc[0]
         return pn.FlexBox(
             kpi_card("potential", _("What I may earn"), row.potential,
                      _("{n} proposals under way", n=int(row.proposals_open))),
@@ -87,12 +95,12 @@ class MyDashboard(pn.viewable.Viewer):
         return section
 
     def my_proposals(self, status: str, title: str, empty: str) -> pn.viewable.Viewable:
-        data = run_query(self.warehouse, "co_remuneration/mine", email=self.user.email)
+        data = run_query(self.warehouse, "co_remuneration/mes_propositions", email=self.user.email)
         return self._section(title, labelled(data[data["status"] == status].copy()),
                              proposal_columns(with_person=False), empty)
 
     def volunteering(self) -> pn.viewable.Viewable:
-        return self._section(_("My volunteering this fiscal year"), self.mine("volunteering"), [
+        return self._section(_("My volunteering this fiscal year"), self.mine("volontariat"), [
             Column("month", _("Month"), "month"),
             Column("hours_validated", _("Validated hours"), "hours"),
             Column("hours_pending", _("Hours waiting for validation"), "hours"),
@@ -101,7 +109,7 @@ class MyDashboard(pn.viewable.Viewer):
         ], _("No volunteering recorded for you this fiscal year."))
 
     def tasks(self) -> pn.viewable.Viewable:
-        data = self.mine("tasks").copy()
+        data = self.mine("taches").copy()
         data["state_label"] = data["state"].map(lambda s: _(TASK_STATE.get(s, s)))
         return self._section(_("My tasks in Oceco"), data, [
             Column("action_name", _("Action")),

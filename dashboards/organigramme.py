@@ -15,20 +15,27 @@ import pandas as pd
 import panel as pn
 import param
 
+from alambic import formatting
 from alambic.i18n import N_, _
-from dashboards import formatting
-from dashboards.components import SHRINK, card_grid  # noqa: I001
-from dashboards.components import Column, Filters, csv_download, figure_card, french_table, level_label
+from dashboards.components import (  # noqa: I001
+    SHRINK,
+    Column,
+    Filters,
+    PlainAlert,
+    card_grid,
+    csv_download,
+    figure_card,
+    french_table,
+    level_label,
+    marts_ready,
+)
 from dashboards.forms import RecordForm, rebuild_after_save, saved_by
+from dashboards.on_demand import OnDemand
 from dashboards.queries import run_query
 from dashboards.session import current_user
-from dashboards.components import PlainAlert
 from models import RoleAssignment, assignable_units
 from models.errors import Conflict, Forbidden, Invalid, NotFound
 from warehouse.connection import WarehouseBusy
-
-
-
 
 HISTORY_STATUS = {"en_cours": N_("Current"), "terminee": N_("Ended"), "a_venir": N_("Upcoming")}
 
@@ -50,6 +57,10 @@ CHART_CSS = """
                 white-space: nowrap; }
 .badge-count { background: #fdecea; color: #9b1c14; border-radius: 10px; padding: 1px 9px; font-size: 0.8em;
                margin-left: 6px; white-space: nowrap; }
+@media (max-width: 760px) {  /* a phone: long names and e-mails wrap rather than widen the page */
+  .org-roles td { overflow-wrap: anywhere; }
+  .org-since { white-space: normal; }
+}
 """
 
 
@@ -139,7 +150,7 @@ def unit_html(unit, roles: pd.DataFrame, base_depth: int) -> str:
             f'style="margin-left:{indent}px">{head}{body}</div>')
 
 
-class RolesChart(pn.viewable.Viewer):
+class Organigramme(pn.viewable.Viewer):
     """The page. The unit filter (shared with the other pages) chooses the part of the tree shown."""
 
     context = param.Parameter(doc="AppContext: warehouse, configuration.")
@@ -151,12 +162,12 @@ class RolesChart(pn.viewable.Viewer):
         super().__init__(**params)
         if self.filters is None:
             self.filters = self.context.filters or Filters.from_warehouse(self.context.warehouse)
-        self.ready = bool(run_query(self.warehouse, "organigramme/available").iloc[0]["ready"])
+        self.ready = marts_ready(self.warehouse, "role_chart", "role_history")
         if not self.ready:
             return
         self.allowed = assignable_units(self.warehouse, current_user())  # None: every unit
-        self._unit_select = pn.widgets.Select.from_param(self.filters.param.unit, label=_("Unit"), width=320)
-        self._history_select = pn.widgets.Select(label=_("History of"), width=320, stylesheets=SHRINK)
+        self._unit_select = pn.widgets.Select.from_param(self.filters.param.unit, label=_("Unit"), sizing_mode="stretch_width", max_width=320)
+        self._history_select = pn.widgets.Select(label=_("History of"), sizing_mode="stretch_width", max_width=320)
         self._history_select.param.watch(lambda event: setattr(self, "history_unit", event.new), "value")
         self._follow_unit()
         self.filters.param.watch(self._follow_unit, "unit")
@@ -174,21 +185,21 @@ class RolesChart(pn.viewable.Viewer):
     # -- data (each from one SQL file) -----------------------------------------------------------
 
     def units_data(self, unit: str | None = None) -> pd.DataFrame:
-        return run_query(self.warehouse, "organigramme/units", unit=unit or self.filters.unit)
+        return run_query(self.warehouse, "organigramme/unites", unit=unit or self.filters.unit)
 
     def chart_data(self, unit: str | None = None) -> pd.DataFrame:
-        frame = run_query(self.warehouse, "organigramme/chart", unit=unit or self.filters.unit).copy()
+        frame = run_query(self.warehouse, "organigramme/graphe", unit=unit or self.filters.unit).copy()
         frame["level_label"] = frame["level"].map(level_label)
         return frame
 
     def history_data(self, unit: str | None = None) -> pd.DataFrame:
-        frame = run_query(self.warehouse, "organigramme/history",
+        frame = run_query(self.warehouse, "organigramme/historique",
                           unit=unit or self.history_unit or self.filters.unit).copy()
         frame["status_label"] = frame["status"].map(status_label)
         return frame
 
     def kpi_data(self) -> pd.Series:
-        return run_query(self.warehouse, "organigramme/kpis", unit=self.filters.unit).iloc[0]
+        return run_query(self.warehouse, "organigramme/indicateurs", unit=self.filters.unit).iloc[0]
 
     def _follow_unit(self, event=None) -> None:
         units = self.units_data()
@@ -209,7 +220,7 @@ class RolesChart(pn.viewable.Viewer):
         }
         units = {f"{u.name} ({level_label(u.level).lower()})": u.unit_code for u in every.itertuples()
                  if int(u.roles_needed) and (self.allowed is None or u.unit_code in self.allowed)}
-        people = run_query(self.warehouse, "organigramme/people")
+        people = run_query(self.warehouse, "organigramme/personnes")
         person_choices = {person_label(p.person_name, p.person_email): p.person_email for p in people.itertuples()}
         self.assign_form = RecordForm(
             RoleAssignment, self.warehouse, title=_("Assign a role"),
@@ -220,7 +231,8 @@ class RolesChart(pn.viewable.Viewer):
         self.assign_form.widgets["unit_code"].param.watch(self._roles_for_unit, "value")
         self.assign_form.param.watch(self._assigned, "saved")
 
-        self.end_choice = pn.widgets.Select(label=_("Assignment to end"), width=520, stylesheets=SHRINK)
+        self.tools: OnDemand | None = None
+        self.end_choice = pn.widgets.Select(label=_("Assignment to end"), sizing_mode="stretch_width", max_width=520)
         self.end_date = pn.widgets.TextInput(label=_("Last day held"), placeholder="jj/mm/aaaa", width=200, stylesheets=SHRINK)
         self.end_error = pn.pane.HTML("", margin=(0, 10))
         self.end_button = pn.widgets.Button(label=_("End the role"), color="primary", width=180)
@@ -237,7 +249,7 @@ class RolesChart(pn.viewable.Viewer):
         widget.value = keep
 
     def _refresh_end_choices(self) -> None:
-        rows = run_query(self.warehouse, "organigramme/open_assignments", unit=self.root)
+        rows = run_query(self.warehouse, "organigramme/affectations_ouvertes", unit=self.root)
         self.end_choice.options = {"—": None, **{
             f"{r.unit_name} · {r.role_label} · {person_label(r.person_name, r.person_email)} · "
             + _("since {day}", day=formatting.date(r.started_on)): int(r.assignment_id)
@@ -351,16 +363,18 @@ class RolesChart(pn.viewable.Viewer):
         config_note = [] if getattr(self.context, "config", None) is not None else [
             PlainAlert(_("Without the configuration file the chart is recomputed at the next « alambic build »."),
                           alert_type="warning")]
-        return pn.Column(
-            *config_note,
-            self.assign_form,
-            pn.pane.Markdown("### " + _("End a role")),
-            pn.pane.Markdown(_("The assignment stays in the history, with its last day."), css_classes=["hint"]),
-            pn.FlexBox(self.end_choice, pn.Column(self.end_date, self.end_error, margin=0)),
-            self.end_button,
-            self.end_message,
-            sizing_mode="stretch_width",
-        )
+        if self.tools is None:  # built in the browser when opened: most visits only read the chart
+            self.tools = OnDemand([
+                (_("Assign a role"), lambda: self.assign_form),
+                (_("End a role"), lambda: pn.Column(
+                    pn.pane.Markdown(_("The assignment stays in the history, with its last day."),
+                                     css_classes=["hint"]),
+                    pn.FlexBox(self.end_choice, pn.Column(self.end_date, self.end_error, margin=0)),
+                    self.end_button,
+                    self.end_message,
+                    sizing_mode="stretch_width")),
+            ], css_classes=["role-tools"])
+        return pn.Column(*config_note, self.tools, sizing_mode="stretch_width")
 
     def __panel__(self):
         if not self.ready:

@@ -19,8 +19,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from alambic import formatting
 from alambic.i18n import _
-from dashboards import formatting
 
 YEAR = re.compile(r"^(\d{4})$")
 QUARTER = re.compile(r"^(\d{4})-[QT]([1-4])$", re.IGNORECASE)

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import re
-from decimal import Decimal
 
 import holoviews as hv
 import hvplot.pandas  # noqa: F401  (loads the bokeh plotting extension)
@@ -21,20 +19,24 @@ import panel as pn
 import param
 from bokeh.models import CustomJSTickFormatter, HoverTool
 
+from alambic import formatting
 from alambic.i18n import N_, _
-from dashboards import formatting
-from dashboards.components import card_grid  # noqa: I001
-from dashboards.components import SHRINK, TABLE_CSS, Column, Filters, csv_download, french_table, kpi_card
+from dashboards.components import (
+    COMPACT_CSS,
+    TABLE_CSS,
+    Column,
+    Filters,
+    PlainAlert,
+    card_grid,  # noqa: I001
+    csv_download,
+    french_table,
+    kpi_card,
+    marts_ready,
+)
+from dashboards.lazy import later
 from dashboards.queries import run_query
+from dashboards.treasury_simulation import IN, OUT, SCENARIO_PARAMS, TreasurySimulation
 from dashboards.workbook import workbook_download, workbook_title
-from dashboards.components import PlainAlert
-
-IN, OUT = "encaissement", "decaissement"
-
-
-
-
-NO_INSTALMENT = 0
 
 SOURCE_LABELS = {
     "banque": N_("Bank"),
@@ -46,20 +48,10 @@ SOURCE_LABELS = {
 }
 
 DIRECTION_LABELS = {IN: N_("Receipt"), OUT: N_("Payment")}
-INSTALMENT_KINDS = {"avance": N_("Advance"), "acompte": N_("Interim payment"), "solde": N_("Final payment"),
-                    # from the Odoo books: a payment received, a receivable still open
-                    "versement": N_("Payment received (Odoo)"), "echeance": N_("Receivable due (Odoo)")}
 
 FORECAST_CELL = "font-style: italic; background-color: #f1f3f5; color: #4a5560"
 BELOW_CELL = "background-color: #fdecea; color: #9b1c14; font-weight: bold"
-SCENARIO_PARAMS = ("moved_instalment", "moved_to", "oneoff_label", "oneoff_amount", "oneoff_month",
-                   "oneoff_direction")
 BOLD_ROWS = ("solde_debut", "total_encaissements", "total_decaissements", "solde_fin")
-
-COMPACT_CSS = """
-.tabulator, .tabulator .tabulator-cell, .tabulator .tabulator-col-title { font-size: 13px !important; }
-.tabulator .tabulator-cell { padding: 6px 5px !important; }
-"""
 
 LEGEND_CSS = """
 .treasury-legend { font-size: 0.9em; color: #4a5560; }
@@ -78,12 +70,6 @@ def source_label(source) -> str:
     return _(SOURCE_LABELS[source]) if source in SOURCE_LABELS else str(source)
 
 
-def instalment_kind_label(kind) -> str:
-    if formatting.is_missing(kind):
-        return ""
-    return _(INSTALMENT_KINDS[kind]) if kind in INSTALMENT_KINDS else str(kind)
-
-
 def category_label(code, label) -> str:
     """The category's label from ref.categories; the two codes that are not categories in words."""
     if not formatting.is_missing(label):
@@ -93,26 +79,6 @@ def category_label(code, label) -> str:
     if code == "simulation":
         return _("One-off movement (simulation)")
     return "" if formatting.is_missing(code) else str(code)
-
-
-def parse_amount(text: str) -> Decimal | None:
-    """A positive amount typed in French (``1 500``, ``1 500,50``, ``1500.5 €``); None if empty.
-    Raises ValueError (message in French) when it is not one."""
-    cleaned = re.sub(r"[\s\u00a0\u202f€]", "", text or "")
-    if not cleaned:
-        return None
-    if re.fullmatch(r"\d+([.,]\d{1,2})?", cleaned) is None:
-        raise ValueError(_("Unrecognised amount: “{text}”. Write for example 1500 or 1 500,50.",
-                           text=text.strip()))
-    amount = Decimal(cleaned.replace(",", "."))
-    if amount <= 0:
-        raise ValueError(_("The amount must be greater than zero."))
-    return amount
-
-
-def is_true(value) -> bool:
-    """A boolean of a query answer (numpy, pandas NA or Python) as Python: NA is False."""
-    return not formatting.is_missing(value) and bool(value)
 
 
 def month_key(value) -> str:
@@ -134,23 +100,13 @@ def line_columns() -> list[Column]:
     ]
 
 
-class TreasuryPlan(pn.viewable.Viewer):
+class PlanDeTresorerie(TreasurySimulation, pn.viewable.Viewer):
     """The page. `filters.period` chooses the months shown; the unit does not apply (the cash is
-    the whole organisation's). The what-if lives in this object's parameters only."""
+    the whole organisation's). The what-if lives in this object's parameters only
+    (`TreasurySimulation`, dashboards/treasury_simulation.py)."""
 
     context = param.Parameter(doc="AppContext: warehouse, configuration.")
     filters = param.ClassSelector(class_=Filters)
-
-    moved_instalment = param.Selector(default=NO_INSTALMENT, objects=[NO_INSTALMENT], check_on_set=False,
-                                      doc="What-if: the awaited instalment moved (0: none).")
-    moved_to = param.Selector(default="", objects=[""], check_on_set=False,
-                              doc="What-if: the month it is moved to ('YYYY-MM-01'; '': none).")
-    oneoff_label = param.String(default="", doc="What-if: the one-off movement's label.")
-    oneoff_amount = param.String(default="", doc="What-if: its amount, as typed.")
-    oneoff_month = param.Selector(default="", objects=[""], check_on_set=False,
-                                  doc="What-if: its month ('YYYY-MM-01').")
-    oneoff_direction = param.Selector(default=OUT, objects=[IN, OUT])
-    amount_error = param.String(default="", doc="Why the typed amount is not used (French).")
 
     detail_month = param.Selector(default="", objects=[""], check_on_set=False,
                                   doc="The month whose movements are listed ('YYYY-MM'; '': every month shown).")
@@ -161,35 +117,14 @@ class TreasuryPlan(pn.viewable.Viewer):
         super().__init__(**params)
         if self.filters is None:
             self.filters = self.context.filters or Filters.from_warehouse(self.context.warehouse)
-        self.ready = bool(run_query(self.warehouse, "plan_de_tresorerie/available").iloc[0]["ready"])
+        self.ready = marts_ready(self.warehouse, "treasury_plan", "treasury_lines", "subsidy_instalments_timeline")
         if not self.ready:
             return
-        self._months = run_query(self.warehouse, "plan_de_tresorerie/months")
-        forecast = self._months[self._months["kind"] == "previsionnel"]
-        month_choices = {formatting.month(m): pd.Timestamp(m).date().isoformat() for m in forecast["month"]}
-        self.param.moved_to.objects = {_("— choose a month —"): "", **month_choices}
-        self.param.oneoff_month.objects = {_("— choose a month —"): "", **month_choices}
-        self.param.oneoff_direction.objects = {_("Payment"): OUT, _("Receipt"): IN}
-        self.param.moved_instalment.objects = self._instalment_choices()
-        if month_choices and not self.oneoff_month:
-            self.oneoff_month = next(iter(month_choices.values()))
+        self._months = run_query(self.warehouse, "plan_de_tresorerie/mois")
+        self._init_simulation()
         if pn.state.location is not None:
             pn.state.location.sync(self, {"detail_month": "mois"})
 
-        self._instalment_select = pn.widgets.Select.from_param(
-            self.param.moved_instalment, name=_("Subsidy instalment to move"), width=520, stylesheets=SHRINK)
-        self._moved_to_select = pn.widgets.Select.from_param(
-            self.param.moved_to, name=_("To the month"), width=200, stylesheets=SHRINK)
-        self._label_input = pn.widgets.TextInput.from_param(
-            self.param.oneoff_label, name=_("Label"), placeholder=_("e.g. Van repair"), width=260, stylesheets=SHRINK)
-        self._amount_input = pn.widgets.TextInput.from_param(
-            self.param.oneoff_amount, name=_("Amount (€)"), placeholder="1 500,00", width=150, stylesheets=SHRINK)
-        self._oneoff_month_select = pn.widgets.Select.from_param(
-            self.param.oneoff_month, name=_("Month"), width=200, stylesheets=SHRINK)
-        self._direction_switch = pn.widgets.RadioButtonGroup.from_param(
-            self.param.oneoff_direction, name="", color="primary", variant="outline")
-        self._reset_button = pn.widgets.Button(label=_("Clear the simulation"), color="light", width=220)
-        self._reset_button.on_click(self.reset_simulation)
         self._next_months_button = pn.widgets.Button(label=_("The next 12 months"), color="light", width=190)
         self._next_months_button.on_click(lambda event: self.show_next_months())
         self._whole_plan_button = pn.widgets.Button(label=_("The whole plan"), color="light", width=160)
@@ -203,51 +138,6 @@ class TreasuryPlan(pn.viewable.Viewer):
     @property
     def warehouse(self):
         return self.context.warehouse
-
-    # -- the what-if: parameters of the SQL, never saved -----------------------------------------
-
-    def _instalment_choices(self) -> dict:
-        data = run_query(self.warehouse, "plan_de_tresorerie/instalments")
-        choices = {_("— none —"): NO_INSTALMENT}
-        for row in data.itertuples():
-            where = (_("counted in {month}", month=formatting.month(row.treasury_month)) if is_true(row.in_plan)
-                     else _("beyond the plan"))
-            scheme = f" – {row.scheme}" if isinstance(row.scheme, str) and row.scheme else ""
-            text = (f"{instalment_kind_label(row.kind)} · {row.funder}{scheme} · "
-                    f"{formatting.money(row.amount)} · {where}")
-            choices[text] = int(row.instalment_id)
-        return choices
-
-    def scenario(self) -> dict:
-        """The what-if as the SQL parameters of plan.sql, kpis.sql and lines.sql."""
-        try:
-            amount = parse_amount(self.oneoff_amount)
-            self.amount_error = ""
-        except ValueError as exc:
-            amount = None
-            self.amount_error = str(exc)
-        moved = int(self.moved_instalment or NO_INSTALMENT)
-        return {
-            "moved_instalment": moved if moved != NO_INSTALMENT and self.moved_to else None,
-            "moved_to": dt.date.fromisoformat(self.moved_to) if moved != NO_INSTALMENT and self.moved_to else None,
-            "oneoff_amount": amount if self.oneoff_month else None,
-            "oneoff_month": dt.date.fromisoformat(self.oneoff_month) if amount and self.oneoff_month else None,
-            "oneoff_direction": self.oneoff_direction,
-            "oneoff_label": self.oneoff_label.strip() or _("One-off movement"),
-        }
-
-    @staticmethod
-    def no_scenario() -> dict:
-        return {"moved_instalment": None, "moved_to": None, "oneoff_amount": None, "oneoff_month": None,
-                "oneoff_direction": OUT, "oneoff_label": ""}
-
-    def simulating(self) -> bool:
-        s = self.scenario()
-        return s["moved_instalment"] is not None or s["oneoff_month"] is not None
-
-    def reset_simulation(self, event=None) -> None:
-        self.param.update(moved_instalment=NO_INSTALMENT, moved_to="", oneoff_label="", oneoff_amount="",
-                          oneoff_direction=OUT)
 
     def show_next_months(self) -> None:
         forecast = self._months[self._months["kind"] == "previsionnel"]["month"]
@@ -267,14 +157,14 @@ class TreasuryPlan(pn.viewable.Viewer):
                          **self.filters.current.params(), **(scenario if scenario is not None else self.scenario()))
 
     def kpi_data(self) -> pd.Series:
-        return run_query(self.warehouse, "plan_de_tresorerie/kpis",
+        return run_query(self.warehouse, "plan_de_tresorerie/indicateurs",
                          **self.filters.current.params(), **self.scenario()).iloc[0]
 
     def lines_data(self, every_movement: bool = False) -> pd.DataFrame:
         """The movements of the detail's month and row (every_movement: of every month shown)."""
         direction, category = self._row_filter("" if every_movement else self.detail_row)
         month = dt.date.fromisoformat(self.detail_month + "-01") if self.detail_month and not every_movement else None
-        frame = run_query(self.warehouse, "plan_de_tresorerie/lines", **self.filters.current.params(),
+        frame = run_query(self.warehouse, "plan_de_tresorerie/lignes", **self.filters.current.params(),
                           month=month, direction=direction, category=category, **self.scenario()).copy()
         frame["source_label"] = frame["source"].map(source_label)
         frame["direction_label"] = frame["direction"].map(lambda d: _(DIRECTION_LABELS.get(d, d)))
@@ -419,7 +309,7 @@ class TreasuryPlan(pn.viewable.Viewer):
         error = PlainAlert(f.param.period_error, alert_type="danger", visible=pn.bind(bool, f.param.period_error),
                               margin=(0, 10), css_classes=["filter-error"])
         return pn.Column(
-            pn.FlexBox(period, pn.Column(pn.Spacer(height=22), pn.Row(self._next_months_button, self._whole_plan_button)),
+            pn.FlexBox(period, pn.Column(pn.Spacer(height=22), pn.FlexBox(self._next_months_button, self._whole_plan_button)),
                    shown),
             error,
             pn.pane.Markdown(_("The treasury is the whole of La Raffinerie's: the unit filter does not "
@@ -556,7 +446,8 @@ class TreasuryPlan(pn.viewable.Viewer):
             code="return Math.round(tick).toString().replace(/\\B(?=(\\d{3})+(?!\\d))/g, '\\u00a0') + '\\u00a0€';")
         return hv.Overlay(layers).opts(
             hv.opts.Overlay(height=340, responsive=True, xlabel="", ylabel="", legend_position="top",
-                            legend_cols=4, toolbar=None, yformatter=ticks, show_grid=True,
+                            legend_cols=2, toolbar=None, yformatter=ticks, show_grid=True,
+                            legend_opts={"label_text_font_size": "9pt"},  # two columns fit a phone
                             xrotation=0 if len(months) <= 12 else 45),
             hv.opts.Curve(default_tools=[], tools=[hover]),
             hv.opts.Scatter(default_tools=[]),
@@ -569,25 +460,6 @@ class TreasuryPlan(pn.viewable.Viewer):
         if chart is None:
             return pn.pane.Markdown("")
         return pn.pane.HoloViews(chart, sizing_mode="stretch_width", height=360, backend="bokeh")
-
-    def what_if(self):
-        error = PlainAlert(self.param.amount_error, alert_type="danger",
-                              visible=pn.bind(bool, self.param.amount_error), css_classes=["amount-error"])
-        return pn.Column(
-            pn.pane.Markdown("### " + _("What if…? Simulation")),
-            pn.pane.Alert("**" + _("Simulation: nothing is saved.") + "** "
-                          + _("The table, the cards and the curve show the plan with these changes; "
-                              "leave the page or clear the simulation to go back to the plan."),
-                          alert_type="info", css_classes=["simulation-note"]),
-            pn.pane.Markdown("#### " + _("Move an awaited subsidy instalment")),
-            pn.FlexBox(self._instalment_select, self._moved_to_select),
-            pn.pane.Markdown("#### " + _("Add a one-off movement")),
-            pn.FlexBox(self._label_input, self._amount_input, self._oneoff_month_select,
-                   pn.Column(pn.Spacer(height=22), self._direction_switch)),
-            error,
-            self._reset_button,
-            css_classes=["what-if"], sizing_mode="stretch_width",
-        )
 
     def lines_table(self, data: pd.DataFrame | None = None) -> pn.widgets.Tabulator:
         data = self.lines_data() if data is None else data
@@ -619,15 +491,18 @@ class TreasuryPlan(pn.viewable.Viewer):
         if not self.ready:
             return PlainAlert(_("The treasury plan has not been computed yet: run « alambic build »."),
                                  alert_type="warning")
+        self.open_simulation_if_simulating()
         return pn.Column(
             self.period_bar(),
             self.kpis,
             pn.Column(pn.pane.Markdown("### " + _("Month by month")), self.legend(), self.table,
                       sizing_mode="stretch_width"),
-            pn.Column(pn.pane.Markdown("### " + _("Closing balance and alert threshold")), self.chart,
-                      sizing_mode="stretch_width"),
-            self.what_if(),
-            pn.Column(pn.pane.Markdown("### " + _("Movements")), pn.FlexBox(self._month_select, self._row_select),
-                      self.lines, sizing_mode="stretch_width"),
+            later(pn.Column(  # below the fold: drawn once the first screen is shown (dashboards/lazy.py)
+                pn.Column(pn.pane.Markdown("### " + _("Closing balance and alert threshold")), self.chart,
+                          sizing_mode="stretch_width"),
+                self.simulation,
+                pn.Column(pn.pane.Markdown("### " + _("Movements")), pn.FlexBox(self._month_select, self._row_select),
+                          self.lines, sizing_mode="stretch_width"),
+                sizing_mode="stretch_width"), min_height=1000),
             sizing_mode="stretch_width",
         )

@@ -18,18 +18,14 @@ import pandas as pd
 import panel as pn
 import param
 
+from alambic import formatting
 from alambic.i18n import N_, _
-from dashboards import formatting
-from dashboards.components import SHRINK, Column, french_table
+from dashboards.components import SHRINK, Column, PlainAlert, french_table, marts_ready
 from dashboards.forms import RecordForm, rebuild_after_save
 from dashboards.queries import run_query
 from dashboards.session import current_user
-from dashboards.components import PlainAlert
 from models import PersonLink
 from models.person_link import DECISIONS, SOURCES
-
-
-
 
 REASONS = {
     "shared_email": N_("Same e-mail as another record of the same source"),
@@ -106,7 +102,7 @@ def conflict_columns() -> list[Column]:
     ]
 
 
-class Directory(pn.viewable.Viewer):
+class Repertoire(pn.viewable.Viewer):
     """The page. Members: people known to Oceco, holding (or having held) a role, or with an account."""
 
     context = param.Parameter(doc="AppContext: warehouse, configuration.")
@@ -119,10 +115,10 @@ class Directory(pn.viewable.Viewer):
         super().__init__(**params)
         self.user = current_user()
         self.is_admin = self.user.role == "admin" and not self.user.is_demo
-        self.ready = bool(run_query(self.warehouse, "repertoire/available").iloc[0]["ready"])
+        self.ready = marts_ready(self.warehouse, "people", "people_conflicts")
         if not self.ready:
             return
-        choices = run_query(self.warehouse, "repertoire/choices")
+        choices = run_query(self.warehouse, "repertoire/choix")
         units = choices[choices["kind"] == "unit"]
         roles = choices[choices["kind"] == "role"]
         self.param.pole.objects = {_("All poles"): "", **{f"{r.label} ({r.code})": r.code for r in units.itertuples()}}
@@ -141,11 +137,11 @@ class Directory(pn.viewable.Viewer):
     # -- data (each from one SQL file) -----------------------------------------------------------
 
     def people_data(self) -> pd.DataFrame:
-        return run_query(self.warehouse, "repertoire/people", search=self.search or "", unit=self.pole or "",
+        return run_query(self.warehouse, "repertoire/personnes", search=self.search or "", unit=self.pole or "",
                          role=self.role or "")
 
     def conflicts_data(self) -> pd.DataFrame:
-        frame = run_query(self.warehouse, "repertoire/conflicts").copy()
+        frame = run_query(self.warehouse, "repertoire/conflits").copy()
         frame["source_label"] = frame["source"].map(lambda s: SOURCE_LABELS.get(s, s))
         frame["reason_label"] = frame["reason"].map(reason_label)
         frame["candidates_text"] = [
@@ -158,7 +154,7 @@ class Directory(pn.viewable.Viewer):
     # -- settling a conflict (admins) ------------------------------------------------------------
 
     def _build_settle_form(self) -> None:
-        self.conflict_choice = pn.widgets.Select(label=_("Record to settle"), width=640, stylesheets=SHRINK)
+        self.conflict_choice = pn.widgets.Select(label=_("Record to settle"), sizing_mode="stretch_width", max_width=640)
         self.conflict_detail = pn.pane.HTML("", css_classes=["conflict-detail"])
         self.settle_form = RecordForm(PersonLink, self.warehouse, title=_("Decision"),
                                       choices={"source": dict(SOURCES), "decision": dict(DECISIONS)})

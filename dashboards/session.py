@@ -1,7 +1,7 @@
 """Who is looking at the page: the one seam for "who". Pages and models ask `current_user()` and
 never read `pn.state.user` themselves.
 
-When the server requires a login (`alambic serve`, `alambic demo`), `panel_serve` binds the
+When the server requires a login (`alambic serve`, `alambic demo`), `dashboards.server` binds the
 session to its account as the page is built (`bind_user`): the account is read once per session.
 Without a login (pages built in tests, `serve(auth=False)`), the session is the demo user,
 `is_demo=True`, with the least rights (member). Tests and scripts may act as someone with
@@ -10,39 +10,15 @@ Without a login (pages built in tests, `serve(auth=False)`), the session is the 
 
 from __future__ import annotations
 
+import threading
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
 
 import panel as pn
 
-DEMO_USER = "demo"
-ROLES = ("admin", "finance", "member")
-
-
-@dataclass(frozen=True)
-class User:
-    login: str
-    email: str = ""
-    role: str = "member"  # 'admin' | 'finance' | 'member'
-    display_name: str = ""
-    is_demo: bool = False  # nobody logged in (server without login, or outside a server)
-
-    @property
-    def name(self) -> str:
-        """What the page shows: the display name, else the login. Escape it before putting it in HTML."""
-        return self.display_name or self.login
-
-    @classmethod
-    def from_account(cls, account) -> User:
-        """From an alambic.auth Account (or anything with the same attributes)."""
-        return cls(login=account.login, email=account.email, role=account.role,
-                   display_name=account.display_name)
-
-
-DEMO = User(login=DEMO_USER, is_demo=True)
+from alambic.users import DEMO, User
 
 _bound: weakref.WeakKeyDictionary[object, User] = weakref.WeakKeyDictionary()
 _acting: ContextVar[User | None] = ContextVar("alambic_acting_user", default=None)
@@ -81,3 +57,21 @@ def current_user() -> User:
     if login:  # logged in by a provider Alambic did not set up (e.g. `panel serve --basic-auth`)
         return User(login=login)
     return DEMO
+
+
+def served_document():
+    """The document of the served session this thread works for, or None (tests, notebooks).
+
+    Panel sets it for a session's callbacks (`set_curdoc`); while it builds a session's page it
+    is Bokeh's current document, which is one list for the whole process — so that one counts only
+    on the thread Panel claimed it for (Application.initialize_document). Otherwise a session that
+    another thread was building (an in-process server in a test, stopped mid-build) made a test's
+    page defer its body, or a test's save rebuild in the background."""
+    doc = pn.state._curdoc.get()
+    if doc is None:
+        doc = pn.state.curdoc
+        if doc is not None and pn.state._thread_id_.get(doc) != threading.get_ident():
+            return None
+    if doc is None or doc.session_context is None:
+        return None
+    return doc

@@ -8,7 +8,7 @@ figures (and those of every other page) show the subsidy.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import pandas as pd
 import panel as pn
@@ -16,11 +16,11 @@ import param
 
 from alambic.i18n import _
 from dashboards.budget_entries import unit_choices
-from dashboards.components import Filters
+from dashboards.components import Filters, PlainAlert
 from dashboards.forms import RecordWithChildrenForm, rebuild_after_save, saved_by
+from dashboards.on_demand import OnDemand
 from dashboards.queries import run_query
 from dashboards.session import current_user
-from dashboards.components import PlainAlert
 from models import Subsidy, editable_units
 from warehouse.connection import Warehouse
 
@@ -44,11 +44,18 @@ class SubsidyEntries(param.Parameterized):
             choices={"unit_code": unit_choices(filters, self.allowed, include_root=True)},
         )
         self.subsidy_choice = pn.widgets.Select(label=_("Edit a subsidy of the fiscal year shown"),
-                                                options={}, width=520)
+                                                options={}, sizing_mode="stretch_width", max_width=520)
         self.subsidy_choice.param.watch(self._open, "value")
         self.form.param.watch(self._rebuild, "saved")
         self.filters.param.watch(self._offer_subsidies, ["current", "unit"])
         self._offer_subsidies()
+        # the form (a subsidy and its échéancier: many widgets) is built in the browser when opened
+        self.form_tool = _("Enter or edit a subsidy")
+        self.tools = OnDemand([(self.form_tool, lambda: pn.Column(
+            pn.pane.Markdown(_("Choose a subsidy to edit it, or fill in the form to add one. The "
+                               "échéancier is saved with the subsidy; instalments may not add up to "
+                               "more than the amount granted."), css_classes=["hint"]),
+            self.subsidy_choice, self.form, sizing_mode="stretch_width"))], css_classes=["subsidy-tools"])
 
     @property
     def can_enter(self) -> bool:
@@ -56,7 +63,7 @@ class SubsidyEntries(param.Parameterized):
 
     def _offer_subsidies(self, _event=None) -> None:
         """The subsidies of the table above (unit and exercice shown) that the user may edit."""
-        frame = run_query(self.warehouse, "suivi_subventions/subsidies",
+        frame = run_query(self.warehouse, "suivi_subventions/subventions",
                           unit=self.filters.unit, date_from=self.filters.current.start)
         # an Odoo subsidy nobody follows up has no follow-up to edit: a member creates one, naming
         # its Odoo entry (« Subvention dans Odoo »)
@@ -69,6 +76,7 @@ class SubsidyEntries(param.Parameterized):
 
     def _open(self, event) -> None:
         if event.new is not None:
+            self.tools.open(self.form_tool)
             self.form.edit(int(event.new))
 
     def _rebuild(self, event=None) -> None:
@@ -84,8 +92,5 @@ class SubsidyEntries(param.Parameterized):
             body = [PlainAlert(_("You cannot enter subsidies: only the budget and subsidy referents of a "
                                     "unit, and the finance group, can."), alert_type="info")]
         else:
-            body = [pn.pane.Markdown(_("Choose a subsidy to edit it, or fill in the form to add one. The "
-                                       "échéancier is saved with the subsidy; instalments may not add up to "
-                                       "more than the amount granted."), css_classes=["hint"]),
-                    self.subsidy_choice, self.form]
+            body = [self.tools]
         return pn.Column(pn.pane.Markdown("### " + _("Enter a subsidy")), *body, sizing_mode="stretch_width")

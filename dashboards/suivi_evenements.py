@@ -6,38 +6,49 @@ Every figure comes from `sql/queries/suivi_evenements/*.sql` over the soirée ma
 (marts.soiree_results, soiree_products, soiree_costs); this module chooses the parameters and
 shows the answers in French. It writes only through `models.EventReferent` and
 `models.Dispatch`, then rebuilds the marts (like dashboards/budget_entries.py) when it has the
-configuration. The live « reste à répartir » under the dispatch form is a hint computed from
-what is being typed; the model decides, to the cent.
+configuration. The dispatch form (its widgets, the live « reste à répartir », the save) is
+dashboards/soiree_dispatch.py.
 """
 
 from __future__ import annotations
 
-import html
 from decimal import Decimal
 
 import pandas as pd
 import panel as pn
 import param
 
+from alambic import formatting
+from alambic.formatting import is_true
 from alambic.i18n import N_, _
-from dashboards import formatting
-from dashboards.components import SHRINK, card_grid  # noqa: I001
-from dashboards.components import TABLE_CSS, Column, FilterBar, Filters, csv_download, figure_card, french_table, kpi_card
-from dashboards.plan_de_tresorerie import COMPACT_CSS
+from dashboards.components import (  # noqa: I001
+    COMPACT_CSS,
+    SHRINK,
+    TABLE_CSS,
+    Column,
+    FilterBar,
+    Filters,
+    PlainAlert,
+    card_grid,
+    csv_download,
+    figure_card,
+    french_table,
+    kpi_card,
+    marts_ready,
+    plain_html,
+)
+from dashboards.lazy import later
+from dashboards.on_demand import OnDemand
 from dashboards.queries import run_query
-from dashboards.plan_de_tresorerie import is_true
 from dashboards.session import current_user
-from dashboards.components import PlainAlert, plain_html
-from models import Dispatch, DispatchLine, EventReferent, can_edit, editable_units
+from dashboards.soiree_dispatch import DISPATCH_ROWS, SoireeDispatchForm, red
+from models import EventReferent, can_edit, editable_units
 from models.errors import Conflict, Forbidden, Invalid, NotFound
-from models.fields import Amount, FieldError
 from models.permissions import EDIT_EVERY_UNIT
 from warehouse.connection import WarehouseBusy
 
-DISPATCH_ROWS = 6  # lines offered by the dispatch form
 FAMILY_LABELS = {"billet": N_("Tickets"), "bar": N_("Bar"), "recharge": N_("Cashless top-ups"),
                  "adhesion": N_("Memberships")}
-_TYPED = Amount()
 
 
 def family_label(family) -> str:
@@ -115,12 +126,9 @@ def unattributed_columns() -> list[Column]:
     ]
 
 
-def red(text: str) -> str:
-    return f'<span style="color:#b42318">{html.escape(text)}</span>' if text else ""
-
-
-class EventTracking(pn.viewable.Viewer):
-    """The page: the season's soirées (period and unit filters), then the chosen soirée."""
+class SuiviEvenements(SoireeDispatchForm, pn.viewable.Viewer):
+    """The page: the season's soirées (period and unit filters), then the chosen soirée; the form
+    dispatching its takings is `SoireeDispatchForm` (dashboards/soiree_dispatch.py)."""
 
     context = param.Parameter(doc="AppContext: warehouse, configuration, filters.")
     filters = param.ClassSelector(class_=Filters)
@@ -131,12 +139,12 @@ class EventTracking(pn.viewable.Viewer):
         super().__init__(**params)
         if self.filters is None:
             self.filters = self.context.filters or Filters.from_warehouse(self.context.warehouse)
-        self.ready = bool(run_query(self.warehouse, "suivi_evenements/available").iloc[0]["ready"])
+        self.ready = marts_ready(self.warehouse, "soiree_results", "soiree_products", "soiree_costs", "soiree_sales")
         if not self.ready:
             return
-        self.units = run_query(self.warehouse, "suivi_evenements/units")
+        self.units = run_query(self.warehouse, "suivi_evenements/unites")
         self.unit_labels = dict(zip(self.units["unit_code"], self.units["label"]))
-        self.soiree_select = pn.widgets.Select(label=_("Soirée"), options={}, width=520, stylesheets=SHRINK)
+        self.soiree_select = pn.widgets.Select(label=_("Soirée"), options={}, sizing_mode="stretch_width", max_width=520)
         self.soiree_select.param.watch(self._choose, "value")
         self._build_referent_widgets()
         self._build_dispatch_widgets()
@@ -146,7 +154,7 @@ class EventTracking(pn.viewable.Viewer):
         self._load_dispatch()
         self.forms_area = pn.Column(sizing_mode="stretch_width", css_classes=["soiree-forms"])
         self._forms_state: bool | None = None
-        self._forms_built: pn.Column | None = None
+        self._forms_built: OnDemand | None = None
         self.param.watch(self._update_forms, ["event", "changed"])
         self._update_forms()
 
@@ -167,7 +175,7 @@ class EventTracking(pn.viewable.Viewer):
         return frame
 
     def totals_data(self) -> pd.Series:
-        return run_query(self.warehouse, "suivi_evenements/totals", **self._params()).iloc[0]
+        return run_query(self.warehouse, "suivi_evenements/totaux", **self._params()).iloc[0]
 
     def soiree_data(self) -> pd.Series | None:
         if not self.event:
@@ -176,7 +184,7 @@ class EventTracking(pn.viewable.Viewer):
         return None if frame.empty else frame.iloc[0]
 
     def products_data(self, families: str) -> pd.DataFrame:
-        frame = run_query(self.warehouse, "suivi_evenements/products", event=self.event, families=families).copy()
+        frame = run_query(self.warehouse, "suivi_evenements/produits", event=self.event, families=families).copy()
         totals = frame["is_total"].astype(bool)
         frame["family_label"] = frame["family"].map(family_label)
         frame["product_label"] = [_("Total") if t else str(p) for p, t in zip(frame["product_name"], totals)]
@@ -186,24 +194,24 @@ class EventTracking(pn.viewable.Viewer):
         return frame
 
     def vat_data(self) -> pd.DataFrame:
-        frame = run_query(self.warehouse, "suivi_evenements/vat", event=self.event).copy()
+        frame = run_query(self.warehouse, "suivi_evenements/tva", event=self.event).copy()
         frame["rate_label"] = [_("Total") if total else formatting.percent(float(rate) / 100)
                                for rate, total in zip(frame["vat_rate"], frame["is_total"])]
         return frame
 
     def unattributed_data(self) -> pd.DataFrame:
         params = self._params()
-        return run_query(self.warehouse, "suivi_evenements/unattributed",
+        return run_query(self.warehouse, "suivi_evenements/non_attribuees",
                          date_from=params["date_from"], date_to=params["date_to"])
 
     def costs_data(self) -> pd.DataFrame:
-        return run_query(self.warehouse, "suivi_evenements/costs", event=self.event)
+        return run_query(self.warehouse, "suivi_evenements/couts", event=self.event)
 
     def referents_data(self) -> pd.DataFrame:
         return run_query(self.warehouse, "suivi_evenements/referents", event=self.event)
 
     def dispatch_data(self) -> pd.DataFrame:
-        return run_query(self.warehouse, "suivi_evenements/dispatch", event=self.event)
+        return run_query(self.warehouse, "suivi_evenements/repartition", event=self.event)
 
     # -- choosing a soirée ---------------------------------------------------------------------
 
@@ -361,7 +369,7 @@ class EventTracking(pn.viewable.Viewer):
         units = {label: code for code, label in self.unit_labels.items()}
         self.referent_email = pn.widgets.TextInput(label=_("E-mail of the referent"),
                                                    placeholder="prenom@exemple.re", width=300)
-        self.referent_unit = pn.widgets.Select(label=_("Unit of the soirée"), options={"—": None, **units}, width=320, stylesheets=SHRINK)
+        self.referent_unit = pn.widgets.Select(label=_("Unit of the soirée"), options={"—": None, **units}, sizing_mode="stretch_width", max_width=320)
         self.referent_add = pn.widgets.Button(label=_("Add the referent"), color="primary", width=200)
         self.referent_remove_choice = pn.widgets.Select(label=_("Remove a referent"), options={}, width=300, stylesheets=SHRINK)
         self.referent_remove = pn.widgets.Button(label=_("Remove"), width=140)
@@ -421,155 +429,7 @@ class EventTracking(pn.viewable.Viewer):
                  ], selectable=False, css_classes=["referents"]))
         return pn.Column(table, sizing_mode="stretch_width")
 
-    # -- dispatch --------------------------------------------------------------------------------
-
-    def _build_dispatch_widgets(self) -> None:
-        poles = self.units[self.units["is_pole"].astype(bool)]
-        self._pole_options = {"—": None, **dict(zip(poles["label"], poles["unit_code"]))}
-        self.dispatch_unit = pn.widgets.Select(label=_("Unit of the soirée"),
-                                               options={"—": None, **{l: c for c, l in self.unit_labels.items()}},
-                                               width=320)
-        self.dispatch_mode = pn.widgets.RadioButtonGroup(
-            options={_("Percentage"): "percent", _("Amount"): "amount"}, value="percent", width=260)
-        self.dispatch_date = pn.widgets.TextInput(label=_("Date of the transfers"), placeholder="jj/mm/aaaa",
-                                                  width=160)
-        self.dispatch_poles = [pn.widgets.Select(label=_("Pole {n}", n=i + 1), options=dict(self._pole_options),
-                                                 width=300) for i in range(DISPATCH_ROWS)]
-        self.dispatch_values = [pn.widgets.TextInput(label=_("Share {n}", n=i + 1), width=140, stylesheets=SHRINK)
-                                for i in range(DISPATCH_ROWS)]
-        self.dispatch_line_errors = [pn.pane.HTML("", margin=(0, 10), css_classes=["dispatch-line-error"])
-                                     for _i in range(DISPATCH_ROWS)]
-        self.dispatch_rest = pn.pane.HTML("", css_classes=["dispatch-rest"])
-        self.dispatch_save = pn.widgets.Button(label=_("Save the dispatch"), color="primary", width=220)
-        self.dispatch_reload = pn.widgets.Button(label=_("Reload the saved dispatch"), width=240)
-        self.dispatch_message = PlainAlert("", alert_type="info", visible=False, css_classes=["dispatch-message"])
-        self.dispatch_save.on_click(lambda _e: self.save_dispatch())
-        self.dispatch_reload.on_click(lambda _e: self._load_dispatch())
-        for widget in [self.dispatch_mode, self.dispatch_unit, *self.dispatch_poles]:
-            widget.param.watch(self._update_rest, "value")
-        for box in [self.dispatch_date, *self.dispatch_values]:
-            box.param.watch(self._sync_input, "value")
-        for widget in self.dispatch_values:
-            widget.param.watch(self._update_rest, ["value", "value_input"])
-        self.dispatch_unit.param.watch(self._own_unit_option, "value")
-        self.form: Dispatch | None = None
-
-    def _own_unit_option(self, *events) -> None:
-        """The soirée's own unit is offered too (the part it keeps), when it is not a pôle."""
-        options = dict(self._pole_options)
-        own = self.dispatch_unit.value
-        if own and own not in options.values():
-            options[_("{unit} — keeps its share", unit=self.unit_labels.get(own, own))] = own
-        for select in self.dispatch_poles:
-            value = select.value
-            select.options = options
-            select.value = value if value in options.values() else None
-
-    def _load_dispatch(self, *events) -> None:
-        """The soirée's saved dispatch in the form (or an empty form)."""
-        self.form = None
-        self.dispatch_message.visible = False
-        for pane in self.dispatch_line_errors:
-            pane.object = ""
-        if not self.event:
-            return
-        try:
-            self.form = Dispatch.open(self.warehouse, self.event)
-        except NotFound as exc:
-            self._say(self.dispatch_message, str(exc), "warning")
-            return
-        self.dispatch_unit.value = self.form.from_unit
-        self._own_unit_option()
-        self.dispatch_mode.value = self.form.mode
-        self._set_box(self.dispatch_date, formatting.date(self.form.transfer_date))
-        for i in range(DISPATCH_ROWS):
-            line = self.form.lines[i] if i < len(self.form.lines) else DispatchLine()
-            self.dispatch_poles[i].value = line.unit_code if line.unit_code in self.dispatch_poles[i].options.values() \
-                else None
-            self._set_box(self.dispatch_values[i], line.value or "")
-        self._update_rest()
-
-    @staticmethod
-    def _sync_input(event) -> None:
-        """A value set by code (or committed) is also the live input, so the two never disagree."""
-        if event.obj.value_input != event.new:
-            event.obj.value_input = event.new
-
-    @staticmethod
-    def _typed(box: pn.widgets.TextInput) -> str:
-        """What a text box holds as typed, even before the user presses Enter or leaves it."""
-        return box.value_input if box.value_input is not None else (box.value or "")
-
-    @staticmethod
-    def _set_box(box: pn.widgets.TextInput, text: str) -> None:
-        box.value = text
-
-    def _typed_lines(self) -> list[DispatchLine]:
-        return [DispatchLine(select.value, self._typed(box)) for select, box in zip(self.dispatch_poles,
-                                                                                     self.dispatch_values)]
-
-    def _takings(self) -> Decimal | None:
-        s = self.soiree_data()
-        return None if s is None else Decimal(str(s["takings"])).quantize(Decimal("0.01"))
-
-    def _update_rest(self, *events) -> None:
-        """« Reste à répartir », live, from what is typed (a hint; the model checks on save)."""
-        takings = self._takings()
-        if takings is None:
-            self.dispatch_rest.object = ""
-            return
-        total, unreadable = Decimal(0), False
-        for line in self._typed_lines():
-            if line.value is None or not str(line.value).strip():
-                continue
-            try:
-                total += _TYPED.convert(line.value)
-            except FieldError:
-                unreadable = True
-        if self.dispatch_mode.value == "percent":
-            rest = Decimal(100) - total
-            text = _("Remaining to dispatch: {percent} of {takings}",
-                     percent=formatting.number(rest, 2) + "\u00a0%", takings=formatting.money(takings))
-        else:
-            rest = takings - total
-            text = _("Remaining to dispatch: {amount} of {takings}", amount=formatting.money(rest),
-                     takings=formatting.money(takings))
-        if unreadable:
-            text += " " + _("(a share is not a number)")
-        color = "#1f5a4a" if rest == 0 and not unreadable else "#b42318"
-        self.dispatch_rest.object = (f'<div class="reste" data-rest="{html.escape(str(rest))}" '
-                                     f'style="font-weight:600;color:{color}">{html.escape(text)}</div>')
-
-    def save_dispatch(self) -> bool:
-        if self.form is None:
-            self._say(self.dispatch_message, _("Choose a soirée first."), "warning")
-            return False
-        self.form.from_unit = self.dispatch_unit.value
-        self.form.mode = self.dispatch_mode.value
-        self.form.transfer_date = self._typed(self.dispatch_date)
-        self.form.lines = self._typed_lines()
-        for pane in self.dispatch_line_errors:
-            pane.object = ""
-        try:
-            self.form.save(self.warehouse, current_user())
-        except Invalid as exc:
-            general = []
-            for key, text in exc.errors.items():
-                parts = key.split(".")
-                if parts[0] == "lines" and len(parts) == 2:
-                    self.dispatch_line_errors[int(parts[1])].object = red(text)
-                else:
-                    general.append(text)
-            self._say(self.dispatch_message, " ".join(general) or _("Nothing was saved: correct the lines in red."),
-                      "danger")
-            return False
-        except (Forbidden, Conflict, NotFound, WarehouseBusy) as exc:
-            self._say(self.dispatch_message, str(exc), "danger")
-            return False
-        self._say(self.dispatch_message, _("Dispatch saved: the transfers are in the budgets of the poles."),
-                  "success")
-        self._saved(self.dispatch_message)
-        return True
+    # -- dispatch (the form: dashboards/soiree_dispatch.py) ------------------------------------------
 
     @param.depends("event", "changed")
     def dispatch_table(self):
@@ -612,31 +472,42 @@ class EventTracking(pn.viewable.Viewer):
         else:
             self.forms_area.objects = [self._forms_layout()]
 
-    def _forms_layout(self) -> pn.Column:
+    def _forms_layout(self) -> OnDemand:
+        """The two forms as on-demand tools: built in the browser when opened (a soirée's page is read far
+        more often than its dispatch is entered), then kept while other soirées are chosen."""
         if self._forms_built is not None:
             return self._forms_built
-        lines = [pn.Row(self.dispatch_poles[i], pn.Column(self.dispatch_values[i], self.dispatch_line_errors[i],
-                                                          margin=0))
-                 for i in range(DISPATCH_ROWS)]
-        self._forms_built = pn.Column(
-            pn.pane.Markdown("#### " + _("Add or remove a referent")),
-            pn.FlexBox(self.referent_email, self.referent_unit, self.referent_add),
-            self.referent_errors,
-            pn.FlexBox(self.referent_remove_choice, self.referent_remove),
-            self.referent_message,
-            pn.pane.Markdown("#### " + _("Dispatch the takings to the poles")),
-            pn.pane.Markdown(_("Each line gives a pole its share, as a percentage or an amount. The shares must add up "
-                               "to the soirée's net takings, to the cent; in percentages the last line takes the "
-                               "rounding. A line for the soirée's own unit is the share it keeps. Saving replaces the "
-                               "soirée's previous dispatch."), css_classes=["hint"]),
-            pn.FlexBox(self.dispatch_unit, self.dispatch_date, pn.Column(pn.pane.Markdown(_("Shares in")),
-                                                                     self.dispatch_mode, margin=0)),
-            *lines,
-            self.dispatch_rest,
-            pn.FlexBox(self.dispatch_save, self.dispatch_reload),
-            self.dispatch_message,
-            sizing_mode="stretch_width",
-        )
+
+        def referents() -> pn.Column:
+            return pn.Column(
+                pn.FlexBox(self.referent_email, self.referent_unit, self.referent_add),
+                self.referent_errors,
+                pn.FlexBox(self.referent_remove_choice, self.referent_remove),
+                self.referent_message,
+                sizing_mode="stretch_width",
+            )
+
+        def dispatch() -> pn.Column:
+            lines = [pn.FlexBox(self.dispatch_poles[i], pn.Column(self.dispatch_values[i], self.dispatch_line_errors[i],
+                                                                  margin=0))  # one line, two on a phone
+                     for i in range(DISPATCH_ROWS)]
+            return pn.Column(
+                pn.pane.Markdown(_("Each line gives a pole its share, as a percentage or an amount. The shares must "
+                                   "add up to the soirée's net takings, to the cent; in percentages the last line "
+                                   "takes the rounding. A line for the soirée's own unit is the share it keeps. "
+                                   "Saving replaces the soirée's previous dispatch."), css_classes=["hint"]),
+                pn.FlexBox(self.dispatch_unit, self.dispatch_date, pn.Column(pn.pane.Markdown(_("Shares in")),
+                                                                         self.dispatch_mode, margin=0)),
+                *lines,
+                self.dispatch_rest,
+                pn.FlexBox(self.dispatch_save, self.dispatch_reload),
+                self.dispatch_message,
+                sizing_mode="stretch_width",
+            )
+
+        self.dispatch_tool = _("Dispatch the takings to the poles")
+        self._forms_built = OnDemand([(_("Add or remove a referent"), referents), (self.dispatch_tool, dispatch)],
+                                     css_classes=["soiree-tools"])
         return self._forms_built
 
     # -- after a save ----------------------------------------------------------------------------
@@ -679,13 +550,15 @@ class EventTracking(pn.viewable.Viewer):
             self.season,
             pn.pane.Markdown("### " + _("One soirée")),
             self.soiree_select,
-            self.detail,
-            pn.pane.Markdown("#### " + _("Referents")),
-            self.referents,
-            pn.pane.Markdown("#### " + _("Dispatch of the takings")),
-            self.dispatch_table,
-            self.forms_area,
-            pn.pane.Markdown("### " + _("Sales attributed to no soirée")),
-            self.unattributed,
+            # below the fold: drawn once the browser has shown the season (dashboards/lazy.py)
+            later(pn.Column(
+                self.detail,
+                pn.pane.Markdown("#### " + _("Referents")),
+                self.referents,
+                pn.pane.Markdown("#### " + _("Dispatch of the takings")),
+                self.dispatch_table,
+                self.forms_area,
+                pn.pane.Markdown("### " + _("Sales attributed to no soirée")), self.unattributed,
+                sizing_mode="stretch_width"), min_height=1200),
             sizing_mode="stretch_width",
         )

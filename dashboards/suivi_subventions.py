@@ -15,16 +15,29 @@ import pandas as pd
 import panel as pn
 import param
 
+from alambic import formatting
+from alambic.formatting import is_true
 from alambic.i18n import N_, _
-from dashboards import formatting
-from dashboards.components import card_grid  # noqa: I001
-from dashboards.components import KPI_CSS, TABLE_CSS, Column, FilterBar, Filters, csv_download, french_table, kpi_card
+from dashboards.components import (
+    COMPACT_CSS,
+    KPI_CSS,
+    TABLE_CSS,
+    Column,
+    FilterBar,
+    Filters,
+    PlainAlert,
+    card_grid,  # noqa: I001
+    csv_download,
+    french_table,
+    instalment_kind_label,
+    kpi_card,
+    marts_ready,
+)
+from dashboards.lazy import later
 from dashboards.periods import fiscal_year_of
-from dashboards.plan_de_tresorerie import COMPACT_CSS, instalment_kind_label, is_true
 from dashboards.queries import run_query
 from dashboards.subsidy_entries import SubsidyEntries
 from dashboards.workbook import filters_workbook
-from dashboards.components import PlainAlert
 
 NATURE_LABELS = {"fonctionnement": N_("Operating"), "investissement": N_("Investment")}
 STATUS_LABELS = {"reçu": N_("Cashed in"), "à venir": N_("Upcoming"), "en retard": N_("Late")}
@@ -147,7 +160,7 @@ def instalment_columns() -> list[Column]:
     ]
 
 
-class SubsidyTracking(pn.viewable.Viewer):
+class SuiviSubventions(pn.viewable.Viewer):
     """The page. The exercice shown is the one holding the start of `filters.period`; the « Exercice »
     choice sets the period to a whole exercice. The unit filter keeps the subsidies of that unit and
     the units below it."""
@@ -161,10 +174,10 @@ class SubsidyTracking(pn.viewable.Viewer):
         super().__init__(**params)
         if self.filters is None:
             self.filters = self.context.filters or Filters.from_warehouse(self.context.warehouse)
-        self.ready = bool(run_query(self.warehouse, "suivi_subventions/available").iloc[0]["ready"])
+        self.ready = marts_ready(self.warehouse, "subsidy_tracking", "subsidy_instalments_timeline")
         if not self.ready:
             return
-        settings = run_query(self.warehouse, "filters/settings").iloc[0]
+        settings = run_query(self.warehouse, "filters/parametres").iloc[0]
         self._fy_month = int(settings["fiscal_year_start_month"])
         exercices = run_query(self.warehouse, "suivi_subventions/exercices")
         self.param.exercice.objects = {row.exercice_label: row.period_text for row in exercices.itertuples()}
@@ -200,7 +213,7 @@ class SubsidyTracking(pn.viewable.Viewer):
     # -- data (each from one SQL file) -----------------------------------------------------------
 
     def subsidies_data(self) -> pd.DataFrame:
-        frame = run_query(self.warehouse, "suivi_subventions/subsidies", **self._params()).copy()
+        frame = run_query(self.warehouse, "suivi_subventions/subventions", **self._params()).copy()
         frame["funder_label"] = [_("Total") if total else funder
                                  for funder, total in zip(frame["funder"], frame["is_total"])]
         frame["unit_label"] = [f"{name} ({code})" if isinstance(code, str) else ""
@@ -219,7 +232,7 @@ class SubsidyTracking(pn.viewable.Viewer):
         return frame
 
     def instalments_data(self) -> pd.DataFrame:
-        frame = run_query(self.warehouse, "suivi_subventions/instalments", **self._params()).copy()
+        frame = run_query(self.warehouse, "suivi_subventions/echeances", **self._params()).copy()
         frame["unit_label"] = [f"{name} ({code})" if isinstance(code, str) else ""
                                for code, name in zip(frame["unit_code"], frame["unit_name"])]
         frame["kind_label"] = frame["kind"].map(instalment_kind_label)
@@ -245,7 +258,7 @@ class SubsidyTracking(pn.viewable.Viewer):
         }
 
     def kpi_data(self) -> pd.Series:
-        return run_query(self.warehouse, "suivi_subventions/kpis", **self._params()).iloc[0]
+        return run_query(self.warehouse, "suivi_subventions/indicateurs", **self._params()).iloc[0]
 
     def _filename(self, what: str) -> str:
         return f"suivi-subventions_{what}_{self.filters.unit}_{self.exercice}.csv"
@@ -358,8 +371,10 @@ class SubsidyTracking(pn.viewable.Viewer):
             self.kpis,
             pn.Column(pn.pane.Markdown("### " + _("Subsidies of the fiscal year")), self.subsidies,
                       sizing_mode="stretch_width"),
-            pn.Column(pn.pane.Markdown("### " + _("Instalment timeline")), self.instalments,
-                      sizing_mode="stretch_width"),
-            self.entries,
+            later(pn.Column(  # below the fold: drawn once the first screen is shown (dashboards/lazy.py)
+                pn.Column(pn.pane.Markdown("### " + _("Instalment timeline")), self.instalments,
+                          sizing_mode="stretch_width"),
+                self.entries,
+                sizing_mode="stretch_width"), min_height=600),
             sizing_mode="stretch_width",
         )

@@ -8,7 +8,6 @@ marts.volunteer_contributions and marts.volunteer_valuation; this module chooses
 
 from __future__ import annotations
 
-
 import holoviews as hv
 import hvplot.pandas  # noqa: F401  (registers .hvplot, as the other pages)
 import pandas as pd
@@ -16,12 +15,23 @@ import panel as pn
 import param
 from bokeh.models import HoverTool
 
+from alambic import formatting
 from alambic.i18n import _
-from dashboards import formatting
-from dashboards.components import card_grid  # noqa: I001
-from dashboards.components import Column, FilterBar, Filters, csv_download, figure_card, french_table, kpi_card
+from dashboards.components import (
+    Column,
+    FilterBar,
+    Filters,
+    PlainAlert,
+    card_grid,  # noqa: I001
+    csv_download,
+    figure_card,
+    french_table,
+    kpi_card,
+    marts_ready,
+)
+from dashboards.lazy import later
 from dashboards.queries import run_query
-from dashboards.components import PlainAlert
+
 
 def member_columns() -> list[Column]:
     return [
@@ -80,7 +90,7 @@ def unit_label(code, name) -> str:
     return f"{name} ({code})" if not formatting.is_missing(name) else str(code)
 
 
-class VolunteerTracking(pn.viewable.Viewer):
+class SuiviVolontariat(pn.viewable.Viewer):
     """The page. The unit filter keeps the unit and the units below it; hours count on the unit of
     the Oceco project (pôle) of their action, or on La Raffinerie when none is known."""
 
@@ -91,7 +101,8 @@ class VolunteerTracking(pn.viewable.Viewer):
         super().__init__(**params)
         if self.filters is None:
             self.filters = self.context.filters or Filters.from_warehouse(self.context.warehouse)
-        self.ready = bool(run_query(self.warehouse, "suivi_volontariat/available").iloc[0]["ready"])
+        self.ready = marts_ready(
+            self.warehouse, "volunteer_hours", "volunteer_contributions", "volunteer_valuation", "people_links")
 
     @property
     def warehouse(self):
@@ -106,29 +117,29 @@ class VolunteerTracking(pn.viewable.Viewer):
     # -- data (each from one SQL file) -----------------------------------------------------------
 
     def kpi_data(self) -> pd.Series:
-        return run_query(self.warehouse, "suivi_volontariat/kpis", **self._params()).iloc[0]
+        return run_query(self.warehouse, "suivi_volontariat/indicateurs", **self._params()).iloc[0]
 
     def members_data(self) -> pd.DataFrame:
-        frame = run_query(self.warehouse, "suivi_volontariat/members", **self._params()).copy()
+        frame = run_query(self.warehouse, "suivi_volontariat/membres", **self._params()).copy()
         frame["match_text"] = [("" if matched else _("to check (Directory)")) for matched in frame["is_matched"]]
         return frame
 
     def units_data(self) -> pd.DataFrame:
-        frame = run_query(self.warehouse, "suivi_volontariat/units", **self._params()).copy()
+        frame = run_query(self.warehouse, "suivi_volontariat/unites", **self._params()).copy()
         frame["unit_label"] = [unit_label(c, n) for c, n in zip(frame["unit_code"], frame["unit_name"])]
         return frame
 
     def monthly_data(self) -> pd.DataFrame:
-        return run_query(self.warehouse, "suivi_volontariat/monthly", **self._params())
+        return run_query(self.warehouse, "suivi_volontariat/mensuel", **self._params())
 
     def pending_data(self) -> pd.DataFrame:
-        frame = run_query(self.warehouse, "suivi_volontariat/pending", unit=self.filters.unit,
+        frame = run_query(self.warehouse, "suivi_volontariat/en_attente", unit=self.filters.unit,
                           date_to=self.filters.current.end).copy()
         frame["unit_label"] = [unit_label(c, n) for c, n in zip(frame["unit_code"], frame["unit_name"])]
         return frame
 
     def yearly_data(self) -> pd.DataFrame:
-        frame = run_query(self.warehouse, "suivi_volontariat/yearly").copy()
+        frame = run_query(self.warehouse, "suivi_volontariat/annuel").copy()
         frame["exercice_label"] = [
             str(int(year)) if pd.Timestamp(start).month == 1 else f"{int(year)}-{int(year) + 1}"
             for year, start in zip(frame["exercice"], frame["exercice_start"])
@@ -244,11 +255,13 @@ class VolunteerTracking(pn.viewable.Viewer):
             FilterBar(filters=self.filters),
             self.kpis,
             pn.Column(pn.pane.Markdown("### " + _("Hours month by month")), self.chart, sizing_mode="stretch_width"),
-            pn.Column(pn.pane.Markdown("### " + _("By member")), self.members, sizing_mode="stretch_width"),
-            pn.Column(pn.pane.Markdown("### " + _("By pole and month")), self.units, sizing_mode="stretch_width"),
-            pn.Column(pn.pane.Markdown("### " + _("Actions awaiting validation")), self.pending,
-                      sizing_mode="stretch_width"),
-            pn.Column(pn.pane.Markdown("### " + _("Yearly valuation (accounts 864 / 875)")), self.yearly(),
-                      sizing_mode="stretch_width"),
+            later(pn.Column(  # below the fold: drawn once the first screen is shown (dashboards/lazy.py)
+                pn.Column(pn.pane.Markdown("### " + _("By member")), self.members, sizing_mode="stretch_width"),
+                pn.Column(pn.pane.Markdown("### " + _("By pole and month")), self.units, sizing_mode="stretch_width"),
+                pn.Column(pn.pane.Markdown("### " + _("Actions awaiting validation")), self.pending,
+                          sizing_mode="stretch_width"),
+                pn.Column(pn.pane.Markdown("### " + _("Yearly valuation (accounts 864 / 875)")), self.yearly(),
+                          sizing_mode="stretch_width"),
+                sizing_mode="stretch_width"), min_height=1200),
             sizing_mode="stretch_width",
         )

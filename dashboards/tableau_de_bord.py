@@ -15,24 +15,21 @@ import pandas as pd
 import panel as pn
 import param
 
+from alambic import formatting
 from alambic.i18n import N_, _
-from dashboards import formatting
 from dashboards.app import with_query
-from dashboards.components import card_grid  # noqa: I001
 from dashboards.components import (
     ROOT_UNIT,
     Column,
     FilterBar,
     Filters,
+    PlainAlert,
+    card_grid,  # noqa: I001
     figure_card,
     kpi_card,
 )
 from dashboards.queries import run_query
 from dashboards.workbook import filters_workbook
-from dashboards.components import PlainAlert
-
-
-
 
 SEVERITY_LABELS = {"haute": N_("High"), "moyenne": N_("Medium"), "info": N_("Info")}
 KIND_TITLES = {
@@ -111,7 +108,7 @@ details.alert-minor summary { cursor: pointer; color: #4a5560; padding: 4px 0; }
 """
 
 
-class Dashboard(pn.viewable.Viewer):
+class TableauDeBord(pn.viewable.Viewer):
     """The page. `filters` holds the unit and period (synced to the URL by the app shell)."""
 
     context = param.Parameter(doc="AppContext: warehouse, configuration.")
@@ -141,7 +138,7 @@ class Dashboard(pn.viewable.Viewer):
     # -- data (each from one SQL file) ---------------------------------------------------------
 
     def budget_data(self) -> pd.Series:
-        return run_query(self.warehouse, "suivi_budgetaire/kpis", **self.filters.params()).iloc[0]
+        return run_query(self.warehouse, "suivi_budgetaire/indicateurs", **self.filters.params()).iloc[0]
 
     def treasury_data(self) -> pd.Series:
         return run_query(self.warehouse, "tableau_de_bord/tresorerie").iloc[0]

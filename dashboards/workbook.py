@@ -17,7 +17,6 @@ The workbook is computed when the button is clicked (the current filters), never
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 from collections.abc import Callable, Mapping
@@ -28,8 +27,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from alambic import formatting
 from alambic.i18n import _
-from dashboards import formatting
 from dashboards.components import Column, status_label
 from warehouse.export import spreadsheet_safe
 
@@ -63,15 +62,7 @@ def sheet_name(name: str, taken: set[str]) -> str:
 
 
 def _as_date(value):
-    if formatting.is_missing(value):
-        return None
-    if hasattr(value, "to_pydatetime"):
-        value = value.to_pydatetime()
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, str):
-        return dt.date.fromisoformat(value[:10])
-    return value
+    return None if formatting.is_missing(value) else formatting.as_date(value)
 
 
 def cell_value(value, column: Column):
@@ -206,8 +197,8 @@ def filters_workbook(slug: str, page_title: str, filters, sheets: Callable[[], S
 
 def budget_tracking_workbook(page) -> pn.widgets.FileDownload:
     """The Suivi budgétaire page's workbook: both recaps, month by month, and the lines."""
-    from dashboards.co_remuneration import proposals_ready, state_columns
-    from dashboards.suivi_budgetaire import EXPENSE, INCOME, line_columns, recap_columns
+    from dashboards.components import line_columns, proposals_ready, state_columns
+    from dashboards.suivi_budgetaire import EXPENSE, INCOME, recap_columns
 
     def sheets():
         monthly = page.monthly_data(EXPENSE).merge(

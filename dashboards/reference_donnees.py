@@ -3,7 +3,7 @@
 Generated, never typed twice: the marts' purpose, grain and column meanings come from the header
 comments of `sql/marts/*.sql`, the staging views' descriptions from theirs, and the columns and
 types from the warehouse itself (`warehouse/catalogue.py`). A mart whose header drifts from its
-SQL is caught by tests/dashboards/test_reference.py. The descriptions are the SQL files' own
+SQL is caught by tests/dashboards/test_reference_donnees.py. The descriptions are the SQL files' own
 comments, in English like the code; the page around them is in French.
 """
 
@@ -12,15 +12,12 @@ from __future__ import annotations
 import html
 
 import panel as pn
-from dashboards.components import SHRINK, PlainAlert
 import param
 
 from alambic.i18n import N_, _
+from dashboards.components import PlainAlert
 from warehouse.catalogue import HeaderError, TableDoc, catalogue, search
 from warehouse.connection import WarehouseBusy, WarehouseMissing
-
-
-
 
 SECTIONS = {  # schema → (title msgid, what it holds msgid)
     "marts": (N_("Marts"), N_("The tables the pages show, computed by the SQL files of sql/marts/ at each build.")),
@@ -50,6 +47,7 @@ REFERENCE_CSS = """
 @media (max-width: 600px) {  /* a phone: long names and types wrap rather than widen the page */
   .ref-columns td.ref-name { white-space: normal; overflow-wrap: anywhere; }
   .ref-columns td.ref-type { white-space: normal; }
+  .ref-columns td { overflow-wrap: anywhere; }  /* the meaning too: quoted codes and lists of values */
   .ref-table h4, .ref-table p, .ref-notes pre { overflow-wrap: anywhere; }
 }
 """
@@ -96,7 +94,7 @@ def table_html(table: TableDoc, with_warehouse: bool) -> str:
     return "".join(parts)
 
 
-class DataReference(pn.viewable.Viewer):
+class ReferenceDonnees(pn.viewable.Viewer):
     """The page. `search` filters the tables (name, description) and their columns (name, meaning)."""
 
     context = param.Parameter(doc="AppContext: warehouse, configuration.")
@@ -117,7 +115,7 @@ class DataReference(pn.viewable.Viewer):
             self.problem = _("A SQL file's header could not be read: {reason}", reason=str(exc))
         self._input = pn.widgets.TextInput(
             label=_("Search"), placeholder=_("A table, a column, a word (e.g. reel, unit_code, subsidy)"),
-            width=420, css_classes=["ref-search"], stylesheets=SHRINK)
+            sizing_mode="stretch_width", max_width=420, css_classes=["ref-search"])
         self._input.param.watch(lambda event: setattr(self, "search", event.new), "value_input")
         self._layout = pn.Column(
             PlainAlert(self.problem, alert_type="warning", visible=bool(self.problem)),
