@@ -44,7 +44,7 @@ class AnalyticAccount:
 @dataclass
 class Line:
     id: int
-    move: "Move" = field(repr=False, compare=False)
+    move: Move = field(repr=False, compare=False)
     account: str
     balance: Decimal
     label: str

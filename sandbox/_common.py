@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import random
 import unicodedata
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
 REUNION = timezone(timedelta(hours=4))  # Indian/Reunion: UTC+4 all year, no daylight saving
-UTC = timezone.utc
+UTC = UTC
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 

@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache
 
 from sandbox._common import (
     REUNION,
@@ -394,12 +394,12 @@ def _reservation_details(reservations: list[dict], events: list[dict]) -> list[d
     return [reservation_v2(r, names.get(r["event"], "")) for r in reservations]
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cents(price: str) -> int:
     return int(Decimal(price) * 100)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _euros(cents: int) -> str:
     """Lespass renders str(Decimal(amount) / 100): "12", "10.5", "0" — trailing zeros stripped."""
     return str(Decimal(cents) / 100)

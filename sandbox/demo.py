@@ -1,8 +1,9 @@
 """`alambic demo`: the sandbox organisation through the real pipeline, into its own warehouse.
 
 generate → simulated Odoo / TiBillet / Oceco servers on loopback → demo configuration pointing
-at them → the app rows members would have entered → the `refresh` Prefect flow (connectors,
-raw loads, SQL build). The demo lives in its own folder and never touches a real warehouse.
+at them → the app rows members would have entered → the first refresh (connectors, raw loads, SQL
+build): the `refresh` Prefect flow when a Prefect API is configured (`PREFECT_API_URL`), else the
+same steps run directly — the demo never starts a temporary Prefect server just for it. The demo lives in its own folder and never touches a real warehouse.
 `load_sandbox` is the short path (records straight into the raw tables, no HTTP) used by the
 benchmark and by tests of the SQL models.
 """
@@ -13,17 +14,17 @@ import json
 import os
 import re
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterator
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 
 from alambic.config import Config, load_config
+from flows.runtime import prefect_api_configured, prefect_defaults
 from sandbox.demo_config import write_demo_config
-from flows.runtime import prefect_defaults
 from sandbox.generate import SandboxOrganisation, generate
 from sandbox.sources import append_sources, serve_sandbox_sources
 from warehouse.app_rows import advance_id_sequence, insert_rows
@@ -71,9 +72,6 @@ def build_demo(
     org = generate(seed=seed, scale=scale, today=today)
     log(f"Organisation fictive générée (graine {seed}, échelle {scale:g}) en {time.perf_counter() - started:.1f} s")
     config_path = write_demo_config(org, directory, directory / "alambic.duckdb")
-    prefect_defaults(home=directory / "prefect")
-    from flows.extract import refresh  # after prefect_defaults: Prefect reads its settings on import
-
     with serve_sandbox_sources(org) as sources:
         log("Serveurs Odoo, TiBillet et Oceco du bac à sable démarrés sur " +
             ", ".join(server.url for server in sources.servers.values()))
@@ -84,13 +82,35 @@ def build_demo(
         migrate(warehouse)
         seed_app_rows(warehouse, org.app)
         step = time.perf_counter()
-        refresh(str(config_path))  # the real flows: connectors → raw → staging → marts
+        first_refresh(config, log)
         log(f"Synchronisation des trois sources et construction des marts en {time.perf_counter() - step:.1f} s")
         ensure_demo_accounts(warehouse)
         if settle_demo_accounts_people(warehouse, org):
-            build(warehouse, config)
+            build(warehouse, config.settings())
     marker.write_text(json.dumps(wanted))
     return config
+
+
+def first_refresh(config: Config, log: Callable[[str], None]) -> None:
+    """Every source then the build: through the `refresh` flow when a Prefect API is configured
+    (the run shows in its UI), else the flow's own steps directly (no temporary Prefect server,
+    which takes 15–90 s to start on a small machine)."""
+    if prefect_api_configured():
+        prefect_defaults()
+        from flows.refresh import refresh  # after prefect_defaults: Prefect reads its settings on import
+
+        refresh(str(config.path))
+        return
+    from flows.connect import configured_sources
+    from flows.sync import build_and_record, sync_source
+
+    quiet = lambda _line: None  # noqa: E731 — one line per resource is too much for a first start
+    for source in configured_sources(config):
+        started = time.perf_counter()
+        reports = sync_source(config, source, log=quiet)
+        rows = sum(report.fetched for report in reports)
+        log(f"{source} : {rows} enregistrements reçus en {time.perf_counter() - started:.1f} s")
+    build_and_record(config, log=log)
 
 
 def load_sandbox(
@@ -185,7 +205,7 @@ def settle_demo_accounts_people(warehouse: Warehouse, org: SandboxOrganisation) 
 
 def print_welcome(config: Config, port: int) -> None:
     from alambic.auth import AccountStore
-    from alambic.auth.accounts import ROLE_LABELS
+    from alambic.users import ROLE_LABELS
 
     store = AccountStore(Warehouse.from_config(config))
     lines = []

@@ -29,7 +29,7 @@ from sandbox._soiree_follow_up import build_referents, build_transfers
 from sandbox._subsidies import build_subsidies
 from sandbox._tibillet import build_ticketing
 from sandbox._treasury import make_cash_dip, open_bank
-from sandbox._tree import by_level, build_units
+from sandbox._tree import build_units, by_level
 
 ODOO_VERSIONS = ("15", "17")
 

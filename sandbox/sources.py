@@ -8,9 +8,9 @@ and the tests run the real pipeline — clients, flows, loads, build — against
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
-from typing import Iterator
 
 from sandbox.generate import SandboxOrganisation
 from sandbox.servers import RunningServer, serve_in_thread

@@ -9,8 +9,8 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 import uvicorn
 
@@ -33,7 +33,7 @@ class RunningServer:
         )
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
-    def start(self, timeout: float = 10) -> "RunningServer":
+    def start(self, timeout: float = 10) -> RunningServer:
         self.thread.start()
         deadline = time.monotonic() + timeout
         while not self.server.started:

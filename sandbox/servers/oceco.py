@@ -21,7 +21,7 @@ import asyncio
 import copy
 import json
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from starlette.requests import Request
@@ -40,14 +40,14 @@ TOKEN_LIFETIME = timedelta(days=90)
 def to_datetime(value) -> datetime | None:
     """A Mongo date as DDP sends it ({"$date": ms}), an ISO string, or a datetime → aware UTC."""
     if isinstance(value, dict) and "$date" in value:
-        return datetime.fromtimestamp(value["$date"] / 1000, timezone.utc)
+        return datetime.fromtimestamp(value["$date"] / 1000, UTC)
     if isinstance(value, str):
         try:
             value = datetime.fromisoformat(value.replace("Z", "+00:00"))
         except ValueError:
             return None
     if isinstance(value, datetime):
-        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
     return None
 
 
@@ -147,7 +147,7 @@ def _ical_date(name: str, value, tz: str | None) -> str:
     when = to_datetime(value)
     if tz:
         return f"{name};TZID={tz}:{when.astimezone(ZoneInfo(tz)):%Y%m%dT%H%M%S}"
-    return f"{name}:{when.astimezone(timezone.utc):%Y%m%dT%H%M%SZ}"
+    return f"{name}:{when.astimezone(UTC):%Y%m%dT%H%M%SZ}"
 
 
 def ical(events: list[dict], now: datetime) -> str:
@@ -155,7 +155,7 @@ def ical(events: list[dict], now: datetime) -> str:
     for ev in events:
         tz = ev.get("timeZone")
         lines += ["BEGIN:VEVENT", f"UID:{ev['_id']}{UID_SUFFIX}", "SEQUENCE:0",
-                  f"DTSTAMP:{now.astimezone(timezone.utc):%Y%m%dT%H%M%SZ}",
+                  f"DTSTAMP:{now.astimezone(UTC):%Y%m%dT%H%M%SZ}",
                   _ical_date("DTSTART", ev["startDate"], tz)]
         if ev.get("endDate") is not None:
             lines.append(_ical_date("DTEND", ev["endDate"], tz))
@@ -305,7 +305,7 @@ def pub_list_members_detail_historique(data: OcecoData, user_id, org_id, citoyen
     citoyen = data.get("citoyens", citoyen_id)
     logs = sorted((log for log in data.collections["loguseractions"].values()
                    if log.get("organizationId") == org_id and log.get("userId") == citoyen_id),
-                  key=lambda log: to_datetime(log.get("createdAt")) or datetime.min.replace(tzinfo=timezone.utc),
+                  key=lambda log: to_datetime(log.get("createdAt")) or datetime.min.replace(tzinfo=UTC),
                   reverse=True)[: int(limit) or 10]
     actions = [data.get("actions", log["actionId"]) for log in logs if log.get("actionId")]
     return ([("citoyens", _project(citoyen, ["name"]))] if citoyen else []) + \

@@ -13,7 +13,7 @@ Faults and request counters come from `sandbox/servers/faults.py`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -129,7 +129,7 @@ def events(request: Request, tenant: Tenant) -> Response:
         items = [e for e in items if _still_running(e, low) and _aware(e.get("startDate")) < high]
     elif "only_futur" in request.query_params:
         items = [e for e in items if _still_running(e, now - timedelta(days=1))]
-    items.sort(key=lambda e: _aware(e.get("startDate")) or datetime.min.replace(tzinfo=timezone.utc))
+    items.sort(key=lambda e: _aware(e.get("startDate")) or datetime.min.replace(tzinfo=UTC))
     return JSONResponse({"results": items})
 
 
@@ -283,7 +283,7 @@ def sale_line(
     return {
         "@context": "https://schema.org", "@type": "Product", "name": name, "sku": product_id,
         "category": category, "description": None, "productID": product_id,
-        "datePublished": when.astimezone(timezone.utc).isoformat(timespec="microseconds"),
+        "datePublished": when.astimezone(UTC).isoformat(timespec="microseconds"),
         "offers": {"@type": "Offer", "price": euros(amount_cents), "priceCurrency": "EUR"},
         "additionalProperty": [
             {"@type": "PropertyValue", "name": name_, "value": value, "description": SALE_PROPERTY_DESCRIPTIONS[name_]}
