@@ -72,21 +72,39 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture(scope="session")
-def sandbox_template(tmp_path_factory):
-    """The sandbox organisation (seed 42, scale 0.3) loaded and built once per session:
-    (org, warehouse file). Modules serve copies of it (`sandbox_site`), never the file itself."""
-    from alambic.config import load_config
+def loaded_sandbox(directory: Path, *, seed: int = 42, scale: float = 0.3, built: bool = True):
+    """The sandbox organisation (`seed`, `scale`) with its demo configuration written in `directory`,
+    its sources loaded into a warehouse there and, unless `built=False`, the marts built:
+    (org, config, warehouse). The one recipe behind every fixture needing a loaded warehouse."""
     from sandbox.demo import load_sandbox
     from sandbox.demo_config import write_demo_config
     from sandbox.generate import generate
     from warehouse.build import build
-    from warehouse.connection import Warehouse
 
-    directory = tmp_path_factory.mktemp("bac-a-sable-modele")
-    org = generate(seed=42, scale=0.3)
+    org = generate(seed=seed, scale=scale)
     config = load_config(write_demo_config(org, directory, directory / "alambic.duckdb"))
     warehouse = Warehouse.from_config(config)
     load_sandbox(warehouse, org)
-    build(warehouse, config)
+    if built:
+        build(warehouse, config.settings())
+    return org, config, warehouse
+
+
+def sandbox_copy(template, directory: Path):
+    """A fresh copy of `sandbox_template` in `directory`, with its configuration: (config, warehouse)."""
+    import shutil
+
+    from sandbox.demo_config import write_demo_config
+
+    org, path = template
+    shutil.copyfile(path, directory / "alambic.duckdb")
+    config = load_config(write_demo_config(org, directory, directory / "alambic.duckdb"))
+    return config, Warehouse.from_config(config)
+
+
+@pytest.fixture(scope="session")
+def sandbox_template(tmp_path_factory):
+    """The sandbox organisation (seed 42, scale 0.3) loaded and built once per session:
+    (org, warehouse file). Tests use copies of it (`sandbox_copy`), never the file itself."""
+    org, config, _warehouse = loaded_sandbox(tmp_path_factory.mktemp("bac-a-sable-modele"))
     return org, config.warehouse_path

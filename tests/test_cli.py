@@ -36,7 +36,7 @@ def test_sql_reads_and_refuses_writes(tmp_path):
     from warehouse.connection import Warehouse
 
     config = small_config(tmp_path)
-    build(Warehouse.from_config(config), config)
+    build(Warehouse.from_config(config), config.settings())
     config_file = config.path
     result = alambic("--config", str(config_file), "sql", "SELECT name FROM ref.units WHERE unit_code = '303'", "--csv")
     assert result.returncode == 0 and result.stdout.splitlines() == ["name", "Potager"]

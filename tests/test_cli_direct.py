@@ -30,7 +30,7 @@ def built(tmp_path):
     from warehouse.connection import Warehouse
 
     config = small_config(tmp_path)
-    build(Warehouse.from_config(config), config)
+    build(Warehouse.from_config(config), config.settings())
     return config
 
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from alambic.config import SETTINGS, DEFAULT_ROLES, ConfigError, Setting, load_config, parse_config
+from alambic.config import DEFAULT_ROLES, SETTINGS, ConfigError, Setting, load_config, parse_config
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "alambic.example.toml"
 TREE = {"units": [{"code": "R", "name": "La Raffinerie", "level": "organisation"}]}
@@ -148,7 +148,7 @@ overrun_tolerance = 0.1
 """)
     config = load_config(path)
     warehouse = Warehouse.from_config(config)
-    build(warehouse, config)
+    build(warehouse, config.settings())
     row = warehouse.query("SELECT overrun_tolerance, forecast_gap_ratio, budget_role, as_of::VARCHAR AS as_of "
                           "FROM staging.stg_ref__settings")
     assert row.to_dict("records") == [{"overrun_tolerance": 0.1, "forecast_gap_ratio": 0.15,
@@ -158,7 +158,7 @@ overrun_tolerance = 0.1
     assert types["overrun_tolerance"] == "DOUBLE" and types["day_pivot"] == "INTERVAL"
     # its default when the file leaves it out
     config = load_config(write(tmp_path, f"[warehouse]\npath = \"{tmp_path / 'w.duckdb'}\""))
-    build(warehouse, config)
+    build(warehouse, config.settings())
     assert warehouse.query("SELECT overrun_tolerance FROM staging.stg_ref__settings")["overrun_tolerance"][0] == 0.05
 
 
@@ -187,3 +187,24 @@ def test_the_demo_configuration_loads(tmp_path):
     org = generate(seed=1, scale=0.2)
     config = load_config(write_demo_config(org, tmp_path, tmp_path / "alambic.duckdb"))
     assert len(config.units) == len(org.units) and config.as_of == org.today.isoformat()
+
+
+def test_an_alerts_setting_may_be_declared_by_the_sql_that_uses_it(tmp_path):
+    """`-- setting: alerts.<key> <type> <default> <meaning>` in a SQL file: a setting of the table,
+    without a Python edit (README « Adapter Alambic » d); a type SQL cannot hand over is refused."""
+    from alambic.config import sql_declared_settings
+
+    (tmp_path / "macros").mkdir()
+    (tmp_path / "macros" / "x.sql").write_text(
+        "-- setting: alerts.overrun_tolerance DOUBLE 0 dépassement toléré\n"
+        "-- setting: alerts.grace_days INTEGER 15 jours de grâce\nSELECT 1\n", encoding="utf-8")
+    found = sql_declared_settings(tmp_path)
+    assert [(s.key, s.kind, s.default, s.sql_type, s.help) for s in found] == [
+        ("overrun_tolerance", "nombre", 0.0, "DOUBLE", "dépassement toléré"),
+        ("grace_days", "entier", 15, "INTEGER", "jours de grâce"),
+    ]
+    (tmp_path / "macros" / "x.sql").write_text("-- setting: alerts.when DATE 2025-01-01 une date\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="type SQL DATE non pris en charge"):
+        sql_declared_settings(tmp_path)
+    # the repository's own SQL declares none today: every [alerts] key of the example is in the table
+    assert all(s.section == "alerts" for s in sql_declared_settings())

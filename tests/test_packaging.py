@@ -1,5 +1,5 @@
-"""The wheel carries what the code reads beside its packages (sql/, docs/, panel_serve.py, the
-example configuration) and works outside a checkout: built, unpacked in a temporary folder, and
+"""The wheel carries what the code reads beside its packages (sql/, docs/, the example
+configuration, the server module dashboards/server.py) and works outside a checkout: built, unpacked in a temporary folder, and
 run from there with the checkout taken off the path."""
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ root, site, work = sys.argv[1:4]
 sys.path = [site] + [p for p in sys.path if p.rstrip("/") != root.rstrip("/") and p not in ("", ".")]
 from pathlib import Path
 
-import warehouse, dashboards.documentation as documentation, panel_serve, sandbox.demo_config as demo_config
-for where in (warehouse.SQL_DIR, documentation.DOCS_DIR, Path(panel_serve.__file__), demo_config.EXAMPLE):
+import warehouse, dashboards.documentation as documentation, dashboards.server as server, sandbox.demo_config as demo_config
+for where in (warehouse.SQL_DIR, documentation.DOCS_DIR, Path(server.__file__), demo_config.EXAMPLE):
     assert str(where).startswith(site), where  # never the checkout's copy
 assert (warehouse.SQL_DIR / "marts" / "budget_vs_actual.sql").is_file()
 assert documentation.GLOSSARY_FILE.is_file()
@@ -37,7 +37,7 @@ from warehouse.connection import Warehouse
 from alambic.cli import main
 
 config = load_config(Path(work) / "alambic.toml")
-result = build(Warehouse.from_config(config), config)
+result = build(Warehouse.from_config(config), config.settings())
 assert result.marts and result.tests, result
 sys.exit(main(["--config", str(Path(work) / "alambic.toml"), "sql", "SELECT count(*) AS n FROM marts.org_tree"]))
 '''
@@ -60,7 +60,8 @@ def test_the_wheel_carries_the_sql_the_docs_and_the_server(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
     for expected in ("warehouse/sql/marts/budget_vs_actual.sql", "warehouse/sql/migrations/0001_schemas.sql",
                      "warehouse/sql/staging/ref/stg_ref__settings.sql", "dashboards/docs/glossaire.md",
-                     "panel_serve.py", "alambic/alambic.example.toml", "alambic/locale/fr/LC_MESSAGES/alambic.po"):
+                     "dashboards/server.py", "dashboards/static/lighter_inputs.js", "alambic/alambic.example.toml",
+                     "alambic/locale/fr/LC_MESSAGES/alambic.po"):
         assert expected in names
     sql_files = {p.relative_to(ROOT).as_posix() for p in (ROOT / "sql").rglob("*.sql")}
     assert {f"warehouse/{p}" for p in sql_files} <= names

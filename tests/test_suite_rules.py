@@ -8,7 +8,7 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-OWN_PACKAGES = {p.parent.name for p in ROOT.glob("*/__init__.py")} | {"panel_serve"}
+OWN_PACKAGES = {p.parent.name for p in ROOT.glob("*/__init__.py")}
 
 
 def test_no_importorskip_on_the_repo_own_modules():

@@ -2,8 +2,9 @@
 
 import pytest
 
+from alambic.users import DEMO, User
 from dashboards.app import nav_html, user_html
-from dashboards.session import DEMO, User, acting_as, current_user
+from dashboards.session import acting_as, current_user
 
 
 def test_outside_a_login_it_is_the_demo_user_with_the_least_rights():

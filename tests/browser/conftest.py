@@ -7,16 +7,14 @@ it is pointed at the system Chromium.
 
 from __future__ import annotations
 
-import shutil
 from contextlib import contextmanager
 
 import pytest
 
 from tests.browser.helpers import serving_with_accounts
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, _unavailable, sandbox_copy  # noqa: F401 — the browser fixtures live there
 from tests.dashboards.alambic_test_server import serving
 from tests.dashboards.warehouse_fixture import build_budget_warehouse
-
-from tests.conftest import CHROMIUM, CHROMIUM_ARGS, _unavailable  # noqa: F401 — the browser fixtures live there
 
 
 @pytest.fixture(scope="session")
@@ -48,18 +46,9 @@ def sandbox_site(sandbox_template, tmp_path_factory):
     save rebuilds the marts): `with sandbox_site(accounts) as (base, warehouse, config)`, accounts
     as (login, e-mail, role, display name) with the password `helpers.PASSWORD`; `auth=False`
     serves it without a login (then no account is needed)."""
-    from alambic.config import load_config
-    from sandbox.demo_config import write_demo_config
-    from warehouse.connection import Warehouse
-
-    org, template = sandbox_template
-
     @contextmanager
     def site(accounts=(), auth: bool = True):
-        directory = tmp_path_factory.mktemp("bac-a-sable")
-        shutil.copyfile(template, directory / "alambic.duckdb")
-        config = load_config(write_demo_config(org, directory, directory / "alambic.duckdb"))
-        warehouse = Warehouse.from_config(config)
+        config, warehouse = sandbox_copy(sandbox_template, tmp_path_factory.mktemp("bac-a-sable"))
         with serving_with_accounts(warehouse, accounts, auth=auth, config=config) as base:
             yield base, warehouse, config
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboards import formatting
+from alambic import formatting
 from tests.browser.helpers import page_text, wait_text
 from tests.dashboards.alambic_test_server import serving
 from tests.sql.test_finance_marts import finance_warehouse
@@ -29,11 +29,24 @@ def no_traceback(text: str) -> None:
         assert word not in text, text[-2000:]
 
 
+def read_pages(page, base: str, banner: str) -> list[str]:
+    """Open each of PAGES on the server at `base`, wait for `banner`: the text of each page, which
+    shows no traceback."""
+    texts = []
+    for path in PAGES:
+        page.goto(f"{base}/{path}")
+        wait_text(page, banner)
+        text = page_text(page)
+        no_traceback(text)
+        texts.append(text)
+    return texts
+
+
 def config_of(warehouse):
-    from tests.sql.test_finance_marts import REPO, CONFIG  # noqa: F401 — the same configuration
     import tomllib
 
     from alambic.config import parse_config
+    from tests.sql.test_finance_marts import CONFIG, REPO  # noqa: F401 — the same configuration
 
     example = tomllib.loads((REPO / "alambic.example.toml").read_text(encoding="utf-8"))
     return parse_config(dict(CONFIG, categories=example["categories"],
@@ -48,16 +61,12 @@ def test_a_failed_later_build_keeps_the_last_good_figures_and_says_why(page, tmp
     with warehouse.write("casse") as con:
         con.execute(BREAK)
     with pytest.raises(BuildError):
-        build(warehouse, config_of(warehouse))
+        build(warehouse, config_of(warehouse).settings())
     with serving(warehouse) as base:
-        for path in PAGES:
-            page.goto(f"{base}/{path}")
-            wait_text(page, "Les chiffres ne sont pas à jour.")
-            text = page_text(page)
+        for text in read_pages(page, base, "Les chiffres ne sont pas à jour."):
             assert RULE in text and TODO in text
             assert "dernière mise à jour réussie" in text
             assert "(Contrôle : subsidy_instalments_within_granted)" in text
-            no_traceback(text)
         # the last good figures: the Région's subsidy as the first build computed it
         page.goto(f"{base}/{PAGES[0]}")
         wait_text(page, "Région Réunion")
@@ -79,12 +88,9 @@ def test_a_failed_first_build_shows_a_french_page_saying_what_to_do(page, tmp_pa
         insert_app_rows(con)
         con.execute(BREAK)
     with pytest.raises(BuildError):
-        build(warehouse, config_of(warehouse))
+        build(warehouse, config_of(warehouse).settings())
     with serving(warehouse) as base:
-        for path in PAGES:
-            page.goto(f"{base}/{path}")
-            wait_text(page, "Les chiffres n'ont encore jamais été calculés.")
-            text = page_text(page)
-            assert "La première mise à jour" in text and RULE in text
-            assert "Que faire" in text and "alambic build" in text
-            no_traceback(text)
+        texts = read_pages(page, base, "Les chiffres n'ont encore jamais été calculés.")
+    for text in texts:
+        assert "La première mise à jour" in text and RULE in text
+        assert "Que faire" in text and "alambic build" in text

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from dashboards import formatting
+from alambic import formatting
 from tests.browser.helpers import page_text, wait_for_kpi, wait_until
 from tests.dashboards.alambic_test_server import external_requests
 

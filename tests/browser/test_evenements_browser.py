@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from dashboards import formatting
+from alambic import formatting
 from tests.browser.helpers import log_in, page_text
 from tests.dashboards.alambic_test_server import external_requests
 
@@ -54,6 +54,7 @@ def test_dispatch_a_soiree_in_the_browser(page, sandbox):
     takings = formatting.money(soiree["takings"])
     wait_for(page, lambda: page.locator('[data-kpi="takings"] .kpi-value').inner_text() == takings,
              "the soirée's takings")
+    page.get_by_role("button", name="Répartir les recettes entre les pôles", exact=True).click()  # built when opened
     day = formatting.date(soiree["soiree_day"])  # the dispatch form has the soirée loaded
     wait_for(page, lambda: page.get_by_label("Date des transferts", exact=True).input_value() == day,
              "the soirée's dispatch form")

@@ -15,8 +15,8 @@ import datetime as dt
 
 import pytest
 
-from dashboards import formatting
-from tests.browser.helpers import fill_login, text_of, wait_for_kpi, wait_until
+from alambic import formatting
+from tests.browser.helpers import fill_login, open_tool, text_of, wait_for_kpi, wait_recomputed, wait_until
 from tests.dashboards.alambic_test_server import external_requests
 
 pytestmark = pytest.mark.browser
@@ -44,6 +44,11 @@ def wait_for_text(locator, expected: str, timeout: float = PATIENCE) -> str:
     wait_until(lambda: locator.count() and expected in text_of(locator.first),
                lambda: f"{expected!r} not in {text_of(locator.first) if locator.count() else None!r}", timeout)
     return text_of(locator.first)
+
+
+def wait_for_figures(form) -> None:
+    """The form's « Enregistré. » once the save's figures are recomputed (the marts are read after)."""
+    wait_recomputed(lambda: text_of(form.first) if form.count() else "", timeout=PATIENCE)
 
 
 def open_page(page, base: str, path: str, ready: str) -> None:
@@ -128,9 +133,10 @@ def test_entries_change_every_finance_page_and_wrong_input_is_told(browser, serv
     assert before["bienveillance_t1"] == 0 and before["depenses_internes_t1"] == 0  # nothing entered yet
 
     # 1. Suivi budgétaire: a forecast (after wrong input), then a transfer --------------------------
-    open_page(page, base, f"/suivi-budgetaire?periode={YEAR}&unite={UNIT}", ".form-forecasts")
+    open_page(page, base, f"/suivi-budgetaire?periode={YEAR}&unite={UNIT}", ".budget-tools")
     wait_for_kpi(page, "depenses_previsionnel", money(before["depenses_previsionnel"]), PATIENCE)
-    forecast = page.locator(".form-forecasts").first
+    assert page.locator(".form-forecasts").count() == 0  # the forms are built when opened
+    forecast = open_tool(page, "Saisir ou modifier une ligne de prévisionnel", ".form-forecasts")
     choose(forecast, "Unité", labels[UNIT])
     choose(forecast, "Catégorie", "Bienveillance")
     type_into(forecast, "Début", f"31/03/{YEAR}")
@@ -150,19 +156,20 @@ def test_entries_change_every_finance_page_and_wrong_input_is_told(browser, serv
     type_into(forecast, "Fin", f"31/03/{YEAR}")
     type_into(forecast, "Montant", "1 234,00")
     save(forecast)
-    wait_for_text(forecast, "Enregistré.")
+    wait_for_figures(forecast)
     after_forecast = figures(warehouse)
     assert after_forecast["depenses_previsionnel"] == round(before["depenses_previsionnel"] + 1234, 2)
     wait_for_kpi(page, "depenses_previsionnel", money(after_forecast["depenses_previsionnel"]), PATIENCE)
 
-    transfer = page.locator(".form-internal_transfers").first
+    transfer = open_tool(page, "Saisir un transfert interne", ".form-internal_transfers")
+    assert page.locator(".form-forecasts").count() == 0  # one tool at a time
     choose(transfer, "Depuis l'unité", labels[UNIT])
     choose(transfer, "Vers l'unité", labels[TO_UNIT])
     type_into(transfer, "Date", f"10/03/{YEAR}")
     type_into(transfer, "Montant", "500")
     type_into(transfer, "Motif", "Recettes du bar (navigateur)")
     save(transfer)
-    wait_for_text(transfer, "Enregistré.")
+    wait_for_figures(transfer)
     after_transfer = figures(warehouse)
     assert after_transfer["depenses_reel"] == round(before["depenses_reel"] + 500, 2)
     assert after_transfer["depenses_internes_t1"] == 500
@@ -171,9 +178,9 @@ def test_entries_change_every_finance_page_and_wrong_input_is_told(browser, serv
     wait_for_kpi(page, "depenses_previsionnel", money(after_transfer["depenses_previsionnel"]), PATIENCE)
 
     # 2. Suivi subventions: a subsidy with two instalments (first above the granted amount) ----------
-    open_page(page, base, f"/suivi-subventions?periode={YEAR}&unite=R", ".form-subsidies")
+    open_page(page, base, f"/suivi-subventions?periode={YEAR}&unite=R", ".subsidy-tools")
     wait_for_kpi(page, "accorde", money(before["accorde"]), PATIENCE)
-    subsidy = page.locator(".form-subsidies").first
+    subsidy = open_tool(page, "Saisir ou modifier une subvention", ".form-subsidies")
     type_into(subsidy, "Financeur", "Fondation du navigateur")
     type_into(subsidy, "Dispositif / AAP", "AAP Potagers partagés")
     choose(subsidy, "Unité financée", labels[UNIT])
@@ -199,10 +206,14 @@ def test_entries_change_every_finance_page_and_wrong_input_is_told(browser, serv
     assert second.get_by_label("Montant", exact=True).input_value() == "3 500"  # the input stays
     type_into(second, "Montant", "3 000")
     save(subsidy)
-    wait_for_text(subsidy, "Enregistré.")
+    wait_for_figures(subsidy)
     subsidy.screenshot(path=SUBSIDY_SCREENSHOT)
-    after = figures(warehouse)
-    assert after["accorde"] == round(before["accorde"] + 5000, 2)
+    # this process may still read the snapshot it had open before the save was published: read again
+    # until the new one shows (the page itself is checked below)
+    granted = round(before["accorde"] + 5000, 2)
+    after = wait_until(lambda: (f := figures(warehouse))["accorde"] == granted and f,
+                       lambda: f"granted {figures(warehouse)['accorde']} != {granted}", PATIENCE)
+    assert after["accorde"] == granted
     assert after["reste_a_percevoir"] == round(before["reste_a_percevoir"] + 5000, 2)
     assert after["february_in"] == round(before["february_in"] + 2000, 2)  # the avance, expected in February
     wait_for_kpi(page, "accorde", money(after["accorde"]), PATIENCE)

@@ -9,8 +9,8 @@ import re
 import pandas as pd
 import pytest
 
-from dashboards import formatting
-from tests.browser.helpers import page_text, wait_until
+from alambic import formatting
+from tests.browser.helpers import page_text, wait_text, wait_until
 from tests.dashboards.alambic_test_server import external_requests
 
 pytestmark = pytest.mark.browser
@@ -56,7 +56,7 @@ def select_by_label(page, label: str) -> None:
 def test_treasury_plan_and_its_what_if(page, finance_url, finance_warehouse):
     from dashboards.app import AppContext
     from dashboards.components import Filters
-    from dashboards.plan_de_tresorerie import TreasuryPlan
+    from dashboards.plan_de_tresorerie import PlanDeTresorerie
 
     plan = finance_warehouse.query(
         "SELECT month, kind, closing_balance::DOUBLE AS closing FROM marts.treasury_plan ORDER BY month")
@@ -73,7 +73,7 @@ def test_treasury_plan_and_its_what_if(page, finance_url, finance_warehouse):
     closing = round(float(plan.set_index("month").loc[source, "closing"]), 2)
     moved = round(closing - float(instalment["amount"]), 2)
     # the labels of the what-if's choices, as the page builds them
-    helper = TreasuryPlan(context=AppContext(warehouse=finance_warehouse,
+    helper = PlanDeTresorerie(context=AppContext(warehouse=finance_warehouse,
                                              filters=Filters.from_warehouse(finance_warehouse)))
     instalment_label = next(label for label, value in helper.param.moved_instalment.names.items()
                             if value == int(instalment["instalment_id"]))
@@ -84,6 +84,7 @@ def test_treasury_plan_and_its_what_if(page, finance_url, finance_warehouse):
     wait_for_cell(page, source_title, formatting.money(closing))
 
     # move the instalment to the plan's last month: the closing balance drops by its amount
+    page.get_by_role("button", name="Et si… ? Simulation", exact=True).click()  # the form is built when opened
     select_by_label(page, instalment_label)
     select_by_label(page, formatting.month(target))
     wait_for_cell(page, source_title, formatting.money(moved))
@@ -137,7 +138,7 @@ def test_subsidy_tracking_in_the_browser(page, finance_url, finance_warehouse):
     assert page.locator('[data-kpi="accorde"] .kpi-value').inner_text() == formatting.money(round(totals["accorde"], 2))
     assert page.locator('[data-kpi="reste_a_percevoir"] .kpi-value').inner_text() == \
         formatting.money(round(totals["rap"], 2))
-    page.wait_for_timeout(1000)
+    wait_text(page, "Comptée au plan de trésorerie")  # the instalments come after the first screen
     body = page_text(page)
     for label in ("Suivi subventions", "Exercice", "Financeur", "Demandé", "Accordé", "Versé",
                   "Reste à percevoir", "Dépensé", "Reste à dépenser", "Compte rendu dû le", "Échéancier",
@@ -158,10 +159,10 @@ def test_subsidy_tracking_in_the_browser(page, finance_url, finance_warehouse):
         plan_link.click()
         page.wait_for_url(re.compile(r".*/plan-de-tresorerie\?.*mois=\d{4}-\d{2}.*"), timeout=30000)
         page.locator(".treasury-plan").first.wait_for(timeout=30000)
-        page.wait_for_timeout(1000)
         month = re.search(r"mois=(\d{4}-\d{2})", href)[1]
-        summary = page.locator(".lines-summary").first.inner_text()
-        assert formatting.month(pd.Timestamp(month + "-01")) in summary
+        summary = page.locator(".lines-summary").first  # the movements come after the first screen
+        wait_until(lambda: summary.count() and formatting.month(pd.Timestamp(month + "-01")) in summary.inner_text(),
+                   lambda: f"the movements of {month}: {summary.inner_text() if summary.count() else ''!r}")
         page.go_back()
         page.locator(".subsidies").first.wait_for(timeout=30000)
         page.wait_for_timeout(1000)

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.browser.helpers import log_in, page_text, wait_text
+from tests.browser.helpers import log_in, open_tool, page_text, wait_text
 from tests.dashboards.alambic_test_server import external_requests
 from warehouse.connection import Warehouse
 
@@ -49,12 +49,12 @@ def form_units(page, table: str) -> set[str]:
 def test_a_member_is_offered_only_their_units_and_no_console(page, site):
     base, warehouse, mine, others = site
     log_in(page, base, "referente", "/suivi-budgetaire?periode=2025&unite=R")
-    page.locator(".form-forecasts select").first.wait_for(timeout=60000)
+    open_tool(page, "Saisir ou modifier une ligne de prévisionnel", ".form-forecasts select")
     offered = form_units(page, "forecasts")
     assert offered and offered <= mine and not (offered & others)
 
     page.goto(base + "/suivi-subventions?periode=2025&unite=R")
-    page.locator(".form-subsidies select").first.wait_for(timeout=60000)
+    open_tool(page, "Saisir ou modifier une subvention", ".form-subsidies select")
     offered = form_units(page, "subsidies")
     assert offered <= mine and not (offered & others)
 

@@ -49,6 +49,8 @@ def test_vacant_roles_show_and_assigning_one_clears_it(page, roles_site):
     names = warehouse.query(
         "SELECT (SELECT name FROM ref.units WHERE unit_code = ?) AS unit_name, "
         "(SELECT min(label) FROM ref.roles WHERE role_code = ?) AS role_label", [unit, role]).iloc[0]
+    page.get_by_role("button", name="Attribuer un rôle", exact=True).click()  # the form is built when opened
+    page.get_by_label("Rôle", exact=True).wait_for(timeout=30000)
     page.get_by_label("Unité", exact=True).nth(1).select_option(label=f"{names['unit_name']} (pôle)")
     page.get_by_label("Rôle", exact=True).select_option(label=names["role_label"])
     person = page.get_by_label("Personne (e-mail)", exact=True)

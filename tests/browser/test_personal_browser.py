@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboards import formatting
+from alambic import formatting
 from tests.browser.helpers import log_in, page_text, wait_text, wait_until
 from tests.dashboards.alambic_test_server import external_requests
 from tests.dashboards.test_mon_tableau_de_bord import two_members
@@ -26,12 +26,19 @@ def site(sandbox_template, sandbox_site):
 
 
 def own_figures(warehouse, email: str) -> dict[str, str]:
-    """The KPIs as the mart gives them, in French (through the page's own SQL file)."""
-    from dashboards.queries import run_query
-
-    row = run_query(warehouse, "mon_tableau_de_bord/summary", email=email).iloc[0]
-    return {"potential": formatting.money(row.potential), "valuation": formatting.money(row.valuation),
-            "hours": formatting.hours(row.hours_validated)}
+    """The KPIs computed here from the marts, not through the page's SQL: what I may earn (my
+    proposals proposed or validated), my volunteer hours and their valuation over the current
+    exercice (the one the build's as_of falls in), in French."""
+    settings = warehouse.query("SELECT as_of, fiscal_year_start_month FROM staging.stg_ref__settings").iloc[0]
+    as_of, start = settings.as_of, int(settings.fiscal_year_start_month or 1)
+    exercice = as_of.year if as_of.month >= start else as_of.year - 1
+    proposals = warehouse.query("SELECT status, amount FROM marts.remuneration_proposals "
+                                "WHERE lower(person_email) = ?", [email])
+    potential = proposals.loc[proposals.status.isin(["proposee", "validee"]), "amount"].sum()
+    hours = warehouse.query("SELECT hours_validated, valuation FROM marts.volunteer_hours "
+                            "WHERE lower(person_email) = ? AND exercice = ?", [email, exercice])
+    return {"potential": formatting.money(potential), "valuation": formatting.money(hours.valuation.sum()),
+            "hours": formatting.hours(hours.hours_validated.sum())}
 
 
 def test_two_members_each_see_their_own_dashboard(browser, site):

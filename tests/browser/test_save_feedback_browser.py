@@ -9,7 +9,7 @@ import time
 
 import httpx
 
-from tests.browser.helpers import log_in, text_of, wait_until
+from tests.browser.helpers import log_in, open_tool, text_of, wait_until
 
 PATIENCE = 180  # a shared machine: the rebuild may take long, the point is that nobody waits for it
 
@@ -36,8 +36,7 @@ def test_a_save_says_mise_a_jour_then_shows_its_figures_and_the_server_keeps_ans
         page = context.new_page()
         page.set_default_timeout(PATIENCE * 1000)
         log_in(page, base, "compta", f"/suivi-budgetaire?periode={year}")
-        form = page.locator(".form-forecasts").first
-        form.wait_for()
+        form = open_tool(page, "Saisir ou modifier une ligne de prévisionnel", ".form-forecasts")
         kpi = page.locator('[data-kpi="depenses_previsionnel"] .kpi-value').first
         kpi.wait_for()
         before = kpi.inner_text()

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from dashboards import formatting
+from alambic import formatting
 from dashboards.pages import PAGES
 from tests.browser.helpers import page_text, wait_for_kpi
 from tests.dashboards.alambic_test_server import external_requests

@@ -27,6 +27,20 @@ Y_TICKS = """() => {
 }"""
 
 
+# Every text Bokeh draws on a canvas, recorded as it draws it (the tick labels are canvas text).
+RECORD_CANVAS_TEXT = """(() => { window.__drawn = [];
+  const fill = CanvasRenderingContext2D.prototype.fillText;
+  CanvasRenderingContext2D.prototype.fillText = function (text, ...rest) {
+    window.__drawn.push(String(text)); return fill.call(this, text, ...rest); };
+})();"""
+
+
+def drawn_ticks(page) -> list[str]:
+    """The texts drawn on the canvas since the last call: the charts' axis labels among them."""
+    page.get_by_text("Mois par mois : prévisionnel et réel").scroll_into_view_if_needed()
+    return page.evaluate("() => { const out = window.__drawn; window.__drawn = []; return out; }")
+
+
 ACCOUNTS = [("tresoriere", "tresoriere@exemple.re", "finance", "Claire Trésorière")]
 
 
@@ -35,6 +49,7 @@ def test_chart_y_ticks_are_french_euros(sandbox_site, browser):
     with sandbox_site(ACCOUNTS) as (base, _warehouse, _config):
         for _session in range(2):  # every session, not only the first
             context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="fr-FR")
+            context.add_init_script(RECORD_CANVAS_TEXT)
             page = context.new_page()
             log_in(page, base, "tresoriere", "/suivi-budgetaire")
             page.locator('[data-kpi="depenses_reel"]').wait_for(timeout=30000)
@@ -43,9 +58,21 @@ def test_chart_y_ticks_are_french_euros(sandbox_site, browser):
             euro = [label for label in labels if label.endswith("\u00a0€")]
             assert euro, labels
             assert not [label for label in labels if "undefined" in label or label == ""], labels
-            chart = page.locator(".bk-Figure, .bk-panel-models-plot, canvas").last
-            page.get_by_text("Mois par mois : prévisionnel et réel").scroll_into_view_if_needed()
-            page.wait_for_timeout(1000)
+            # what the canvas shows, first drawing and after a redraw (another series, another unit)
+            for redraw in (None, "Recettes", "Dépenses"):
+                if redraw:
+                    page.get_by_role("button", name=redraw).last.click()
+                seen: list[str] = []
+
+                def euro_drawn():
+                    page.wait_for_timeout(500)
+                    seen.extend(drawn_ticks(page))
+                    return [t for t in seen if t.endswith("\u00a0€")]
+
+                wait_until(euro_drawn, lambda: f"no euro tick drawn ({redraw or 'first drawing'}): {seen[:40]}")
+                page.wait_for_timeout(1000)
+                seen.extend(drawn_ticks(page))
+                assert not [t for t in seen if "undefined" in t or "NaN" in t], seen
             page.screenshot(path=f"tmp/artifacts/chart-{_session}.png", full_page=False)
             context.close()
 
@@ -57,11 +84,15 @@ def test_clicking_a_recap_row_shows_its_lines(sandbox_site, browser):
         page = context.new_page()
         log_in(page, base, "tresoriere", "/suivi-budgetaire")
         page.locator('[data-kpi="depenses_reel"]').wait_for(timeout=30000)
+        period = page.get_by_label("Période")  # as a new user would: another period first
+        period.fill("2025")
+        period.press("Enter")
+        wait_text(page, "01/01/2025")
         label = warehouse.query("SELECT label FROM ref.categories WHERE direction = 'depense' "
                                 "ORDER BY sort LIMIT 1 OFFSET 1")["label"].iloc[0]
         row = page.locator(".recap-depense .tabulator-row", has_text=label).first
         row.wait_for(timeout=30000)
-        row.locator('.tabulator-cell[tabulator-field="Catégorie"]').click()
+        row.locator('.tabulator-cell[tabulator-field="Catégorie"]').click(timeout=60000)  # once redrawn
         wait_until(lambda: f"— Dépenses — {label}" in page_text(page),
                    lambda: f"the lines of « {label} » are not shown: {page_text(page)[-1500:]}")
         context.close()

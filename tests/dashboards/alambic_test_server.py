@@ -9,7 +9,6 @@ from contextlib import contextmanager
 
 import httpx
 
-
 LOCAL_PREFIXES = ("http://127.0.0.1", "http://localhost", "ws://127.0.0.1", "ws://localhost",
                   "data:", "blob:", "about:")
 
@@ -46,7 +45,7 @@ def serving(warehouse, *, auth: bool = False, config=None):
     """
     import panel as pn
 
-    from panel_serve import serve
+    from dashboards.server import serve
 
     port = free_port()
     server = serve(config, warehouse=warehouse, port=port, show=False, threaded=True, address="127.0.0.1",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import panel as pn
 import pytest
 
+from tests.conftest import sandbox_copy
 from tests.dashboards.warehouse_fixture import build_budget_warehouse
 
 
@@ -15,21 +16,10 @@ def budget_warehouse(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
-def sandbox_warehouse(tmp_path_factory):
-    """The sandbox organisation (a third of La Raffinerie's size), loaded and built as the demo does."""
-    from alambic.config import load_config
-    from sandbox.demo import load_sandbox
-    from sandbox.demo_config import write_demo_config
-    from sandbox.generate import generate
-    from warehouse.build import build
-    from warehouse.connection import Warehouse
-
-    directory = tmp_path_factory.mktemp("bac-a-sable")
-    org = generate(seed=42, scale=0.3)
-    config = load_config(write_demo_config(org, directory, directory / "alambic.duckdb"))
-    warehouse = Warehouse.from_config(config)
-    load_sandbox(warehouse, org)
-    build(warehouse, config)
+def sandbox_warehouse(sandbox_template, tmp_path_factory):
+    """The sandbox organisation (a third of La Raffinerie's size), loaded and built as the demo does
+    (a copy of the session's `sandbox_template`)."""
+    _config, warehouse = sandbox_copy(sandbox_template, tmp_path_factory.mktemp("bac-a-sable"))
     return warehouse
 
 
@@ -41,6 +31,8 @@ def page_warehouse(request):
 
 @pytest.fixture(autouse=True)
 def panel_cache_cleanup():
-    """As Panel's own tests do: no cached state leaks from one test to the next."""
+    """As Panel's own tests do: no cached state leaks from one test to the next (a current
+    document left behind makes the next test's models join its stylesheet cache)."""
     yield
     pn.state.clear_caches()
+    pn.state.curdoc = None

@@ -6,12 +6,12 @@ from decimal import Decimal
 
 import pytest
 
+from alambic import formatting
 from alambic.config import load_config
-from dashboards import formatting
 from dashboards.app import AppContext
 from dashboards.budget_entries import BudgetEntries
 from dashboards.components import Filters
-from dashboards.suivi_budgetaire import BudgetTracking
+from dashboards.suivi_budgetaire import SuiviBudgetaire
 from models import Actor
 from sandbox.demo_config import write_demo_config
 from sandbox.generate import generate
@@ -32,7 +32,7 @@ def test_a_saved_forecast_changes_the_figures_of_the_page(writable):
     warehouse, config = writable
     filters = Filters.from_warehouse(warehouse)
     filters.param.update(unit="303", period="2027")
-    page = BudgetTracking(context=AppContext(warehouse=warehouse, filters=filters, config=config))
+    page = SuiviBudgetaire(context=AppContext(warehouse=warehouse, filters=filters, config=config))
     entries = BudgetEntries(warehouse, filters, config)
     entries.forecast_form.who = lambda: FINANCE
     before = Decimal(str(page.kpi_data()["depenses_previsionnel"]))
@@ -69,7 +69,7 @@ def entries_for(warehouse, config, who, unit="303", period="2027"):
 def test_copy_a_year_previews_then_copies_and_the_figures_change(writable):
     warehouse, config = writable
     entries, filters = entries_for(warehouse, config, FINANCE)
-    page = BudgetTracking(context=AppContext(warehouse=warehouse, filters=filters, config=config))
+    page = SuiviBudgetaire(context=AppContext(warehouse=warehouse, filters=filters, config=config))
     n, total, depenses = one(warehouse,
         f"""SELECT count(*), sum(f.amount)::DECIMAL(14,2),
                    coalesce(sum(f.amount) FILTER (WHERE c.direction = 'depense'), 0)::DECIMAL(14,2)
@@ -191,3 +191,16 @@ def test_a_forged_save_on_another_pole_is_refused_and_nothing_is_written(writabl
     table = "forecasts" if form_name == "forecast_form" else "internal_transfers"
     column = "label" if form_name == "forecast_form" else "reason"
     assert warehouse.query(f"SELECT count(*) FROM app.{table} WHERE {column} = 'Forgé'").iloc[0, 0] == 0
+
+
+def test_the_forms_are_built_only_when_opened_and_editing_a_line_opens_its_form(writable):
+    warehouse, config = writable
+    entries, _filters = entries_for(warehouse, config, FINANCE, unit="R", period="2025")
+    panel = entries.__panel__()
+    assert entries.tools.__panel__() in panel.objects and entries.forecast_form not in panel.objects
+    assert not any(entries.tools.is_built(label) for label in entries.tools.buttons)
+    lines = entries.forecast_lines_data()
+    assert not lines.empty
+    entries.line_choice.value = int(lines["forecast_id"].iloc[0])  # « modifier une ligne »
+    assert entries.tools.current == entries.forecast_tool
+    assert entries.forecast_form.widgets["amount"].value not in ("", None)

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import io
 import shutil
+
 import pandas as pd
 import pytest
 
 from alambic.config import load_config
 from dashboards.app import AppContext
-from dashboards.co_remuneration import CoRemuneration, state_labels
-from dashboards.components import Filters
+from dashboards.co_remuneration import CoRemuneration
+from dashboards.components import Filters, state_labels
 from models import Actor
 from sandbox.demo_config import write_demo_config
 from sandbox.generate import generate

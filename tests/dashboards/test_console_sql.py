@@ -11,28 +11,29 @@ import pandas as pd
 import panel as pn
 import pytest
 
+from alambic.users import User
 from dashboards import console_sql
 from dashboards.app import AppContext
-from dashboards.console_sql import EXAMPLES, SqlConsole
-from dashboards.session import User, acting_as
+from dashboards.console_sql import EXAMPLES, ConsoleSql
+from dashboards.session import acting_as
 
 FINANCE = User("compta", role="finance")
 ADMIN = User("admin", role="admin")
 MEMBER = User("membre", role="member")
 
 
-def console(warehouse, user=FINANCE, **params) -> SqlConsole:
+def console(warehouse, user=FINANCE, **params) -> ConsoleSql:
     with acting_as(user):
-        return SqlConsole(context=AppContext(warehouse=warehouse), **params)
+        return ConsoleSql(context=AppContext(warehouse=warehouse), **params)
 
 
-def run(page: SqlConsole, sql: str, user=FINANCE):
+def run(page: ConsoleSql, sql: str, user=FINANCE):
     page.sql = sql
     with acting_as(user):
         return page.run()
 
 
-def shown_table(page: SqlConsole) -> pn.widgets.Tabulator:
+def shown_table(page: ConsoleSql) -> pn.widgets.Tabulator:
     tables = page.__panel__().select(pn.widgets.Tabulator)
     assert len(tables) == 1
     return tables[0]

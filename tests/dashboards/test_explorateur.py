@@ -10,7 +10,7 @@ from panel.models.tabulator import CellClickEvent
 
 from dashboards.app import AppContext
 from dashboards.components import Filters
-from dashboards.explorateur import BUDGET, LINES, Explorer
+from dashboards.explorateur import BUDGET, LINES, Explorateur
 from dashboards.workbook import MONEY_FORMAT, workbook_bytes
 
 # SQL expressions of the dimensions, for the expected GROUP BYs
@@ -39,7 +39,7 @@ def build_page(warehouse, unit, period, **choices):
     filters = Filters.from_warehouse(warehouse)
     filters.param.update(unit=unit, period=period)
     assert not filters.period_error
-    page = Explorer(context=AppContext(warehouse=warehouse, filters=filters),
+    page = Explorateur(context=AppContext(warehouse=warehouse, filters=filters),
                     directions=choices.pop("directions", []))  # both directions, unless told
     page.param.update(**choices)
     return page
@@ -48,7 +48,7 @@ def build_page(warehouse, unit, period, **choices):
 def test_the_default_total_is_not_expenses_plus_income(sandbox_warehouse):
     """#12.7: opened as is, the pivot shows the expenses only: its Total is the expenses' total."""
     filters = Filters.from_warehouse(sandbox_warehouse)
-    page = Explorer(context=AppContext(warehouse=sandbox_warehouse, filters=filters))
+    page = Explorateur(context=AppContext(warehouse=sandbox_warehouse, filters=filters))
     assert page.directions == ["depense"]
     p = filters.current
     expected = sandbox_warehouse.query(

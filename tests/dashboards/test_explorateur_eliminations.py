@@ -42,7 +42,7 @@ def books(tmp_path_factory):
         for row in EXTRA_TRANSFERS:
             con.execute("INSERT INTO app.internal_transfers (transfer_id, from_unit, to_unit, transfer_date,"
                         " amount, reason, event_id) VALUES (?, ?, ?, ?, ?, ?, ?)", list(row))
-    build(warehouse, make_config(directory))
+    build(warehouse, make_config(directory).settings())
     return warehouse
 
 
@@ -145,7 +145,7 @@ def test_the_explorer_total_is_the_suivi_budgetaire_total(books, unit):
     page = build_page(books, unit, PERIOD, dataset=BUDGET, row1="direction", row2="", col="",
                       measure="reel")
     shown = {key: value for (key, _col), value in cells(page).items()}
-    kpis = run_query(books, "suivi_budgetaire/kpis", **page.filters.params()).iloc[0]
+    kpis = run_query(books, "suivi_budgetaire/indicateurs", **page.filters.params()).iloc[0]
     assert shown.get("depense", D("0.00")) == cents(kpis["depenses_reel"])
     assert shown.get("recette", D("0.00")) == cents(kpis["recettes_reel"])
     if unit == "R":

@@ -11,11 +11,12 @@ import pandas as pd
 import panel as pn
 import pytest
 
-from dashboards import formatting
+from alambic import formatting
+from alambic.users import User
 from dashboards.app import AppContext, page_body
-from dashboards.journal import ChangeLog
+from dashboards.journal import Journal
 from dashboards.pages import page as page_spec
-from dashboards.session import User, acting_as
+from dashboards.session import acting_as
 from models import Actor, Forecast, InternalTransfer
 from tests.conftest import small_config
 from warehouse.build import build
@@ -32,7 +33,7 @@ def journal_file(tmp_path_factory) -> Path:
     directory = tmp_path_factory.mktemp("journal")
     config = small_config(directory)
     warehouse = Warehouse.from_config(config)
-    build(warehouse, config)
+    build(warehouse, config.settings())
     finance, admin = Actor("tresoriere", role="finance"), Actor("admin", role="admin")
     line = Forecast(unit_code="303", category_code="prestations_externes_achats", period_start="01/03/2025",
                     period_end="31/03/2025", amount="1 234,56", label="Graines <script>alert(1)</script>")
@@ -43,7 +44,7 @@ def journal_file(tmp_path_factory) -> Path:
              amount="600", label="Café").save(warehouse, finance)
     InternalTransfer(from_unit="303", to_unit="101", transfer_date="12/04/2025", amount="300",
                      reason="Recettes du bar").save(warehouse, admin)
-    build(warehouse, config)
+    build(warehouse, config.settings())
     return config.warehouse_path
 
 
@@ -55,9 +56,9 @@ def journal(journal_file: Path, tmp_path: Path):
     return Warehouse.from_config(config), config
 
 
-def open_page(warehouse, config=None, user=FINANCE) -> ChangeLog:
+def open_page(warehouse, config=None, user=FINANCE) -> Journal:
     with acting_as(user):
-        return ChangeLog(context=AppContext(warehouse=warehouse, config=config))
+        return Journal(context=AppContext(warehouse=warehouse, config=config))
 
 
 def audit_sql(warehouse, where: str = "TRUE", params=None) -> pd.DataFrame:
@@ -168,7 +169,7 @@ def test_the_page_is_for_finance_and_admin_only(journal):
         assert "réservée au groupe finances" in page_body(spec, context).object
     with acting_as(ADMIN):
         opened = page_body(spec, context)
-    assert isinstance(opened, ChangeLog)
+    assert isinstance(opened, Journal)
     pn.panel(opened).get_root()  # the whole page renders
 
 
@@ -195,7 +196,7 @@ def test_a_restore_shows_in_the_journal_and_cannot_be_undone(journal, tmp_path):
     restore_id = int(audit_sql(warehouse, "action = 'restore'")["audit_id"].iloc[0])
     page.select(restore_id)
     assert "restauration d&#x27;une sauvegarde par cli" in page.detail.object
-    from models.audit import NotUndoable, undo
+    from models.audit_undo import NotUndoable, undo
 
     with pytest.raises(NotUndoable, match="Une restauration ne s'annule pas"):
         undo(warehouse, restore_id, Actor("admin", role="admin"))

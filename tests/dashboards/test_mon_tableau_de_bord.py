@@ -6,9 +6,9 @@ from __future__ import annotations
 import panel as pn
 import pytest
 
+from alambic.users import DEMO, User
 from dashboards.app import AppContext
-from dashboards.mon_tableau_de_bord import MyDashboard
-from dashboards.session import DEMO, User
+from dashboards.mon_tableau_de_bord import MonTableauDeBord
 
 
 def two_members(warehouse) -> list[str]:
@@ -20,16 +20,16 @@ def two_members(warehouse) -> list[str]:
            GROUP BY 1 ORDER BY count(DISTINCT p.proposal_id) DESC, 1 LIMIT 2""")["person_email"].tolist()
 
 
-def page_for(warehouse, email: str, role: str = "member") -> MyDashboard:
+def page_for(warehouse, email: str, role: str = "member") -> MonTableauDeBord:
     user = User(login=email.split("@")[0], email=email, role=role)
-    return MyDashboard(context=AppContext(warehouse=warehouse), who=lambda: user)
+    return MonTableauDeBord(context=AppContext(warehouse=warehouse), who=lambda: user)
 
 
 def test_each_member_sees_only_their_own_figures(sandbox_warehouse):
     first, second = two_members(sandbox_warehouse)
     for email, other in ((first, second), (second, first)):
         page = page_for(sandbox_warehouse, email)
-        summary = page.mine("summary").iloc[0]
+        summary = page.mine("resume").iloc[0]
         mine = sandbox_warehouse.query(
             "SELECT status, sum(amount)::DOUBLE AS amount FROM marts.remuneration_proposals "
             "WHERE person_email = ? GROUP BY status", [email]).set_index("status")["amount"]
@@ -43,7 +43,7 @@ def test_each_member_sees_only_their_own_figures(sandbox_warehouse):
             "FROM marts.volunteer_hours WHERE person_email = ? AND exercice = ?", [email, exercice]).iloc[0]
         assert float(summary.hours_validated) == pytest.approx(hours.h)
         assert float(summary.valuation) == pytest.approx(hours.v)
-        assert page.mine("volunteering")["hours_validated"].sum() == pytest.approx(hours.h)
+        assert page.mine("volontariat")["hours_validated"].sum() == pytest.approx(hours.h)
 
         roles = page.mine("roles")
         held = sandbox_warehouse.query(
@@ -74,7 +74,7 @@ def test_proposals_to_validate_are_those_of_the_referents_units(sandbox_warehous
            WHERE r.role_code = 'referent_budget_subvention' AND r.ended_on IS NULL
            ORDER BY 1 LIMIT 1""").iloc[0]
     page = page_for(sandbox_warehouse, referent.person_email)
-    from dashboards.co_remuneration import awaiting_decision
+    from dashboards.components import awaiting_decision
 
     waiting = awaiting_decision(sandbox_warehouse, page.user)
     assert len(waiting) > 0 and referent.unit_code in set(waiting["unit_code"])
@@ -84,7 +84,7 @@ def test_proposals_to_validate_are_those_of_the_referents_units(sandbox_warehous
 
 
 def test_without_a_login_the_page_asks_for_one(sandbox_warehouse):
-    page = MyDashboard(context=AppContext(warehouse=sandbox_warehouse), who=lambda: DEMO)
+    page = MonTableauDeBord(context=AppContext(warehouse=sandbox_warehouse), who=lambda: DEMO)
     view = pn.panel(page)
     alerts = view.select(pn.pane.Alert) if hasattr(view, "select") else [view]
     assert any("Connectez-vous" in str(a.object) for a in alerts)
@@ -92,7 +92,7 @@ def test_without_a_login_the_page_asks_for_one(sandbox_warehouse):
 
 def test_the_email_comes_from_the_session_not_from_the_address(sandbox_warehouse):
     """The page has no parameter a link could set to read someone else's dashboard."""
-    assert "email" not in MyDashboard.param
+    assert "email" not in MonTableauDeBord.param
     first, _second = two_members(sandbox_warehouse)
     page = page_for(sandbox_warehouse, first)
     assert set(page.mine("roles")["unit_code"]) <= set(sandbox_warehouse.query(

@@ -7,14 +7,16 @@ from __future__ import annotations
 import io
 import re
 import shutil
+
 import pandas as pd
 import panel as pn
 import pytest
 
+from alambic.users import User
 from dashboards.app import AppContext
 from dashboards.components import Filters, csv_bytes
-from dashboards.organigramme import RolesChart, chart_columns
-from dashboards.session import User, acting_as
+from dashboards.organigramme import Organigramme, chart_columns
+from dashboards.session import acting_as
 from warehouse.build import build
 from warehouse.connection import Warehouse
 
@@ -22,14 +24,14 @@ ADMIN = User("admin", email="admin@exemple.re", role="admin")
 ROW = re.compile(r'<tr class="(?:vacant|held)" data-unit="([^"]+)" data-role="([^"]+)" data-vacant="(true|false)"')
 
 
-def build_page(warehouse, unit: str = "R", who: User = ADMIN, config=None) -> RolesChart:
+def build_page(warehouse, unit: str = "R", who: User = ADMIN, config=None) -> Organigramme:
     filters = Filters.from_warehouse(warehouse)
     filters.unit = unit
     with acting_as(who):
-        return RolesChart(context=AppContext(warehouse=warehouse, config=config, filters=filters))
+        return Organigramme(context=AppContext(warehouse=warehouse, config=config, filters=filters))
 
 
-def shown_roles(page: RolesChart) -> dict[tuple[str, str], bool]:
+def shown_roles(page: Organigramme) -> dict[tuple[str, str], bool]:
     """(unit, role) → vacant, as the tree's HTML shows them."""
     html_text = page.tree()[0].object
     return {(unit, role): vacant == "true" for unit, role, vacant in ROW.findall(html_text)}
@@ -128,6 +130,17 @@ def test_a_member_who_is_not_garant_reads_why_there_is_no_form(sandbox_warehouse
     assert forms.object.startswith("Seul·es les garant·es du cadre d'une unité")
 
 
+def test_the_role_forms_are_built_only_when_opened(sandbox_warehouse):
+    page = build_page(sandbox_warehouse)
+    page.__panel__()
+    tools = page.tools
+    assert list(tools.buttons) == ["Attribuer un rôle", "Terminer un rôle"]
+    assert tools.current is None and not tools.is_built("Attribuer un rôle")
+    assert tools.open("Attribuer un rôle") is page.assign_form
+    tools.open("Terminer un rôle")
+    assert page.end_choice in tools.tool("Terminer un rôle").objects[1].objects
+
+
 # -- assigning and ending, with the configuration (the marts are rebuilt) -------------------------
 
 @pytest.fixture(scope="module")
@@ -137,11 +150,11 @@ def small_built(tmp_path_factory):
 
     config = small_config(tmp_path_factory.mktemp("organigramme"))
     warehouse = Warehouse.from_config(config)
-    build(warehouse, config)
+    build(warehouse, config.settings())
     with warehouse.write("rôles de test") as con:
         con.execute("INSERT INTO app.role_assignments (unit_code, role_code, person_email, started_on) "
                     "VALUES ('303', 'garant_cadre', 'alice@exemple.re', DATE '2024-01-01')")
-    build(warehouse, config)
+    build(warehouse, config.settings())
     return config
 
 

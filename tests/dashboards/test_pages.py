@@ -6,26 +6,70 @@ from urllib.parse import urlparse
 import httpx
 import panel as pn
 import pytest
-from tests.dashboards.alambic_test_server import serving
 
+from alambic.users import User
 from dashboards.app import AppContext, nav_html, page_app, with_query
 from dashboards.pages import PAGES, sections
-from dashboards.session import User, acting_as
-
-EXPECTED_TITLES = [
-    "Tableau de bord", "Suivi budgétaire", "Plan de trésorerie", "Suivi subventions", "Explorateur",
-    "Organigramme des rôles", "Suivi évènements", "Suivi volontariat", "Répertoire", "Co-rémunération",
-    "Mon tableau de bord", "Documentation", "Console SQL", "Référence des données",
-    "Journal des modifications",
-]
+from dashboards.session import acting_as
+from tests.dashboards.alambic_test_server import serving
 
 
-def test_every_page_of_the_mission_is_listed_in_french():
-    assert [spec.label for spec in PAGES] == EXPECTED_TITLES
+def test_every_page_has_a_unique_french_label_and_one_name():
+    """Properties of the registry, whatever pages it holds: no list to keep by hand."""
+    from importlib import import_module
+
+    from alambic.i18n import translations
+
+    french = translations("fr")
     assert len({spec.slug for spec in PAGES}) == len(PAGES)
+    assert len({spec.label for spec in PAGES}) == len(PAGES)
+    for spec in PAGES:
+        # a coded page's title is an English msgid translated; a declared page is written in French
+        assert spec.declaration is not None or spec.title in french, spec.slug
+        assert spec.label and spec.label != spec.slug
+        if spec.declaration is None:  # one name: slug suivi-budgetaire, dashboards.suivi_budgetaire.SuiviBudgetaire
+            assert spec.module == "dashboards." + spec.slug.replace("-", "_")
+            assert spec.class_name == "".join(part.capitalize() for part in spec.slug.split("-"))
+            assert hasattr(import_module(spec.module), spec.class_name), spec.slug
+    assert [spec.slug for spec in PAGES if not spec.ready] == []  # every page of the mission is built
+
+
+def test_pages_are_grouped_by_section_in_menu_order():
     assert [s for s, _ in sections()] == ["Dashboard", "Budget tracking", "Project tracking",
                                           "Raffineur·euses", "Toolbox"]
-    assert [spec.slug for spec in PAGES if not spec.ready] == []  # every page of the mission is built
+    seen = [spec.section for spec in PAGES]
+    assert seen == sorted(seen, key=[s for s, _ in sections()].index)  # a section's pages side by side
+    assert PAGES[0].slug == "tableau-de-bord"
+
+
+def test_a_declared_page_joins_the_end_of_its_section(tmp_path):
+    from dashboards.declarations import declarations
+    from dashboards.pages import CODED, with_declared
+
+    (tmp_path / "essai.sql").write_text("SELECT 1 AS n", encoding="utf-8")
+    (tmp_path / "essai.toml").write_text(
+        'title = "Essai"\nsection = "Suivi budgétaire"\ndescription = "Une page d\'essai."\n'
+        'columns = [["n", "Nombre", "nombre"]]\n', encoding="utf-8")
+    pages = with_declared(CODED, declarations(tmp_path))
+    slugs = [spec.slug for spec in pages]
+    budget = [spec.slug for spec in CODED if spec.section == "Budget tracking"]
+    assert slugs.index("essai") == slugs.index(budget[-1]) + 1
+    spec = pages[slugs.index("essai")]
+    assert spec.section == "Budget tracking" and spec.label == "Essai" and not spec.uses_filters
+
+
+def test_a_declaration_that_cannot_be_read_is_refused_in_french(tmp_path):
+    from dashboards.declarations import DeclarationError, read_declaration
+
+    (tmp_path / "essai.sql").write_text("SELECT 1 AS n", encoding="utf-8")
+    path = tmp_path / "essai.toml"
+    path.write_text('title = "Essai"\nsection = "X"\ndescription = "Y"\ncolums = []\n', encoding="utf-8")
+    with pytest.raises(DeclarationError, match="clé\\(s\\) inconnue\\(s\\) \\['colums'\\]"):
+        read_declaration(path)
+    path.write_text('title = "E"\nsection = "X"\ndescription = "Y"\ncolumns = [["n", "N", "euros"]]\n',
+                    encoding="utf-8")
+    with pytest.raises(DeclarationError, match="format 'euros' inconnu"):
+        read_declaration(path)
 
 
 def test_navigation_keeps_the_query_string():

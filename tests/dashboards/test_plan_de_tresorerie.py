@@ -11,10 +11,11 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from dashboards import formatting
+from alambic import formatting
 from dashboards.app import AppContext
 from dashboards.components import Filters, csv_bytes
-from dashboards.plan_de_tresorerie import TreasuryPlan, line_columns, parse_amount
+from dashboards.plan_de_tresorerie import PlanDeTresorerie, line_columns
+from dashboards.treasury_simulation import parse_amount
 
 FRENCH_SOURCES = {"Banque", "Facture ouverte", "Brouillon", "Prévision", "Échéance de subvention", "Simulation"}
 
@@ -31,21 +32,21 @@ def whole_plan(warehouse) -> str:
     return f"{months.min():%Y-%m}..{months.max():%Y-%m}"
 
 
-def build_page(warehouse, period: str | None = None) -> TreasuryPlan:
+def build_page(warehouse, period: str | None = None) -> PlanDeTresorerie:
     filters = Filters.from_warehouse(warehouse)
     filters.period = period or whole_plan(warehouse)
     assert not filters.period_error
-    return TreasuryPlan(context=AppContext(warehouse=warehouse, filters=filters))
+    return PlanDeTresorerie(context=AppContext(warehouse=warehouse, filters=filters))
 
 
-def shown_rows(page: TreasuryPlan) -> dict[str, pd.Series]:
+def shown_rows(page: PlanDeTresorerie) -> dict[str, pd.Series]:
     """row_key → the row as shown (one value per month column, then « Total »)."""
     frame, info = page.table_frame()
     body = frame.set_axis(info["row_keys"]).drop(columns=frame.columns[0])
     return {key: body.loc[key] for key in info["row_keys"]}, info
 
 
-def month_values(page: TreasuryPlan, row_key: str) -> pd.Series:
+def month_values(page: PlanDeTresorerie, row_key: str) -> pd.Series:
     """The row's value per month (first day), without the total column."""
     rows, info = shown_rows(page)
     values = {}
@@ -358,7 +359,7 @@ def test_shortcuts_set_the_period(sandbox_warehouse):
 
 def test_a_warehouse_without_the_treasury_marts_gets_a_french_message(budget_warehouse):
     filters = Filters.from_warehouse(budget_warehouse)
-    page = TreasuryPlan(context=AppContext(warehouse=budget_warehouse, filters=filters))
+    page = PlanDeTresorerie(context=AppContext(warehouse=budget_warehouse, filters=filters))
     assert not page.ready
     assert "pas encore calculé" in str(page.__panel__().object)
 
@@ -388,3 +389,23 @@ def test_the_xlsx_workbook_holds_the_plan_and_its_movements(sandbox_warehouse):
     rows = [[cell.value for cell in row] for row in book["Mouvements"].iter_rows()]
     header_at = next(i for i, row in enumerate(rows) if row and row[0] == "Date")
     assert len(rows) - header_at - 1 == len(page.lines_data(every_movement=True))
+
+
+def test_the_what_if_opens_on_demand_and_closing_it_clears_the_simulation(sandbox_warehouse):
+    page = build_page(sandbox_warehouse)
+    page.__panel__()
+    label = "Et si… ? Simulation"
+    assert page.simulation.current is None and not page.simulation.is_built(label)  # not in the first render
+    instalment = awaited_instalment(sandbox_warehouse)
+    page.simulation.buttons[label].clicks += 1
+    assert page.simulation.current == label
+    page.param.update(moved_instalment=int(instalment["instalment_id"]),
+                      moved_to=mart_plan(sandbox_warehouse)["month"].max().date().isoformat())
+    assert page.simulating()
+    page.simulation.buttons[label].clicks += 1  # closed: no simulated figure stays without its note
+    assert page.simulation.current is None and not page.simulating()
+    simulated = build_page(sandbox_warehouse)
+    simulated.param.update(moved_instalment=int(instalment["instalment_id"]),
+                           moved_to=mart_plan(sandbox_warehouse)["month"].max().date().isoformat())
+    simulated.__panel__()
+    assert simulated.simulation.current == label  # a simulation set before the render shows its form

@@ -7,18 +7,19 @@ from __future__ import annotations
 import panel as pn
 import pytest
 
+from alambic.users import User
 from dashboards.app import AppContext
-from dashboards.repertoire import Directory
-from dashboards.session import User, acting_as
+from dashboards.repertoire import Repertoire
+from dashboards.session import acting_as
 from tests.sql.test_volunteer_marts import tiny_people_warehouse
 
 ADMIN = User(login="admin", email="admin@exemple.re", role="admin", display_name="Admin")
 MEMBER = User(login="membre", email="membre@exemple.re", role="member", display_name="Membre")
 
 
-def directory(warehouse, who: User, config=None) -> Directory:
+def directory(warehouse, who: User, config=None) -> Repertoire:
     with acting_as(who):
-        return Directory(context=AppContext(warehouse=warehouse, config=config))
+        return Repertoire(context=AppContext(warehouse=warehouse, config=config))
 
 
 def members(warehouse, where: str = "true", params=None) -> list[str]:
@@ -137,7 +138,7 @@ def test_cards_tell_homonyms_apart_and_never_show_a_login_as_a_name():
 
 def test_the_query_gives_no_login_as_a_name(sandbox_warehouse):
     from dashboards.queries import run_query
-    people = run_query(sandbox_warehouse, "repertoire/people", search="", unit="", role="")
+    people = run_query(sandbox_warehouse, "repertoire/personnes", search="", unit="", role="")
     logins = people[people["shown_name"].notna()]
     assert not (logins["shown_name"] == logins["email"].str.split("@").str[0]).any()
     names = people["display_name"].value_counts()

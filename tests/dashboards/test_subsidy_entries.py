@@ -6,17 +6,16 @@ from __future__ import annotations
 
 import html
 import shutil
-from decimal import Decimal
 
 import pytest
 
 from alambic.config import load_config
+from alambic.users import User
 from dashboards.app import AppContext
 from dashboards.components import Filters
 from dashboards.forms import RecordWithChildrenForm
-from dashboards.session import User, acting_as
-from dashboards.subsidy_entries import SubsidyEntries
-from dashboards.suivi_subventions import SubsidyTracking
+from dashboards.session import acting_as
+from dashboards.suivi_subventions import SuiviSubventions
 from models import Subsidy
 from sandbox.demo_config import write_demo_config
 from sandbox.generate import generate
@@ -36,11 +35,11 @@ def writable(sandbox_warehouse, tmp_path):
     return Warehouse.from_config(config), config
 
 
-def open_page(warehouse, config, who: User, period: str = "2027", unit: str = "R") -> SubsidyTracking:
+def open_page(warehouse, config, who: User, period: str = "2027", unit: str = "R") -> SuiviSubventions:
     filters = Filters.from_warehouse(warehouse)
     filters.param.update(period=period, unit=unit)
     with acting_as(who):
-        return SubsidyTracking(context=AppContext(warehouse=warehouse, filters=filters, config=config))
+        return SuiviSubventions(context=AppContext(warehouse=warehouse, filters=filters, config=config))
 
 
 def text(pane) -> str:

@@ -11,10 +11,10 @@ import pandas as pd
 import pytest
 from panel.io.location import Location
 
-from dashboards import formatting
+from alambic import formatting
 from dashboards.app import AppContext
 from dashboards.components import URL_KEYS, Filters, csv_bytes, display_frame
-from dashboards.suivi_budgetaire import BudgetTracking, recap_columns
+from dashboards.suivi_budgetaire import SuiviBudgetaire, recap_columns
 
 CASES = [("R", "2025"), ("30", "2025-Q3"), ("303", "2025-03..2025-06"), ("101", "EX2025"), ("30301", "2025-08")]
 
@@ -52,7 +52,7 @@ def build_page(warehouse, unit, period):
     filters = Filters.from_warehouse(warehouse)
     filters.param.update(unit=unit, period=period)
     assert not filters.period_error
-    return BudgetTracking(context=AppContext(warehouse=warehouse, filters=filters))
+    return SuiviBudgetaire(context=AppContext(warehouse=warehouse, filters=filters))
 
 
 @pytest.mark.parametrize("unit, period", CASES)
@@ -265,3 +265,51 @@ def test_the_organisation_shows_the_books_month_by_month(sandbox_warehouse):
     assert round(float(months["charges"].sum()), 2) == round(float(totals["depense"]), 2)
     assert round(float(months["produits"].sum()), 2) == round(float(totals["recette"]), 2)
     assert build_page(sandbox_warehouse, "30", "2025").ledger_months_data().empty
+
+
+def test_a_filter_change_updates_the_page_in_place(budget_warehouse):
+    """A unit change recomputes the figures into the widgets already shown (no new tables, the
+    eight cards one pane): the browser receives new rows and text, not a new page."""
+    import panel as pn
+
+    page = build_page(budget_warehouse, "R", "2025")
+    layout = page.__panel__()
+    tables = list(layout.select(pn.widgets.Tabulator))
+    cards = [p for p in layout.select(pn.pane.HTML) if "budget-kpis" in p.css_classes]
+    assert len(cards) == 1 and cards[0].object.count('class="kpi-card') == 8
+    recap = next(t for t in tables if "recap-depense" in t.css_classes)
+    lines = next(t for t in tables if "budget-lines" in t.css_classes)
+    assert lines.pagination == "remote"  # the browser gets one page of lines at a time
+
+    page.filters.unit = "30"
+    assert list(layout.select(pn.widgets.Tabulator)) == tables  # the same objects
+    p = page.filters.current
+    expected = mart_totals(budget_warehouse, "30", p.start, p.end, "depense")
+    assert formatting.money(round(expected["reel"].sum(), 2)) in cards[0].object
+    body = recap.value[recap.value["Catégorie"] != "Total"]
+    assert body["Dépensé"].round(2).tolist() == expected["reel"].round(2).tolist()
+    every_line = len(lines.value)
+    assert every_line == len(page.lines_data()) > 0
+
+    page.category = "bienveillance"  # a drill-down changes the lines only
+    assert list(layout.select(pn.widgets.Tabulator)) == tables
+    assert 0 < len(lines.value) == len(page.lines_data()) < every_line
+
+
+def test_an_updated_table_styles_its_new_rows():
+    """update_table: the red (overrun) and bold (total) rows follow the new rows, not the first ones."""
+    from dashboards.components import Column, french_table, update_table
+
+    columns = [Column("label", "Libellé"), Column("amount", "Montant", "money")]
+    first = pd.DataFrame({"label": ["a", "b"], "amount": [1.0, 2.0], "red": [True, False], "total": [False, True]})
+    table = french_table(first, columns, highlight="red", bold="total")
+    second = pd.DataFrame({"label": ["c", "d", "e"], "amount": [3.0, 4.0, 5.0],
+                           "red": [False, False, True], "total": [True, False, False]})
+    same = update_table(table, second)
+    assert same is table and list(table.value["Libellé"]) == ["c", "d", "e"]
+    ctx = table.style._compute().ctx  # {(row, column): [(property, value)]}: what Tabulator is sent
+    row_css = {row: " ".join(f"{p}: {v}" for (r, _c), props in ctx.items() if r == row for p, v in props)
+               for row in range(3)}
+    assert "font-weight" in row_css[0] and "background-color" not in row_css[0]
+    assert "background-color" in row_css[2] and "font-weight" not in row_css[2]
+    assert "font-weight" not in row_css[1] and "background-color" not in row_css[1]

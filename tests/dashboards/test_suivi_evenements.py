@@ -8,11 +8,12 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from dashboards import formatting
+from alambic import formatting
+from alambic.users import User
 from dashboards.app import AppContext
 from dashboards.components import Filters, csv_bytes
-from dashboards.session import User, acting_as
-from dashboards.suivi_evenements import EventTracking, season_columns
+from dashboards.session import acting_as
+from dashboards.suivi_evenements import SuiviEvenements, season_columns
 from tests.models import test_dispatch
 from tests.sql.test_soiree_marts import KABAR
 
@@ -22,11 +23,11 @@ ADMIN = User("admin", email="admin@exemple.re", role="admin")
 MEMBER = User("membre", email="membre@exemple.re", role="member")
 
 
-def make_page(warehouse, period: str, unit: str = "R", config=None, user=ADMIN) -> EventTracking:
+def make_page(warehouse, period: str, unit: str = "R", config=None, user=ADMIN) -> SuiviEvenements:
     with acting_as(user):
         filters = Filters.from_warehouse(warehouse)
         filters.period, filters.unit = period, unit
-        return EventTracking(context=AppContext(warehouse=warehouse, filters=filters, config=config))
+        return SuiviEvenements(context=AppContext(warehouse=warehouse, filters=filters, config=config))
 
 
 def mart(warehouse, sql: str, params=None) -> pd.DataFrame:
@@ -104,7 +105,10 @@ def test_a_member_without_rights_reads_why(sandbox_warehouse):
     [alert] = page.forms_area.objects
     assert "seul·es les référent·es budget" in alert.object
     admin = make_page(sandbox_warehouse, "2025", user=ADMIN)
-    assert admin.dispatch_save in admin.forms_area.objects[0].select(type(admin.dispatch_save))
+    tools = admin._forms_layout()
+    assert admin.forms_area.objects == [tools.__panel__()] and tools.current is None  # built when opened
+    assert list(tools.buttons) == ["Ajouter ou retirer un·e référent·e", "Répartir les recettes entre les pôles"]
+    assert admin.dispatch_save in tools.open(admin.dispatch_tool).select(type(admin.dispatch_save))
 
 
 # -- the forms, on the hand-made soirée (takings 73 €, booked on 30301) --------------------------

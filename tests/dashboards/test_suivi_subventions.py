@@ -9,10 +9,10 @@ import re
 import pandas as pd
 import pytest
 
-from dashboards import formatting
+from alambic import formatting
 from dashboards.app import AppContext
 from dashboards.components import Filters, csv_bytes
-from dashboards.suivi_subventions import SubsidyTracking, instalment_columns, subsidy_columns
+from dashboards.suivi_subventions import SuiviSubventions, instalment_columns, subsidy_columns
 
 MONEY = ["demande", "accorde", "verse", "reste_a_percevoir", "depense", "reste_a_depenser"]
 SHOWN = {"demande": "Demandé", "accorde": "Accordé", "verse": "Versé", "reste_a_percevoir": "Reste à percevoir",
@@ -37,11 +37,11 @@ def exercices(warehouse) -> list[int]:
 OWN = ["demande", "accorde", "verse", "reste_a_percevoir"]  # the subsidy's own; « Dépensé » is shared
 
 
-def build_page(warehouse, period: str, unit: str = "R") -> SubsidyTracking:
+def build_page(warehouse, period: str, unit: str = "R") -> SuiviSubventions:
     filters = Filters.from_warehouse(warehouse)
     filters.param.update(period=period, unit=unit)
     assert not filters.period_error
-    return SubsidyTracking(context=AppContext(warehouse=warehouse, filters=filters))
+    return SuiviSubventions(context=AppContext(warehouse=warehouse, filters=filters))
 
 
 def test_the_sandbox_has_subsidies_over_several_exercices(sandbox_warehouse):
@@ -182,7 +182,7 @@ def test_an_exercice_without_subsidy(sandbox_warehouse):
 
 
 def test_a_warehouse_without_the_subsidy_marts_gets_a_french_message(budget_warehouse):
-    page = SubsidyTracking(context=AppContext(warehouse=budget_warehouse, filters=Filters.from_warehouse(budget_warehouse)))
+    page = SuiviSubventions(context=AppContext(warehouse=budget_warehouse, filters=Filters.from_warehouse(budget_warehouse)))
     assert not page.ready
     assert "pas encore calculé" in str(page.__panel__().object)
 

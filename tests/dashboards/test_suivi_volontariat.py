@@ -12,18 +12,18 @@ import pandas as pd
 import panel as pn
 import pytest
 
-from dashboards import formatting
+from alambic import formatting
 from dashboards.app import AppContext
 from dashboards.components import Filters, csv_bytes
-from dashboards.suivi_volontariat import VolunteerTracking, member_columns
+from dashboards.suivi_volontariat import SuiviVolontariat, member_columns
 from tests.sql.test_volunteer_marts import tiny_people_warehouse
 
 
-def build_page(warehouse, period: str, unit: str = "R") -> VolunteerTracking:
+def build_page(warehouse, period: str, unit: str = "R") -> SuiviVolontariat:
     filters = Filters.from_warehouse(warehouse)
     filters.param.update(period=period, unit=unit)
     assert not filters.period_error and not filters.unit_error
-    return VolunteerTracking(context=AppContext(warehouse=warehouse, filters=filters))
+    return SuiviVolontariat(context=AppContext(warehouse=warehouse, filters=filters))
 
 
 def mart(warehouse, year: int, unit: str) -> pd.DataFrame:

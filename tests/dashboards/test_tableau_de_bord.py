@@ -7,10 +7,10 @@ import pandas as pd
 import panel as pn
 import pytest
 
-from dashboards import formatting
+from alambic import formatting
 from dashboards.app import AppContext
 from dashboards.components import Filters
-from dashboards.tableau_de_bord import Dashboard, alert_href
+from dashboards.tableau_de_bord import TableauDeBord, alert_href
 
 UNITS = ["R", "10", "20", "30", "50", "101", "201", "303", "501", "30301"]
 
@@ -19,7 +19,7 @@ def build_page(warehouse, unit, period=None):
     filters = Filters.from_warehouse(warehouse)
     filters.param.update(unit=unit, **({"period": period} if period else {}))
     assert not filters.period_error
-    return Dashboard(context=AppContext(warehouse=warehouse, filters=filters))
+    return TableauDeBord(context=AppContext(warehouse=warehouse, filters=filters))
 
 
 def mart_alerts(warehouse, unit):
@@ -195,7 +195,7 @@ def test_dates_and_money_are_french(sandbox_warehouse):
 def test_alerts_are_grouped_by_kind_ordered_by_stake_and_filtered(sandbox_warehouse):
     """#12.9: one section per kind with its count, the kind with most at stake first, items by
     severity then amount at stake; the kind and severity filters keep what they say."""
-    page = Dashboard(context=AppContext(warehouse=sandbox_warehouse))
+    page = TableauDeBord(context=AppContext(warehouse=sandbox_warehouse))
     page.filters.unit = "R"
     alerts = page.alerts_data()
     assert len(alerts) > 0 and set(alerts["severity"]) <= {"haute", "moyenne", "info"}
@@ -218,7 +218,7 @@ def test_alerts_are_grouped_by_kind_ordered_by_stake_and_filtered(sandbox_wareho
 def test_a_negative_gap_is_not_called_an_overrun(sandbox_warehouse, monkeypatch):
     """#12.8: spent below the forecast but committed beyond it: the gap card is not red and says
     the overrun comes with the commitments, with its amount."""
-    page = Dashboard(context=AppContext(warehouse=sandbox_warehouse))
+    page = TableauDeBord(context=AppContext(warehouse=sandbox_warehouse))
     figures = page.budget_data().copy()
     figures[["depenses_reel", "depenses_engage", "depenses_previsionnel"]] = [800, 400, 1000]
     figures[["depenses_ecart", "depenses_montant_depassement", "depenses_depassement"]] = [-200, 200, True]

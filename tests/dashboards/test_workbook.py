@@ -11,10 +11,15 @@ from openpyxl import load_workbook
 
 from dashboards.app import AppContext
 from dashboards.components import Column, Filters
-from dashboards.suivi_budgetaire import BudgetTracking
-from dashboards.tableau_de_bord import Dashboard
+from dashboards.suivi_budgetaire import SuiviBudgetaire
+from dashboards.tableau_de_bord import TableauDeBord
 from dashboards.workbook import (
-    DATE_FORMAT, MONEY_FORMAT, budget_tracking_workbook, sheet_name, workbook_bytes, workbook_download,
+    DATE_FORMAT,
+    MONEY_FORMAT,
+    budget_tracking_workbook,
+    sheet_name,
+    workbook_bytes,
+    workbook_download,
 )
 
 
@@ -79,7 +84,7 @@ def test_download_button_computes_on_click_with_the_filename():
 def test_budget_tracking_workbook_matches_the_page(sandbox_warehouse):
     filters = Filters.from_warehouse(sandbox_warehouse)
     filters.param.update(unit="303", period="2026")
-    page = BudgetTracking(context=AppContext(warehouse=sandbox_warehouse, filters=filters))
+    page = SuiviBudgetaire(context=AppContext(warehouse=sandbox_warehouse, filters=filters))
     button = budget_tracking_workbook(page)
     book = read(download_bytes(button))
     assert button.filename == "suivi-budgetaire_303_2026.xlsx"
@@ -110,7 +115,7 @@ def test_budget_tracking_workbook_matches_the_page(sandbox_warehouse):
 def test_dashboard_workbook(sandbox_warehouse):
     filters = Filters.from_warehouse(sandbox_warehouse)
     filters.param.update(unit="R")
-    page = Dashboard(context=AppContext(warehouse=sandbox_warehouse, filters=filters))
+    page = TableauDeBord(context=AppContext(warehouse=sandbox_warehouse, filters=filters))
     book = read(workbook_bytes(page.workbook_sheets(), "Tableau de bord"))
     assert book.sheetnames == ["Indicateurs", "Alertes"]
     alerts = book["Alertes"]

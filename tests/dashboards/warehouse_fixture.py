@@ -16,7 +16,8 @@ Contracts (columns exactly as the marts define them):
 - marts.budget_eliminations(unit_code, line_key, line_unit, counterpart_unit, category_code,
   direction, month, counts_as, amount) (empty here: no internal flow in these lines)
 - marts.ledger_reconciliation (empty here), ref.units
-- ref.categories(category_code, label, direction, sort), ref.settings(key, value)
+- ref.categories(category_code, label, direction, sort), ref.settings(key, value) and its typed
+  row staging.stg_ref__settings
 """
 
 from __future__ import annotations
@@ -24,11 +25,19 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from alambic.config import category_feeds
+from warehouse import SQL_DIR
+from warehouse.build import create_macros, settings_row_sql
 from warehouse.connection import Warehouse
-from warehouse.build import create_macros
 from warehouse.migrations import migrate
 
 AS_OF = "2025-11-27"
+SETTINGS = [  # as Config.settings() hands them to a build (key, value, SQL type)
+    {"key": "as_of", "value": AS_OF, "sql_type": "DATE"},
+    {"key": "fiscal_year_start_month", "value": "1", "sql_type": "INTEGER"},
+    {"key": "timezone", "value": "Indian/Reunion", "sql_type": "VARCHAR"},
+    {"key": "forecast_gap_ratio", "value": "0.15", "sql_type": "DOUBLE"},
+]
 
 UNITS = [  # code, name, level, parent
     ("R", "La Raffinerie", "organisation", None),
@@ -61,6 +70,7 @@ CREATE SCHEMA IF NOT EXISTS marts;
 CREATE SCHEMA IF NOT EXISTS ref;
 CREATE OR REPLACE TABLE ref.categories (category_code VARCHAR, label VARCHAR, direction VARCHAR, sort INTEGER);
 CREATE OR REPLACE TABLE ref.settings (key VARCHAR, value VARCHAR);
+CREATE OR REPLACE TABLE ref.category_feeds (feed VARCHAR, category_code VARCHAR);
 CREATE OR REPLACE TABLE marts.org_tree (unit_code VARCHAR, name VARCHAR, level VARCHAR, parent_code VARCHAR,
     depth INTEGER, path VARCHAR, sort INTEGER, label VARCHAR);
 CREATE OR REPLACE TABLE marts.org_rollup (ancestor_code VARCHAR, unit_code VARCHAR, distance INTEGER);
@@ -159,10 +169,13 @@ def build_budget_warehouse(path: str | Path) -> Warehouse:
         con.execute(DDL)
         create_macros(con)
         con.executemany("INSERT INTO ref.categories VALUES (?, ?, ?, ?)", CATEGORIES)
-        con.executemany("INSERT INTO ref.settings VALUES (?, ?)", [
-            ("as_of", AS_OF), ("fiscal_year_start_month", "1"), ("timezone", "Indian/Reunion"),
-            ("forecast_gap_ratio", "0.15"),
-        ])
+        con.executemany("INSERT INTO ref.category_feeds VALUES (?, ?)",
+                        list(category_feeds(()).items()))  # the defaults, as the build writes them
+        con.executemany("INSERT INTO ref.settings VALUES (?, ?)", [(s["key"], s["value"]) for s in SETTINGS])
+        # the typed row the queries read (staging.stg_ref__settings), as a build writes it
+        con.execute(f"CREATE OR REPLACE TABLE ref.settings_row AS {settings_row_sql({'settings': SETTINGS})}")
+        con.execute((SQL_DIR / "staging" / "ref" / "stg_ref__settings.sql").read_text().join(
+            ["CREATE OR REPLACE VIEW staging.stg_ref__settings AS\n", ""]))
         con.executemany("INSERT INTO marts.org_tree VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [
             (code, name, level, parent, len(_lineage(code)) - 1, "/".join(_lineage(code)), i, f"{code} — {name}")
             for i, (code, name, level, parent) in enumerate(UNITS)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from sandbox.servers import RunningServer, serve_in_thread
-from sandbox.servers.odoo import odoo_app, OdooBooks
+from sandbox.servers.odoo import OdooBooks, odoo_app
 
 ODOO_DB, ODOO_LOGIN, ODOO_PASSWORD = "raffinerie", "alambic", "s3cret-Odoo-pw"
 ODOO_COMPANY, ODOO_EUR = [1, "La Raffinerie"], [1, "EUR"]

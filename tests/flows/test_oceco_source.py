@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 
 import httpx
 import pytest
@@ -17,7 +17,7 @@ from sandbox.servers.oceco import create_app, ejson_date
 from warehouse.load import load_records
 from warehouse.migrations import migrate
 
-NOW = datetime(2020, 10, 25, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2020, 10, 25, 12, 0, tzinfo=UTC)
 ORG, OTHER_ORG = "5de4e2f1a1b2c3d4e5f60718", "5de4e2f1a1b2c3d4e5f60799"
 ADMIN, ALICE, BOB, CAROL = (f"5e8a1b2c3d4e5f607182930{i}" for i in (4, 5, 6, 7))
 P_PUBLIC, P_PRIVATE, P_NOPREF = "5e1a9c0b4f1d2a3b4c5d6e7f", "5e1a9c0b4f1d2a3b4c5d6e80", "5e1a9c0b4f1d2a3b4c5d6e81"
@@ -26,7 +26,7 @@ PASSWORD = "Mot-de-passe-tres-secret-42"
 
 
 def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 def d(*args) -> dict:
@@ -334,7 +334,7 @@ def test_serves_the_sandbox_organisation(warehouse):
     docs = copy.deepcopy(sandbox.oceco)
     org = next(o for o in docs["organizations"] if "oceco" in o)
     admin = next(uid for uid, link in org["links"]["members"].items() if link.get("isAdmin"))
-    now = datetime.combine(sandbox.today, time(12), timezone.utc)
+    now = datetime.combine(sandbox.today, time(12), UTC)
     app = create_app(docs, accounts={"admin@example.org": (PASSWORD, admin)}, clock=lambda: now)
     with serve_in_thread(app) as running:
         client = OcecoSource(running.url, org["_id"], "admin@example.org", PASSWORD)

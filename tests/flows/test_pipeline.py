@@ -5,13 +5,14 @@ after changes at the sources, then through faults."""
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from unittest import mock
 
 import pytest
 
 from alambic.config import load_config
-from flows.extract import refresh, sync
+from flows.refresh import refresh
+from flows.source_sync import sync
 from sandbox.demo import load_sandbox, seed_app_rows
 from sandbox.demo_config import write_demo_config
 from sandbox.generate import generate
@@ -64,7 +65,7 @@ def test_first_refresh_gives_the_marts_of_a_direct_load(pipeline, org, tmp_path)
     config, warehouse, _ = pipeline
     direct = Warehouse(tmp_path / "direct.duckdb")
     load_sandbox(direct, org)
-    build(direct, config)
+    build(direct, config.settings())
     query = "SELECT * FROM marts.budget_vs_actual ORDER BY ALL"
     with warehouse.read() as through_flows, direct.read() as straight:
         assert through_flows.execute(query).fetchall() == straight.execute(query).fetchall()
@@ -95,7 +96,7 @@ def test_changes_at_the_sources_are_loaded_exactly(pipeline):
     books.edit("account_move", move["id"], ref="Référence corrigée")
     partner = books.add("res_partner", {"name": "Nouvelle association", "email": "contact@nouvelle.re",
                                         "is_company": True, "active": True})
-    refund = sale_line("11111111-2222-4333-8444-555555555555", datetime.now(timezone.utc) - timedelta(hours=1),
+    refund = sale_line("11111111-2222-4333-8444-555555555555", datetime.now(UTC) - timedelta(hours=1),
                        amount_cents=1000, qty=-1, status="R")
     sources.tibillet.data["sales"].append(refund)
 
@@ -183,7 +184,7 @@ def test_odoo_15_and_17_books_give_identical_marts(org, pipeline, tmp_path):
         refresh(str(path))
     fresh17 = Warehouse(tmp_path / "fresh17.duckdb")
     load_sandbox(fresh17, org)
-    build(fresh17, config17)
+    build(fresh17, config17.settings())
     query = "SELECT * FROM marts.budget_vs_actual ORDER BY ALL"
     with warehouse15.read() as v15, fresh17.read() as v17:
         assert v15.execute(query).fetchall() == v17.execute(query).fetchall()

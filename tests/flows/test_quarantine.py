@@ -8,7 +8,7 @@ again and loaded (the sales watermark does not move past it).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -26,7 +26,7 @@ BAD_SALE = "00000000-0000-4000-8000-0000000000bd"
 
 
 def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 class Clock:
@@ -71,8 +71,8 @@ def test_tibillet_bad_values_are_quarantined_builds_pass_and_a_fixed_sale_is_rea
         assert BAD_SALE not in raw_keys(warehouse, "raw_tibillet.sales")
         # the watermark waits at the quarantined sale, not at the end of the window
         assert read_watermark(warehouse, "tibillet", "sales") == Watermark("2025-03-15T16:00:00+00:00")
-        build(warehouse, config)  # before: « Conversion Error » on every build
-        build(warehouse, config)
+        build(warehouse, config.settings())  # before: « Conversion Error » on every build
+        build(warehouse, config.settings())
 
         huge["offers"]["price"] = "12.00"  # fixed at the source; nothing else changes there
         unlimited["maximumAttendeeCapacity"] = 120
@@ -83,7 +83,7 @@ def test_tibillet_bad_values_are_quarantined_builds_pass_and_a_fixed_sale_is_rea
         assert BAD_SALE in raw_keys(warehouse, "raw_tibillet.sales")
         assert "3f2b8c1e-0000-4000-8000-0000000000aa" in raw_keys(warehouse, "raw_tibillet.events")
         assert read_watermark(warehouse, "tibillet", "sales") == Watermark(clock.now.isoformat())
-        build(warehouse, config)
+        build(warehouse, config.settings())
         with warehouse.read() as con:
             assert con.execute(f"SELECT unit_price FROM staging.stg_tibillet__sales WHERE sale_line_id = '{BAD_SALE}'"
                                ).fetchall()[0][0] == 12
@@ -112,4 +112,4 @@ def test_every_source_quarantines_a_value_its_staging_cannot_cast(warehouse, con
     assert result.rows_in == 1
     [(resource, key, reason)] = quarantined(warehouse)
     assert resource == name and field in reason
-    build(warehouse, config)
+    build(warehouse, config.settings())

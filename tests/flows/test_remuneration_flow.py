@@ -1,10 +1,11 @@
 """Co-rémunération end to end on the sandbox: a member proposes, the pôle's référent·e validates,
 the member's bill reaches the sandbox Odoo, the refresh flow brings it in → « facturée »; the
-treasurer pays it in Odoo, the refresh → « payée ». Each step leaves its audit line.
+treasurer pays it in Odoo, the refresh → « payée ». Each member's step leaves its audit line;
+« facturée » and « payée » are Odoo's answer, read by marts.remuneration_proposals: the flow
+writes nothing in app.* (one direction: sources → raw → staging → marts → pages).
 
-The refresh is the real Prefect flow (`flows.extract.refresh`) against the sandbox servers on
-loopback; its build step ends with `models.record_invoices`, which writes Odoo's answer back into
-app.remuneration_proposals, audited.
+The refresh is the real Prefect flow (`flows.refresh.refresh`) against the sandbox servers on
+loopback.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from unittest import mock
 import pytest
 
 from alambic.config import load_config
-from flows.extract import refresh
+from flows.refresh import refresh
 from models import Actor, RemunerationProposal
 from sandbox.demo import seed_app_rows
 from sandbox.demo_config import write_demo_config
@@ -90,7 +91,7 @@ def test_propose_validate_invoice_pay(pipeline):
                                  [("604100", 162.19, "Bienveillance – test de bout en bout", analytic_code)])
     refresh_odoo(config)
     assert one(warehouse, status) == [("facturee", bill["id"], None)]
-    assert one(warehouse, stored) == [("facturee", bill["id"])]
+    assert one(warehouse, stored) == [("validee", None)]  # as the référent·e left it
     # the bill counts in the budget now (réel, à payer), the proposal no longer does
     assert one(warehouse, "SELECT count(*) FROM marts.budget_lines WHERE line_key = ?",
                [f"alambic:proposal:{form.id}"]) == [(0,)]
@@ -101,14 +102,13 @@ def test_propose_validate_invoice_pay(pipeline):
     sources.odoo.pay_bill(bill["id"], today.isoformat())
     refresh_odoo(config)
     assert one(warehouse, status) == [("payee", bill["id"], today)]
-    assert one(warehouse, stored) == [("payee", bill["id"])]
+    assert one(warehouse, stored) == [("validee", None)]
 
-    # Every step audited: who, and the status it led to.
+    # Every member's step audited: who, and the status it led to; the refreshes wrote nothing.
     steps = [(who, action, json.loads(after)["status"]) for who, action, after in one(
         warehouse, "SELECT who, action, after FROM app.audit_log WHERE table_name = 'remuneration_proposals' "
                    "AND row_id = ? ORDER BY audit_id", [form.id])]
-    assert steps == [("membre", "insert", "proposee"), ("referente", "update", "validee"),
-                     ("odoo", "update", "facturee"), ("odoo", "update", "payee")]
+    assert steps == [("membre", "insert", "proposee"), ("referente", "update", "validee")]
     # A second refresh with nothing new writes nothing.
     audited = "SELECT count(*) FROM app.audit_log"
     before = one(warehouse, audited)

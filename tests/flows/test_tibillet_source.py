@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import httpx
@@ -28,14 +28,14 @@ SECRET = "s3cr3tS3cr3tS3cr3tS3cr3tS3cr3tAB"
 KEY = f"Xk3d9Qa1.{SECRET}"
 NO_SALE_KEY = "Nosale00.nosalenosalenosalenosalenosale00"
 NOT_ADMIN_KEY = "Noadmin0.noadminnoadminnoadminnoadmin000"
-NOW = datetime(2025, 3, 20, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 3, 20, 12, 0, tzinfo=UTC)
 PRODUCT = ("a1b2c3d4-0000-4000-8000-000000000001", "Billet Soirée Maloya")
 BEER = ("a1b2c3d4-0000-4000-8000-000000000002", "Bière pression")
 EVENT_ID = "3f2b8c1e-5a47-4d0b-9b7e-2c1d0e9a6f10"
 
 
 def utc(*args) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 def seed() -> dict[str, list[dict]]:
@@ -343,3 +343,33 @@ def test_reservation_details_give_the_tickets_by_price_and_are_read_again_only_w
         again = source(running, overlap=timedelta(0)).fetch("reservation_details", first.watermark)
         assert [d["identifier"] for d in again.records] == ["r1", "r2"]
         assert again.watermark.value == "2025-03-12T08:00:00+04:00"
+
+
+def test_a_first_sync_reads_every_detail_in_order_over_one_connection_pool(monkeypatch):
+    """A first sync reads one detail per reservation (thousands on a real tenant): they share one
+    client — a client per request built a TLS context each time, six minutes for the sandbox — and
+    go a few at a time, the batch keeping the list's order; a failing detail still fails the fetch."""
+    import flows.sources.http as http
+
+    data = seed()
+    data["reservations"] = [
+        {"uuid": f"r{n:03d}", "datetime": f"2025-03-10T12:{n % 60:02d}:00+04:00", "user_mail": "a@example.org",
+         "event": EVENT_ID, "status": "V", "options": [], "tickets": [], "paiements": []}
+        for n in range(60)
+    ]
+    clients = []
+    real = http.httpx.Client
+    monkeypatch.setattr(http.httpx, "Client", lambda *a, **k: clients.append(1) or real(*a, **k))
+    app = create_app({HOST: Tenant(data, KEYS)}, clock=lambda: NOW)
+    with serve_in_thread(app) as running:
+        listed = [r["uuid"] for r in source(running).fetch("reservations").records]
+        clients.clear()
+        batch = source(running).fetch("reservation_details")
+        assert [d["identifier"] for d in batch.records] == listed and len(listed) == 60
+        assert len(clients) == 1
+        detail_route = next(route for route in app.state.requests if route.startswith("/api/v2/reservations/"))
+        assert app.state.requests[detail_route] == 60  # one each, none twice
+        app.state.faults.status, app.state.faults.routes = 500, {detail_route}
+        with pytest.raises(SourceError) as excinfo:
+            source(running).fetch("reservation_details")
+        assert_source_error(excinfo, "reservation_details", "HTTP 500")

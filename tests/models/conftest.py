@@ -18,7 +18,7 @@ def built_file(tmp_path_factory) -> Path:
     directory = tmp_path_factory.mktemp("built")
     config = small_config(directory)
     warehouse = Warehouse.from_config(config)
-    build(warehouse, config)
+    build(warehouse, config.settings())
     with warehouse.write("rôles de test") as con:
         con.executemany(
             "INSERT INTO app.role_assignments (unit_code, role_code, person_email, started_on, ended_on) VALUES (?, ?, ?, ?, ?)",

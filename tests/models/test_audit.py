@@ -9,8 +9,19 @@ from typing import ClassVar
 
 import pytest
 
-from models import Conflict, Forbidden, Forecast, Invalid, InternalTransfer, NotFound, Record, Subsidy
-from models import audit
+from models import (
+    Conflict,
+    Forbidden,
+    Forecast,
+    InternalTransfer,
+    Invalid,
+    NotFound,
+    Record,
+    Subsidy,
+    audit,
+    audit_display,
+    audit_undo,
+)
 from models.fields import Text
 from models.subsidy import Instalment
 from tests.models.helpers import ADMIN, FINANCE, JARDIN, NOBODY, audit_rows, count, rows
@@ -49,7 +60,7 @@ def test_undo_of_an_update_restores_the_values_before_and_is_audited_as_an_undo(
     form.save(wh, JARDIN)
     update_id = last_audit_id(wh)
 
-    done = audit.undo(wh, update_id, FINANCE)
+    done = audit_undo.undo(wh, update_id, FINANCE)
 
     assert forecast_row(wh, form.id) == ("303", "prestations_externes_achats", dt.date(2025, 3, 1),
                                          dt.date(2025, 3, 31), D("1234.56"), "Graines et terreau")
@@ -67,7 +78,7 @@ def test_undo_of_an_insert_deletes_the_row(wh):
     form = potager()
     form.save(wh, JARDIN)
     insert_id = last_audit_id(wh)
-    audit.undo(wh, insert_id, ADMIN)
+    audit_undo.undo(wh, insert_id, ADMIN)
     assert count(wh, "forecasts") == 0
     assert undo_lines(wh) == [("admin", "forecasts", form.id, "undo_insert", insert_id)]
     line = audit_rows(wh)[-1]
@@ -82,7 +93,7 @@ def test_undo_of_a_delete_brings_the_row_back_with_the_same_id(wh):
     delete_id = last_audit_id(wh)
     assert count(wh, "forecasts") == 0
 
-    audit.undo(wh, delete_id, FINANCE)
+    audit_undo.undo(wh, delete_id, FINANCE)
 
     assert forecast_row(wh, kept_id) == ("303", "prestations_externes_achats", dt.date(2025, 3, 1),
                                          dt.date(2025, 3, 31), D("1234.56"), "Graines et terreau")
@@ -99,10 +110,10 @@ def test_an_undo_can_itself_be_undone(wh):
     form.save(wh, JARDIN)
     form.amount = "99"
     form.save(wh, JARDIN)
-    audit.undo(wh, last_audit_id(wh), FINANCE)
+    audit_undo.undo(wh, last_audit_id(wh), FINANCE)
     assert forecast_row(wh, form.id)[4] == D("1234.56")
     undo_id = last_audit_id(wh)
-    audit.undo(wh, undo_id, ADMIN)  # redo
+    audit_undo.undo(wh, undo_id, ADMIN)  # redo
     assert forecast_row(wh, form.id)[4] == D("99.00")
     assert undo_lines(wh)[-1] == ("admin", "forecasts", form.id, "undo_update", undo_id)
 
@@ -113,7 +124,7 @@ def test_undo_of_an_internal_transfer(wh):
     form.save(wh, JARDIN)
     form.amount = "450"
     form.save(wh, JARDIN)
-    audit.undo(wh, last_audit_id(wh), FINANCE)
+    audit_undo.undo(wh, last_audit_id(wh), FINANCE)
     assert rows(wh, "SELECT amount, reason FROM app.internal_transfers") == [(D("300.00"), "Recettes du bar")]
 
 
@@ -127,11 +138,11 @@ def test_a_member_cannot_undo_even_on_a_unit_they_edit(wh):
     form.save(wh, JARDIN)
     before = count(wh, "audit_log")
     with pytest.raises(Forbidden, match="réservé au groupe finances et aux administrateur·rices"):
-        audit.undo(wh, last_audit_id(wh), JARDIN)
+        audit_undo.undo(wh, last_audit_id(wh), JARDIN)
     with pytest.raises(Forbidden):
-        audit.preview(wh, last_audit_id(wh), NOBODY)
+        audit_undo.preview(wh, last_audit_id(wh), NOBODY)
     with pytest.raises(Forbidden, match="Connectez-vous"):
-        audit.undo(wh, last_audit_id(wh), None)
+        audit_undo.undo(wh, last_audit_id(wh), None)
     with pytest.raises(Forbidden):
         audit.read_audit(wh, JARDIN)
     assert count(wh, "audit_log") == before and forecast_row(wh, form.id)[4] == D("2000.00")
@@ -150,11 +161,11 @@ def test_the_records_own_rights_apply_to_an_undo(wh, monkeypatch):
 
     monkeypatch.setattr(Forecast, "authorise", refuse)
     with pytest.raises(Forbidden, match="Seul·es les administrateur·rices"):
-        audit.preview(wh, last_audit_id(wh), FINANCE)
+        audit_undo.preview(wh, last_audit_id(wh), FINANCE)
     with pytest.raises(Forbidden, match="Seul·es les administrateur·rices"):
-        audit.undo(wh, last_audit_id(wh), FINANCE)
+        audit_undo.undo(wh, last_audit_id(wh), FINANCE)
     assert forecast_row(wh, form.id)[4] == D("2000.00") and undo_lines(wh) == []
-    audit.undo(wh, last_audit_id(wh), ADMIN)
+    audit_undo.undo(wh, last_audit_id(wh), ADMIN)
     assert forecast_row(wh, form.id)[4] == D("1234.56")
 
 
@@ -170,21 +181,21 @@ def test_only_the_latest_change_of_a_row_can_be_undone(wh):
     audit_count = count(wh, "audit_log")
 
     with pytest.raises(Conflict) as refused:
-        audit.undo(wh, first_update, ADMIN)
+        audit_undo.undo(wh, first_update, ADMIN)
     message = str(refused.value)
     assert f"a changé depuis la modification n° {first_update}" in message
-    assert f"modification par tresoriere le " in message and f"(n° {second_update})" in message
+    assert "modification par tresoriere le " in message and f"(n° {second_update})" in message
     assert "Seule la dernière modification d'une ligne peut être annulée" in message
     assert refused.value.theirs["amount"] == D("3000.00")
     assert count(wh, "audit_log") == audit_count and forecast_row(wh, form.id)[4] == D("3000.00")
     with pytest.raises(Conflict):
-        audit.preview(wh, first_update, ADMIN)
+        audit_undo.preview(wh, first_update, ADMIN)
 
     # newest first, then the older one: back to the start
-    audit.undo(wh, second_update, ADMIN)
+    audit_undo.undo(wh, second_update, ADMIN)
     assert forecast_row(wh, form.id)[4] == D("2000.00")
     with pytest.raises(Conflict):  # the undo is now the row's latest change
-        audit.undo(wh, first_update, ADMIN)
+        audit_undo.undo(wh, first_update, ADMIN)
 
 
 def test_an_undo_is_refused_when_the_row_changed_without_a_trace(wh):
@@ -195,7 +206,7 @@ def test_an_undo_is_refused_when_the_row_changed_without_a_trace(wh):
     with wh.write() as con:
         con.execute("UPDATE app.forecasts SET amount = 5, row_version = row_version + 1")
     with pytest.raises(Conflict, match="version 3 au lieu de 2"):
-        audit.undo(wh, last_audit_id(wh), ADMIN)
+        audit_undo.undo(wh, last_audit_id(wh), ADMIN)
     assert forecast_row(wh, form.id)[4] == D("5.00")
 
 
@@ -207,18 +218,18 @@ def test_an_undo_whose_values_are_no_longer_valid_says_why(wh):
     with wh.write() as con:  # the unit left the organisation since
         con.execute("DELETE FROM ref.units WHERE unit_code = '30301'")
     with pytest.raises(Invalid, match="« 30301 » n'est pas une unité de l'organisation"):
-        audit.undo(wh, last_audit_id(wh), ADMIN)
+        audit_undo.undo(wh, last_audit_id(wh), ADMIN)
     assert rows(wh, "SELECT unit_code FROM app.forecasts") == [("303",)]
 
 
 def test_unknown_lines_and_login_accounts_are_not_undone(wh):
     with pytest.raises(NotFound):
-        audit.undo(wh, 999_999, ADMIN)
+        audit_undo.undo(wh, 999_999, ADMIN)
     with wh.write() as con:
         con.execute("INSERT INTO app.audit_log (who, table_name, row_id, action, before, after) "
                     "VALUES ('cli', 'users', 1, 'update', '{\"active\": true}', '{\"active\": false}')")
-    with pytest.raises(audit.NotUndoable, match="alambic users"):
-        audit.undo(wh, last_audit_id(wh), ADMIN)
+    with pytest.raises(audit_undo.NotUndoable, match="alambic users"):
+        audit_undo.undo(wh, last_audit_id(wh), ADMIN)
 
 
 # -- a subsidy and its échéancier -------------------------------------------------------------------
@@ -260,12 +271,12 @@ def test_undo_of_a_subsidy_save_restores_its_schedule(wh, through):
                                              ("subsidy_instalments", "insert"), ("subsidy_instalments", "delete")]
     chosen = lines[0][0] if through == "subsidy" else lines[3][0]
 
-    plan = audit.preview(wh, chosen, ADMIN)
+    plan = audit_undo.preview(wh, chosen, ADMIN)
     assert [line.audit_id for line in plan.lines] == [audit_id for audit_id, _, _ in lines]
     if through == "instalment":
         assert plan.message.startswith(f"Cette échéance (n° {plan.line.row_id}) faisait partie d'un "
                                        f"enregistrement de subvention n° {form.id}")
-    audit.undo(wh, chosen, ADMIN)
+    audit_undo.undo(wh, chosen, ADMIN)
 
     assert rows(wh, "SELECT amount_granted, row_version FROM app.subsidies") == [(D("10000.00"), 3)]
     assert schedule(wh, form.id) == original  # the same instalments, with their ids
@@ -284,7 +295,7 @@ def test_undo_of_a_subsidy_deletion_brings_it_back_with_its_schedule(wh):
     form = Subsidy.load(wh, kept_id)
     form.delete(wh, JARDIN)
     assert count(wh, "subsidies") == 0 and count(wh, "subsidy_instalments") == 0
-    audit.undo(wh, last_audit_id(wh), FINANCE)
+    audit_undo.undo(wh, last_audit_id(wh), FINANCE)
     assert rows(wh, "SELECT subsidy_id, funder, amount_granted FROM app.subsidies") == [
         (kept_id, "Région Réunion", D("10000.00"))]
     assert schedule(wh, kept_id) == original
@@ -292,14 +303,14 @@ def test_undo_of_a_subsidy_deletion_brings_it_back_with_its_schedule(wh):
     # its creation is no longer its latest change: refused
     creation = rows(wh, "SELECT min(audit_id) FROM app.audit_log WHERE table_name = 'subsidies'")[0][0]
     with pytest.raises(Conflict, match="a changé depuis"):
-        audit.undo(wh, creation, FINANCE)
+        audit_undo.undo(wh, creation, FINANCE)
 
 
 def test_undo_of_a_subsidy_creation_removes_its_schedule(wh):
     form = region()
     form.save(wh, JARDIN)
     creation = rows(wh, "SELECT audit_id FROM app.audit_log WHERE table_name = 'subsidies'")[0][0]
-    audit.undo(wh, creation, FINANCE)
+    audit_undo.undo(wh, creation, FINANCE)
     assert count(wh, "subsidies") == 0 and count(wh, "subsidy_instalments") == 0
     assert [a for _, _, _, a, _ in undo_lines(wh)] == ["undo_insert"] * 3
 
@@ -311,8 +322,8 @@ def test_an_instalment_line_without_its_subsidy_is_not_undone_alone(wh):
         con.execute("INSERT INTO app.audit_log (who, table_name, row_id, action, before, after) "
                     "VALUES ('script', 'subsidy_instalments', 1, 'update', ?, ?)",
                     [f'{{"subsidy_id": {form.id}}}', f'{{"subsidy_id": {form.id}}}'])
-    with pytest.raises(audit.NotUndoable, match="n'a pas été enregistré·e en même temps que cette subvention"):
-        audit.undo(wh, last_audit_id(wh), ADMIN)
+    with pytest.raises(audit_undo.NotUndoable, match="n'a pas été enregistré·e en même temps que cette subvention"):
+        audit_undo.undo(wh, last_audit_id(wh), ADMIN)
 
 
 # -- reading --------------------------------------------------------------------------------------
@@ -346,14 +357,14 @@ def test_changes_are_labelled_with_the_form_fields(wh):
     form.amount = "2 000"
     form.save(wh, FINANCE)
     line = audit.entry(wh, ADMIN, last_audit_id(wh))
-    shown = {c.label: (c.before, c.after, c.changed) for c in audit.changes(line)}
+    shown = {c.label: (c.before, c.after, c.changed) for c in audit_display.changes(line)}
     assert list(shown)[:6] == ["Unité", "Catégorie", "Début", "Fin", "Montant", "Libellé"]
     assert shown["Montant"] == (D("1234.56"), D("2000.00"), True)
     assert shown["Unité"] == ("303", "303", False)
     assert shown["Modifié par"] == ("jardin", "tresoriere", True)
-    assert audit.table_label("forecasts") == "Prévisionnels"
-    assert audit.row_summary("forecasts", line.after).startswith("303 · prestations_externes_achats · 01/03/2025")
-    assert audit.field_labels("subsidy_instalments")["subsidy_id"] == "Subvention (n°)"
+    assert audit_display.table_label("forecasts") == "Prévisionnels"
+    assert audit_display.row_summary("forecasts", line.after).startswith("303 · prestations_externes_achats · 01/03/2025")
+    assert audit_display.field_labels("subsidy_instalments")["subsidy_id"] == "Subvention (n°)"
 
 
 def test_runs_are_read_newest_first(wh):
@@ -395,9 +406,9 @@ def test_a_new_record_plugs_in_by_its_table(wh, monkeypatch):
     note.save(wh, ADMIN)
     note.text = "seconde"
     note.save(wh, ADMIN)
-    audit.undo(wh, last_audit_id(wh), FINANCE)
+    audit_undo.undo(wh, last_audit_id(wh), FINANCE)
     assert rows(wh, "SELECT text FROM app.notes_test") == [("première",)]
-    assert audit.table_label("notes_test") == "Notes"
+    assert audit_display.table_label("notes_test") == "Notes"
 
 
 def test_transfers_saved_together_for_a_soiree_are_undone_together(wh):
@@ -409,10 +420,10 @@ def test_transfers_saved_together_for_a_soiree_are_undone_together(wh):
     InternalTransfer(from_unit="303", to_unit="101", transfer_date="13/04/2025", amount="50",
                      reason="Autre", event_id="soiree-2").save(wh, ADMIN)
     first = rows(wh, "SELECT min(audit_id) FROM app.audit_log")[0][0]
-    plan = audit.preview(wh, first + 1, FINANCE)  # the second line of the dispatch
+    plan = audit_undo.preview(wh, first + 1, FINANCE)  # the second line of the dispatch
     assert [line.audit_id for line in plan.lines] == [first, first + 1]
     assert plan.message.startswith("Cette ligne fait partie de la répartition des recettes d'une soirée (soiree-1)")
-    audit.undo(wh, first + 1, FINANCE)
+    audit_undo.undo(wh, first + 1, FINANCE)
     assert rows(wh, "SELECT event_id, amount FROM app.internal_transfers") == [("soiree-2", D("50.00"))]
     assert [(a, u) for _, _, _, a, u in undo_lines(wh)] == [("undo_insert", first + 1), ("undo_insert", first)]
 

@@ -30,7 +30,7 @@ def soiree_file(tmp_path_factory) -> Path:
     directory = tmp_path_factory.mktemp("soiree-built")
     config = small_config(directory, as_of="2025-06-15")
     warehouse = Warehouse.from_config(config)
-    build(warehouse, config)
+    build(warehouse, config.settings())
     for resource, records in tibillet_records().items():
         load_records(warehouse, "tibillet", resource, records)
     with warehouse.write("saisies de test") as con:
@@ -41,7 +41,7 @@ def soiree_file(tmp_path_factory) -> Path:
             [("30", "referent_budget_subvention", "jardin@exemple.re", "2024-01-01"),
              ("101", "referent_budget_subvention", "communs@exemple.re", "2024-01-01")],
         )
-    build(warehouse, config)
+    build(warehouse, config.settings())
     return config.warehouse_path
 
 
@@ -87,7 +87,7 @@ def test_percentages_that_add_up_are_saved_as_transfers_and_the_remainder_goes_t
     assert [(a["who"], a["table"], a["action"]) for a in audit] == [("jardin", "internal_transfers", "insert")] * 2
     assert audit[0]["after"]["reason"] == "Répartition des recettes « Kabar Zanmari » du 15/03/2025"
 
-    build(wh, config)
+    build(wh, config.settings())
     assert rows(wh, f"SELECT takings, dispatched, kept FROM marts.soiree_results WHERE event_id = '{KABAR}'") == [
         (D("73.00"), D("48.66"), D("24.34"))]
     # recettes internes of the receiving pôles, dépenses internes of the soirée's unit (March 2025)
@@ -155,7 +155,7 @@ def test_a_soiree_without_takings_cannot_be_dispatched(soiree_wh):
     wh, _ = soiree_wh
     with wh.write("test") as con:  # the Atelier's only sale is 4 €; without it: nothing to dispatch
         con.execute("DELETE FROM raw_tibillet.sales")
-    build(wh, soiree_wh[1])
+    build(wh, soiree_wh[1].settings())
     dispatch = Dispatch.open(wh, ATELIER)
     dispatch.from_unit, dispatch.lines = "303", [DispatchLine("101", "100")]
     assert dispatch.validate(wh) == {"lines": "Cette soirée n'a pas de recettes à répartir (recettes nettes : 0,00\u00a0€)."}

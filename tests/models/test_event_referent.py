@@ -60,5 +60,5 @@ def test_a_soiree_without_unit_can_be_taken_by_a_budget_referent(soiree_wh):
     EventReferent(event_id=ATELIER, person_email="communs@exemple.re", unit_code="101").save(wh, COMMUNS)
     from warehouse.build import build
 
-    build(wh, config)
+    build(wh, config.settings())
     assert rows(wh, f"SELECT unit_code FROM marts.soiree_results WHERE event_id = '{ATELIER}'") == [("101",)]

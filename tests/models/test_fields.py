@@ -69,3 +69,21 @@ def test_days_choices_emails_numbers():
     assert Sample.param.number.clean("812") == 812
     with pytest.raises(FieldError, match="nombre entier"):
         Sample.param.number.clean("8.5")
+
+
+@pytest.mark.parametrize("typed", ["1 500", "1\u202f500,50\u00a0€", "1500.5 €", "1.500,50", "1,500.50", "0,01",
+                                   "mille euros", "0", "-5", "1,234", "12,345,67", "9" * 40])
+def test_one_parser_of_french_amounts(typed):
+    """The treasury simulation's amount and a form's Amount field read a typed amount alike
+    (models.fields.french_number): same value, or both refused."""
+    from dashboards.treasury_simulation import parse_amount
+
+    try:
+        form = Sample.param.positive.clean(typed)
+    except FieldError:
+        form = None
+    try:
+        page = parse_amount(typed)
+    except ValueError:
+        page = None
+    assert page == form

@@ -92,8 +92,26 @@ def test_the_budget_role_is_the_configured_one(wh, tmp_path):
     (tmp_path / "config").mkdir()
     config = small_config(tmp_path / "config")
     config = dataclasses.replace(config, warehouse_path=wh.path, permissions={"budget_role": "garant_cadre"})
-    build(wh, config)
+    build(wh, config.settings())
     assert editable_units(wh, NOBODY) == {"303", "30301"}  # holds garant_cadre on the pôle 303
     assert editable_units(wh, JARDIN) == set()
     forecast("30301").save(wh, NOBODY)
     assert count(wh, "forecasts") == 1
+
+
+def test_a_page_reads_rights_through_the_query_cache_and_sees_a_new_right_at_once(wh, monkeypatch):
+    """A page asks for the rights of its member at every build: from a Warehouse they come from
+    the page-query cache (no file open once cached), and a committed write (a role granted)
+    changes the data version, so the next answer includes it."""
+    from models import RoleAssignment
+    from warehouse import connection
+
+    assert editable_units(wh, COMMUNS) == {"101"}
+    opened = []
+    real_connect = connection.duckdb.connect
+    monkeypatch.setattr(connection.duckdb, "connect", lambda *a, **k: opened.append(a) or real_connect(*a, **k))
+    assert editable_units(wh, COMMUNS) == {"101"} and opened == []  # cached: no connection
+    monkeypatch.undo()
+    RoleAssignment(unit_code="303", role_code="referent_budget_subvention", person_email="communs@exemple.re",
+                   started_on="01/01/2025").save(wh, ADMIN)
+    assert editable_units(wh, COMMUNS) == {"101", "303", "30301"}

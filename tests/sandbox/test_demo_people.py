@@ -19,7 +19,7 @@ def test_demo_accounts_are_tied_to_their_oceco_citizens(tmp_path):
     config = load_config(write_demo_config(org, tmp_path, tmp_path / "alambic.duckdb"))
     warehouse = Warehouse.from_config(config)
     load_sandbox(warehouse, served)
-    build(warehouse, config)
+    build(warehouse, config.settings())
     ensure_demo_accounts(warehouse)
 
     def volunteering_by_account():
@@ -35,7 +35,7 @@ def test_demo_accounts_are_tied_to_their_oceco_citizens(tmp_path):
         "SELECT count(DISTINCT person_email) AS n FROM app.person_links WHERE decided_by = 'admin'")["n"][0]
     assert added >= accounts_with_citizens > 0
     assert settle_demo_accounts_people(warehouse, org) == 0  # once only
-    build(warehouse, config)
+    build(warehouse, config.settings())
     tied = warehouse.query("SELECT DISTINCT person_email FROM app.person_links")["person_email"].tolist()
     emails = warehouse.query("SELECT lower(email) AS email FROM app.users")["email"].tolist()
     assert set(tied) <= set(emails) and len(emails) == len(DEMO_ACCOUNTS)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -80,7 +80,7 @@ def test_yearly_volumes_are_in_the_expected_ranges(org):
 def test_volunteering_is_about_three_thousand_hours_a_year(org):
     hours = Counter()
     for action in org.oceco["actions"]:
-        year = datetime.fromtimestamp(action["endDate"]["$date"] / 1000, timezone.utc).year
+        year = datetime.fromtimestamp(action["endDate"]["$date"] / 1000, UTC).year
         validated = sum(state == "validated" for state in action["finishedBy"].values())
         if action["credits"] > 0:
             hours[year] += action["credits"] * validated

@@ -23,7 +23,7 @@ SEED, SCALE = 42, 0.2  # the sandbox test_liveness.py builds (the sync worker se
 
 def serve(config_path: str, port: str) -> None:
     from alambic.config import load_config
-    from panel_serve import serve as serve_pages
+    from dashboards.server import serve as serve_pages
 
     serve_pages(load_config(config_path), port=int(port), address="127.0.0.1", show=False)
 
@@ -37,7 +37,7 @@ def build(config_path: str, seconds: str) -> None:
     warehouse = Warehouse.from_config(config)
     deadline, count = time.monotonic() + float(seconds), 0
     while count == 0 or time.monotonic() < deadline:
-        build_marts(warehouse, config)
+        build_marts(warehouse, config.settings())
         count += 1
     print("done build", count, flush=True)
 

@@ -47,7 +47,7 @@ def sandbox_config(tmp_path_factory):
     config = load_config(path)
     warehouse = Warehouse.from_config(config)
     load_sandbox(warehouse, org)
-    build(warehouse, config)
+    build(warehouse, config.settings())
     AccountStore(warehouse).add(LOGIN, "admin@exemple.re", "admin", PASSWORD, who="test")
     return path
 

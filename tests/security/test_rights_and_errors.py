@@ -11,7 +11,6 @@ import pytest
 from models import Forbidden, RoleAssignment
 from tests.models.conftest import built_file, wh  # noqa: F401
 from tests.models.helpers import JARDIN
-from tests.security.conftest import logged_in
 
 
 def test_a_refused_role_assignment_does_not_reveal_the_holder(wh):
@@ -62,7 +61,7 @@ def test_the_served_app_routes_callback_errors_to_the_guard(secure_site):
 
 @pytest.mark.browser
 def test_a_page_that_fails_to_build_shows_no_traceback(secure_site, tab, monkeypatch, caplog):
-    import panel_serve
+    from dashboards import server as panel_serve
     from tests.browser.helpers import log_in, page_text, wait_text
 
     log_in(tab, secure_site.base, "admin", "/documentation")

@@ -10,7 +10,7 @@ from urllib.parse import quote
 import pytest
 
 from dashboards.pages import PAGES
-from tests.browser.helpers import log_in, page_text, text_of, wait_text
+from tests.browser.helpers import log_in, open_tool, page_text, text_of, wait_text
 from tests.security.conftest import CELL_PAYLOAD, IMG_PAYLOAD, SCRIPT_PAYLOAD, assert_no_script_ran
 
 pytestmark = pytest.mark.browser
@@ -46,7 +46,8 @@ def test_a_spreadsheet_cell_in_the_import_preview_runs_no_script(secure_site, ta
     csv = ("unité;catégorie;début;fin;montant;libellé\n"
            f"{CELL_PAYLOAD};ventes;01/01/2027;31/12/2027;100;{CELL_PAYLOAD}\n"
            f"303;{CELL_PAYLOAD};01/01/2027;31/12/2027;{CELL_PAYLOAD};x\n").encode()
-    tab.locator(".forecast-import input[type=file]").set_input_files(
+    upload = open_tool(tab, "Importer un tableur", ".forecast-import").locator("input[type=file]")
+    upload.set_input_files(
         files=[{"name": "previsionnel.csv", "mimeType": "text/csv", "buffer": csv}])
     wait_text(tab, "Aperçu")
     wait_text(tab, "Ligne 2")

@@ -34,23 +34,16 @@ Invoices and entries:
 
 from __future__ import annotations
 
+from tests.sql.books import COMPANY, JARDIN_PARTAGE, UNITS, books_config, company_records, m2o
+
 AS_OF = "2025-06-15"
 
-CONFIG = {
-    "organisation": {"name": "La Raffinerie", "timezone": "Indian/Reunion", "as_of": AS_OF},
-    "alerts": {"forecast_gap_ratio": 0.15, "cash_threshold": 6400, "report_due_days": 60, "materiality": 60},
-    "units": [
-        {"code": "R", "name": "La Raffinerie", "level": "organisation"},
-        {"code": "10", "name": "Les communs", "level": "groupe", "parent": "R"},
-        {"code": "101", "name": "Outils communs", "level": "pole", "parent": "10"},
-        {"code": "30", "name": "Jardin", "level": "groupe", "parent": "R"},
-        {"code": "303", "name": "Potager", "level": "pole", "parent": "30"},
-        {"code": "30301", "name": "Jardin partagé", "level": "projet", "parent": "303"},
-    ],
-}
+CONFIG = books_config(
+    AS_OF, alerts={"forecast_gap_ratio": 0.15, "cash_threshold": 6400, "report_due_days": 60, "materiality": 60},
+    units=[*UNITS, JARDIN_PARTAGE],
+)
 
 W = "2025-06-14 08:00:00"
-COMPANY = [1, "La Raffinerie"]
 
 PARTNERS = {1: "Alice Payet", 2: "Quincaillerie du Port", 3: "Région Réunion", 4: "Mairie de Saint-Paul"}
 
@@ -161,16 +154,12 @@ STATEMENT_LINES = [
 ]
 
 
-def _m2o(id_, name):
-    return [id_, name] if id_ is not None else False
-
-
 def odoo_books() -> dict[str, list[dict]]:
     """resource → records, as Odoo 17's search_read returns them."""
     moves = {m[0]: m for m in MOVES}
     accounts = {a[1]: a for a in ACCOUNTS}
     books: dict[str, list[dict]] = {
-        "res_company": [{"id": 1, "name": "La Raffinerie", "currency_id": [1, "EUR"], "write_date": W}],
+        "res_company": company_records(W),
         "res_partner": [{"id": i, "name": n, "display_name": n, "email": False, "is_company": True,
                          "active": True, "company_id": False, "parent_id": False, "write_date": W}
                         for i, n in PARTNERS.items()],
@@ -196,7 +185,7 @@ def odoo_books() -> dict[str, list[dict]]:
     books["account_move"] = [
         {"id": i, "name": name if name != "/" else False, "ref": False, "move_type": t, "state": s,
          "payment_state": ps, "date": d, "invoice_date": d if t != "entry" else False,
-         "invoice_date_due": due or False, "partner_id": _m2o(p, PARTNERS.get(p)),
+         "invoice_date_due": due or False, "partner_id": m2o(p, PARTNERS.get(p)),
          "journal_id": [j, f"journal {j}"], "company_id": COMPANY, "currency_id": [1, "EUR"],
          "amount_untaxed": total, "amount_tax": 0.0, "amount_total": total,
          "amount_residual": {2: 180.0, 3: 400.0, 4: 500.0, 6: 1000.0}.get(i, 0.0),
@@ -212,7 +201,7 @@ def odoo_books() -> dict[str, list[dict]]:
             "id": id_, "move_id": [move_id, move[1]], "move_name": move[1], "date": move[5],
             "date_maturity": maturity or False,
             "account_id": [account[0], f"{code} {account[2]}"],
-            "partner_id": _m2o(move[6], PARTNERS.get(move[6])), "journal_id": [move[7], f"journal {move[7]}"],
+            "partner_id": m2o(move[6], PARTNERS.get(move[6])), "journal_id": [move[7], f"journal {move[7]}"],
             "company_id": COMPANY, "name": label, "ref": False, "currency_id": [1, "EUR"],
             "debit": max(balance, 0.0), "credit": max(-balance, 0.0), "balance": balance,
             "amount_residual": residual, "reconciled": matching is not None and residual == 0,
@@ -231,11 +220,11 @@ def odoo_books() -> dict[str, list[dict]]:
             "account_id": [analytic_id, f"Unité {ANALYTIC[analytic_id]}"],
             "general_account_id": [ACCOUNT_ID[line[2]], line[2]],
             "move_line_id": [move_line_id, move[1]], "journal_id": [move[7], f"journal {move[7]}"],
-            "partner_id": _m2o(move[6], PARTNERS.get(move[6])), "product_id": False,
+            "partner_id": m2o(move[6], PARTNERS.get(move[6])), "product_id": False,
             "company_id": COMPANY, "currency_id": [1, "EUR"], "category": "other", "write_date": W,
         })
     books["account_bank_statement_line"] = [
-        {"id": i, "date": d, "payment_ref": label, "partner_id": _m2o(p, PARTNERS.get(p)), "amount": amount,
+        {"id": i, "date": d, "payment_ref": label, "partner_id": m2o(p, PARTNERS.get(p)), "amount": amount,
          "amount_residual": 0.0 if reconciled else amount, "currency_id": [1, "EUR"],
          "journal_id": [4, "Banque"], "statement_id": False, "move_id": [move_id, moves[move_id][1]],
          "is_reconciled": reconciled, "write_date": W}

@@ -41,14 +41,14 @@ Internal flows (app.internal_transfers): a soirée dispatch of 150 € from 303 
 
 from __future__ import annotations
 
+from tests.sql.books import COMPANY, books_config, company_records, m2o
+
 AS_OF = "2025-06-15"
 W = "2025-06-14 08:00:00"
-COMPANY = [1, "La Raffinerie"]
 
-CONFIG = {
-    "organisation": {"name": "La Raffinerie", "timezone": "Indian/Reunion", "as_of": AS_OF},
-    "analytic": {"tree_plan": "Pôles", "dimension_plans": ["Financeurs"]},
-    "units": [
+CONFIG = books_config(
+    AS_OF, analytic={"tree_plan": "Pôles", "dimension_plans": ["Financeurs"]},
+    units=[
         {"code": "R", "name": "La Raffinerie", "level": "organisation"},
         {"code": "10", "name": "Les communs", "level": "groupe", "parent": "R", "analytic_accounts": []},
         {"code": "101", "name": "Administration", "level": "pole", "parent": "10", "analytic_accounts": ["id:30"]},
@@ -58,7 +58,7 @@ CONFIG = {
         {"code": "40", "name": "Culture", "level": "groupe", "parent": "R", "analytic_accounts": []},
         {"code": "401", "name": "Concerts", "level": "pole", "parent": "40", "analytic_accounts": ["id:21"]},
     ],
-}
+)
 
 PARTNERS = {2: "Quincaillerie du Port", 3: "Région Réunion", 4: "Mairie de Saint-Paul", 5: "Imprimerie Bourbon"}
 
@@ -155,10 +155,6 @@ TRANSFERS = [
 ]
 
 
-def _m2o(id_, name):
-    return [id_, name] if id_ is not None else False
-
-
 def odoo_books(version: str) -> dict[str, list[dict]]:
     """resource → records, as Odoo `version` ("15" or "17") returns them."""
     assert version in ("15", "17")
@@ -168,7 +164,7 @@ def odoo_books(version: str) -> dict[str, list[dict]]:
     plans = dict(PLANS)
     moves = {m[0]: m for m in MOVES}
     books: dict[str, list[dict]] = {
-        "res_company": [{"id": 1, "name": "La Raffinerie", "currency_id": [1, "EUR"], "write_date": W}],
+        "res_company": company_records(W),
         "res_partner": [{"id": i, "name": n, "display_name": n, "email": False, "is_company": True, "active": True,
                          "company_id": False, "parent_id": False, "write_date": W} for i, n in PARTNERS.items()],
         "account_journal": [
@@ -205,7 +201,7 @@ def odoo_books(version: str) -> dict[str, list[dict]]:
     books["account_move"] = [
         {"id": i, "name": (name if v15 else False) if name == "/" else name, "ref": False, "move_type": t,
          "state": s, "payment_state": ps, "date": d, "invoice_date": d if t != "entry" else False,
-         "invoice_date_due": d if t != "entry" else False, "partner_id": _m2o(p, PARTNERS.get(p)),
+         "invoice_date_due": d if t != "entry" else False, "partner_id": m2o(p, PARTNERS.get(p)),
          "journal_id": [j, f"journal {j}"], "company_id": COMPANY, "currency_id": [1, "EUR"],
          "amount_residual": 0.0, "write_date": W}
         for i, name, t, s, ps, d, p, j in MOVES]
@@ -215,14 +211,14 @@ def odoo_books(version: str) -> dict[str, list[dict]]:
         record = {
             "id": id_, "move_id": [move_id, move[1]], "move_name": move[1], "date": move[5], "date_maturity": move[5],
             "account_id": [account_id, f"{accounts[account_id][1]} {accounts[account_id][2]}"],
-            "partner_id": _m2o(move[6], PARTNERS.get(move[6])), "journal_id": [move[7], f"journal {move[7]}"],
+            "partner_id": m2o(move[6], PARTNERS.get(move[6])), "journal_id": [move[7], f"journal {move[7]}"],
             "company_id": COMPANY, "name": label, "ref": False, "currency_id": [1, "EUR"],
             "debit": max(balance, 0.0), "credit": max(-balance, 0.0), "balance": balance,
             "amount_residual": 0.0, "reconciled": False, "full_reconcile_id": False, "matching_number": False,
             "parent_state": move[3], "display_type": "product", "write_date": W,
         }
         if v15:
-            record |= {"analytic_account_id": _m2o(account15, analytic[account15][2] if account15 else None),
+            record |= {"analytic_account_id": m2o(account15, analytic[account15][2] if account15 else None),
                        "analytic_tag_ids": tags15}
         else:
             record["analytic_distribution"] = dist17
@@ -234,7 +230,7 @@ def odoo_books(version: str) -> dict[str, list[dict]]:
         move = moves[line[1]]
         record = {
             "id": id_, "date": move[5], "name": line[3], "ref": move[1], "amount": amount, "unit_amount": 0.0,
-            "general_account_id": [line[2], accounts[line[2]][1]], "partner_id": _m2o(move[6], PARTNERS.get(move[6])),
+            "general_account_id": [line[2], accounts[line[2]][1]], "partner_id": m2o(move[6], PARTNERS.get(move[6])),
             "product_id": False, "company_id": COMPANY, "currency_id": [1, "EUR"], "category": "other",
             "write_date": W,
         }

@@ -26,21 +26,12 @@ The full reconciliation n° 3 is 'A1' in both.
 
 from __future__ import annotations
 
+from tests.sql.books import COMPANY, EUR, books_config, company_records, m2o
+
 AS_OF = "2025-09-15"
 W = "2025-09-01 08:00:00"
-COMPANY = [1, "La Raffinerie"]
-EUR = [1, "EUR"]
 
-CONFIG = {
-    "organisation": {"name": "La Raffinerie", "timezone": "Indian/Reunion", "as_of": AS_OF},
-    "units": [
-        {"code": "R", "name": "La Raffinerie", "level": "organisation"},
-        {"code": "10", "name": "Les communs", "level": "groupe", "parent": "R"},
-        {"code": "101", "name": "Outils communs", "level": "pole", "parent": "10"},
-        {"code": "30", "name": "Jardin", "level": "groupe", "parent": "R"},
-        {"code": "303", "name": "Potager", "level": "pole", "parent": "30"},
-    ],
-}
+CONFIG = books_config(AS_OF)
 
 PARTNERS = {3: "Région Réunion", 4: "Mairie de Saint-Paul", 5: "DRAC La Réunion", 6: "État", 7: "ADEME La Réunion"}
 
@@ -117,10 +108,6 @@ ADEME_LINES = [
 ]
 
 
-def _m2o(id_, name):
-    return [id_, name] if id_ is not None else False
-
-
 def account_record(account, v15: bool) -> dict:
     id_, code, name, kind, (internal_type, group) = account
     record = {"id": id_, "code": code, "name": name, "reconcile": code[:3] in ("441", "411", "512"),
@@ -137,7 +124,7 @@ def move_record(move, v15: bool, residual: float) -> dict:
             # Odoo leaves a journal entry at not_paid whatever was paid; the invoice is partial
             "payment_state": "partial" if move_type == "out_invoice" else "not_paid",
             "date": day, "invoice_date": day if move_type != "entry" else False,
-            "invoice_date_due": due or False, "partner_id": _m2o(partner, PARTNERS.get(partner)),
+            "invoice_date_due": due or False, "partner_id": m2o(partner, PARTNERS.get(partner)),
             "journal_id": [journal_id, journal], "company_id": COMPANY, "currency_id": EUR,
             "amount_untaxed": total, "amount_tax": 0.0, "amount_total": total, "amount_residual": residual,
             "amount_total_signed": total, "amount_residual_signed": residual, "payment_reference": False,
@@ -150,7 +137,7 @@ def line_record(line, moves: dict, v15: bool) -> dict:
     record = {
         "id": id_, "move_id": [move_id, move[1]], "move_name": move[1], "date": move[3],
         "date_maturity": maturity or False, "account_id": [CODE_ID[code], code],
-        "partner_id": _m2o(move[4], PARTNERS.get(move[4])), "journal_id": [move[5][0], move[5][1]],
+        "partner_id": m2o(move[4], PARTNERS.get(move[4])), "journal_id": [move[5][0], move[5][1]],
         "company_id": COMPANY, "name": label, "ref": False, "currency_id": EUR,
         "debit": max(balance, 0.0), "credit": max(-balance, 0.0), "balance": balance, "amount_currency": balance,
         "amount_residual": residual, "reconciled": matching is not None and residual == 0,
@@ -171,7 +158,7 @@ def odoo_records(version: str) -> dict[str, list[dict]]:
     moves = {m[0]: m for m in MOVES + [ADEME_MOVE]}
     residuals = {m[0]: sum(l[7] for l in LINES if l[1] == m[0] and l[4] > 0) for m in MOVES}
     books: dict[str, list[dict]] = {
-        "res_company": [{"id": 1, "name": "La Raffinerie", "currency_id": EUR, "write_date": W}],
+        "res_company": company_records(W),
         "res_partner": [{"id": i, "name": n, "display_name": n, "email": False, "is_company": True, "active": True,
                          "write_date": W} for i, n in PARTNERS.items()],
         "account_account": [account_record(a, v15) for a in ACCOUNTS],
@@ -192,7 +179,7 @@ def odoo_records(version: str) -> dict[str, list[dict]]:
         "account_move": [move_record(m, v15, residuals[m[0]]) for m in MOVES],
         "account_move_line": [line_record(l, moves, v15) for l in LINES],
         "account_bank_statement_line": [
-            {"id": i, "date": d, "payment_ref": label, "partner_id": _m2o(p, PARTNERS.get(p)), "amount": amount,
+            {"id": i, "date": d, "payment_ref": label, "partner_id": m2o(p, PARTNERS.get(p)), "amount": amount,
              "amount_residual": 0.0, "currency_id": EUR, "journal_id": [4, "BNK1"], "statement_id": False,
              "move_id": [move_id, moves[move_id][1]], "is_reconciled": True, "write_date": W}
             for i, move_id, d, label, p, amount in STATEMENT_LINES],

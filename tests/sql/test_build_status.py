@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser.test_build_failures_browser import BREAK, config_of
+from tests.sql.test_finance_marts import finance_warehouse
 from warehouse import SQL_DIR
 from warehouse.build import BuildError, build
 from warehouse.build_status import build_status, descriptions, explain_failure
-from tests.browser.test_build_failures_browser import BREAK, config_of
-from tests.sql.test_finance_marts import finance_warehouse
 
 
 def test_every_data_test_has_a_french_rule():
@@ -24,7 +24,7 @@ def test_a_failed_build_after_a_good_one_names_its_test(tmp_path):
     with warehouse.write("casse") as con:
         con.execute(BREAK)
     with pytest.raises(BuildError, match="l'échéancier d'une subvention dépasse le montant accordé"):
-        build(warehouse, config_of(warehouse))
+        build(warehouse, config_of(warehouse).settings())
     status = build_status(warehouse)
     assert status.ever_built and status.failed_at >= status.last_ok_at
     assert status.test == "subsidy_instalments_within_granted"

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.conftest import loaded_sandbox
 from warehouse.build import build
 from warehouse.connection import Warehouse
 
@@ -34,29 +35,20 @@ TWIN_EVENTS = """
 @pytest.fixture(scope="module")
 def built_four_times(tmp_path_factory):
     """(warehouse, mart names): the sandbox built BUILDS times, the marts of build i in `build_<i>`."""
-    from alambic.config import load_config
-    from sandbox.demo import load_sandbox
-    from sandbox.demo_config import write_demo_config
-    from sandbox.generate import generate
-
-    directory = tmp_path_factory.mktemp("builds-deterministes")
-    org = generate(seed=42, scale=0.3)
-    config = load_config(write_demo_config(org, directory, directory / "alambic.duckdb"))
-    warehouse = Warehouse.from_config(config)
-    load_sandbox(warehouse, org)
+    _org, config, warehouse = loaded_sandbox(tmp_path_factory.mktemp("builds-deterministes"), built=False)
     with warehouse.write("jumeaux des évènements") as con:
         con.execute(TWIN_EVENTS)
 
     connect = Warehouse._connect
 
-    def with_threads(self, read_only, what, deadline, settings=None):
-        return connect(self, read_only, what, deadline, {**(settings or {}), "threads": THREADS})
+    def with_threads(self, read_only, what, deadline, settings=None, **where):  # where: a build's copy
+        return connect(self, read_only, what, deadline, {**(settings or {}), "threads": THREADS}, **where)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(Warehouse, "_connect", with_threads)
         marts = []
         for i in range(BUILDS):
-            build(warehouse, config)
+            build(warehouse, config.settings())
             with warehouse.write("copie des marts") as con:
                 assert con.execute("SELECT current_setting('threads')").fetchall()[0][0] == THREADS
                 marts = [r[0] for r in con.execute(
@@ -142,7 +134,7 @@ def twin_stages(tmp_path_factory):
         sale_line("b1", at(19), amount_cents=400, qty=2, product=("prod-biere", "Bière pays"), category="V"),
         sale_line("b2", at(22), amount_cents=400, qty=1, product=("prod-biere", "Bière péi"), category="V"),
     ])
-    build(warehouse, make_config(directory))
+    build(warehouse, make_config(directory).settings())
     return warehouse
 
 

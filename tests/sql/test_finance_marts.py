@@ -13,13 +13,12 @@ from pathlib import Path
 import pytest
 
 from alambic.config import load_config, parse_config
+from tests.sql.finance_books import CONFIG, TRANSFERS, insert_app_rows, odoo_books
 from warehouse import SQL_DIR
 from warehouse.build import build
 from warehouse.connection import Warehouse
 from warehouse.load import load_records
 from warehouse.migrations import migrate
-
-from tests.sql.finance_books import CONFIG, TRANSFERS, insert_app_rows, odoo_books
 
 REPO = Path(__file__).resolve().parents[2]
 D = Decimal
@@ -40,7 +39,7 @@ def finance_warehouse(directory: Path, transfers: list = TRANSFERS, as_of: str |
         load_records(warehouse, "odoo", resource, records)
     with warehouse.write("saisies de test") as con:
         insert_app_rows(con, transfers)
-    build(warehouse, config)  # raises if a data test of sql/tests fails
+    build(warehouse, config.settings())  # raises if a data test of sql/tests fails
     return warehouse
 
 
@@ -317,7 +316,7 @@ def test_a_late_instalment_links_to_its_subsidys_exercice(tmp_path):
     assert got == [("suivi-subventions?unite=101&periode=2025&subvention=1", "2025")]
     # and the target page's query, for that period, counts the instalment as late
     from dashboards.queries import run_query
-    kpis = run_query(later, "suivi_subventions/kpis", unit="101", date_from=date(2025, 1, 1))
+    kpis = run_query(later, "suivi_subventions/indicateurs", unit="101", date_from=date(2025, 1, 1))
     assert int(kpis["late_count"].iloc[0]) == 1 and kpis["late_amount"].iloc[0] == D("800.00")
 
 
@@ -376,7 +375,7 @@ def test_sandbox_treasury_shows_the_cash_dip(tmp_path):
     config = load_config(write_demo_config(org, tmp_path, tmp_path / "w.duckdb"))
     warehouse = Warehouse.from_config(config)
     load_sandbox(warehouse, org)
-    result = build(warehouse, config)  # every data test of sql/tests passes, or this raises
+    result = build(warehouse, config.settings())  # every data test of sql/tests passes, or this raises
     assert {"treasury_opening_is_previous_closing", "treasury_past_months_are_bank_lines",
             "treasury_without_internal_transfers", "subsidy_received_within_granted"} <= set(result.tests)
 
@@ -425,7 +424,7 @@ def test_sandbox_odoo_15_and_17_books_give_the_same_finance_marts(tmp_path):
         config = load_config(write_demo_config(org, directory, directory / "w.duckdb"))
         warehouse = Warehouse.from_config(config)
         load_sandbox(warehouse, org, odoo_version=version)
-        build(warehouse, config)
+        build(warehouse, config.settings())
         figures[version] = [rows(warehouse, f"SELECT * FROM marts.{name} ORDER BY ALL") for name in
                             ("treasury_lines", "treasury_plan", "subsidy_tracking", "unit_alerts")]
     assert figures["15"][0], "the sandbox should have treasury lines"

@@ -50,7 +50,7 @@ def sync_and_build(directory: Path, version: str, books: dict | None = None, **c
                          delete_missing=batch.complete)
     with warehouse.write("saisies de test") as con:
         insert_app_rows(con)
-    build(warehouse, make_config(directory, **changes))
+    build(warehouse, make_config(directory, **changes).settings())
     return warehouse
 
 
@@ -155,12 +155,12 @@ def test_the_page_queries_show_the_rollup_with_eliminations(books):
     from dashboards.queries import run_query
 
     params = {"unit": "R", "date_from": "2025-01-01", "date_to": "2026-01-01"}
-    kpis = run_query(books, "suivi_budgetaire/kpis", **params).iloc[0]
+    kpis = run_query(books, "suivi_budgetaire/indicateurs", **params).iloc[0]
     assert (kpis["depenses_reel"], kpis["recettes_reel"]) == (D("432.50"), D("1300.00"))
-    lines = run_query(books, "suivi_budgetaire/lines", category="", **params)
+    lines = run_query(books, "suivi_budgetaire/lignes", category="", **params)
     assert not (lines["allocation"] == "interne").any()   # eliminated at the organisation
     assert sorted(lines.loc[lines["allocation"] == "non_affecte", "amount"]) == [D("12.50"), D("30.00")]
-    pole = run_query(books, "suivi_budgetaire/lines", category="", **dict(params, unit="401"))
+    pole = run_query(books, "suivi_budgetaire/lignes", category="", **dict(params, unit="401"))
     assert sorted(pole.loc[pole["allocation"] == "interne", "amount"]) == [D("80.00"), D("150.00")]
 
 

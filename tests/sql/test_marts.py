@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 
 from alambic.config import parse_config
+from tests.sql.tiny_books import CONFIG, insert_app_rows, odoo_books
 from warehouse.build import BuildError, build
 from warehouse.connection import Warehouse
 from warehouse.load import load_records
 from warehouse.migrations import migrate
-
-from tests.sql.tiny_books import CONFIG, insert_app_rows, odoo_books
 
 REPO = Path(__file__).resolve().parents[2]
 D = Decimal
@@ -44,7 +43,7 @@ def built_warehouse(directory: Path, version: str) -> tuple[Warehouse, object]:
     load_books(warehouse, version)
     with warehouse.write("saisies de test") as con:
         insert_app_rows(con)
-    build(warehouse, config)
+    build(warehouse, config.settings())
     return warehouse, config
 
 
@@ -287,7 +286,7 @@ def test_loading_twice_and_rebuilding_changes_no_mart(tmp_path):
     warehouse, config = built_warehouse(tmp_path, "17")
     before = all_marts(warehouse)
     load_books(warehouse, "17")
-    build(warehouse, config)
+    build(warehouse, config.settings())
     assert all_marts(warehouse) == before
 
 
@@ -302,7 +301,7 @@ def test_a_failing_data_test_rolls_the_build_back(tmp_path):
         con.execute("INSERT INTO app.subsidy_instalments (instalment_id, subsidy_id, kind, amount, expected_on)"
                     " VALUES (101, 1, 'acompte', 100, '2025-09-01')")
     with pytest.raises(BuildError, match="subsidy_instalments_within_granted"):
-        build(warehouse, config)
+        build(warehouse, config.settings())
     assert all_marts(warehouse) == before  # the previous figures are intact
     outcome = rows(warehouse, "SELECT outcome FROM meta.runs WHERE kind = 'build' ORDER BY run_id DESC LIMIT 1")
     assert outcome == [("failed",)]
@@ -329,7 +328,7 @@ def test_tibillet_and_oceco_staging(tmp_path):
          "finishedBy": {"c1": "validated"}},
         {"_id": "act2", "name": "Personne encore", "status": "todo", "parentType": "projects", "parentId": "p1"},
     ])
-    build(warehouse, config)
+    build(warehouse, config.settings())
     sale = rows(warehouse, "SELECT sale_line_id, unit_price, quantity, amount, status, payment_method, sold_at::VARCHAR FROM staging.stg_tibillet__sales")
     assert sale == [("s1", D("10.50"), D("-2.000000"), D("-21.00"), "R", None, "2025-03-10 08:12:44.120391+00")]
     actions = rows(warehouse, """SELECT action_id, contributor_id, finished_state, credits, start_at::VARCHAR

@@ -54,7 +54,7 @@ def built(directory, text_change=None) -> Warehouse:
         con.executemany(
             "INSERT INTO app.role_assignments (unit_code, role_code, person_email, started_on, ended_on) "
             "VALUES (?, ?, ?, ?, ?)", ASSIGNMENTS)
-    build(warehouse, config)
+    build(warehouse, config.settings())
     return warehouse
 
 

@@ -8,7 +8,6 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from alambic.config import parse_config
 from warehouse.build import build
@@ -54,7 +53,7 @@ def test_odoo_15_and_17_books_give_identical_budget_vs_actual(tmp_path):
         config = sandbox_config(org, directory)
         warehouse = Warehouse(config.warehouse_path)
         load(warehouse, org, version)
-        build(warehouse, config)
+        build(warehouse, config.settings())
         with warehouse.read() as con:
             figures[version] = con.execute("SELECT * FROM marts.budget_vs_actual ORDER BY ALL").fetchall()
     assert figures["15"], "the sandbox books should give budget figures"
@@ -71,7 +70,7 @@ def ledger_figures(org, directory: Path, version: str, **config) -> Warehouse:
             "units": [{k: v for k, v in dict(u).items() if v is not None} for u in org.units]} | config
     warehouse = Warehouse(base.warehouse_path)
     load(warehouse, org, version)
-    build(warehouse, parse_config(data, directory / "alambic.toml"))
+    build(warehouse, parse_config(data, directory / "alambic.toml").settings())
     return warehouse
 
 

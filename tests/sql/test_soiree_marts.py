@@ -144,7 +144,7 @@ def soiree_books(tmp_path_factory):
     warehouse = Warehouse(directory / "w.duckdb")
     migrate(warehouse)
     load_soiree_books(warehouse)
-    build(warehouse, config)
+    build(warehouse, config.settings())
     return warehouse
 
 
@@ -217,6 +217,6 @@ def test_a_unit_from_the_dispatch_when_no_referent_gave_one(tmp_path):
     load_soiree_books(warehouse)
     with warehouse.write("test") as con:
         con.execute("DELETE FROM app.event_referents")
-    build(warehouse, config)
+    build(warehouse, config.settings())
     assert rows(warehouse, "SELECT event_id, unit_code, unit_source FROM marts.soiree_units") == [
         (KABAR, "101", "dispatch")]

@@ -25,7 +25,7 @@ connector from the simulated Lespass server, every figure worked out by hand bel
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
@@ -109,17 +109,17 @@ def soirees(tmp_path_factory):
     warehouse = Warehouse(directory / "w.duckdb")
     migrate(warehouse)
     app = create_app({HOST: Tenant(keys=[ApiKey(KEY)], data=tenant_data())},
-                     clock=lambda: datetime(2025, 6, 10, tzinfo=timezone.utc))
+                     clock=lambda: datetime(2025, 6, 10, tzinfo=UTC))
     with serve_in_thread(app) as server:
         client = TibilletSource(server.url, KEY, host=HOST, window_start="2025-04-01T00:00:00+04:00",
-                                clock=lambda: datetime(2025, 6, 10, tzinfo=timezone.utc))
+                                clock=lambda: datetime(2025, 6, 10, tzinfo=UTC))
         for source, resource in RESOURCES:
             if source == "tibillet":
                 batch = client.fetch(resource, None)
                 assert not batch.rejected, (resource, batch.rejected)
                 load_records(warehouse, "tibillet", resource, batch.records, watermark=batch.watermark,
                              delete_missing=batch.complete)
-    build(warehouse, config)
+    build(warehouse, config.settings())
     return warehouse
 
 

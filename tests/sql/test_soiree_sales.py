@@ -26,7 +26,7 @@ def test_sales_are_attributed_to_their_soiree_across_midnight(warehouse, config)
         sale_line("s4", local(16, 4, 0), amount_cents=500, qty=1),              # 04:00 → Sunday's day: 5,00 to the atelier
         sale_line("s5", local(15, 21), amount_cents=800, qty=1, status="C"),    # cancelled: not counted
     ])
-    build(warehouse, config)
+    build(warehouse, config.settings())
     with warehouse.read() as con:
         rows = con.execute(
             "SELECT event_id, soiree_day::VARCHAR, lines, gross::VARCHAR, refunds::VARCHAR, net::VARCHAR "

@@ -50,7 +50,7 @@ class Books:
                 assert not batch.rejected, (resource, batch.rejected)
                 load_records(self.warehouse, "odoo", resource, batch.records, watermark=batch.watermark,
                              delete_missing=batch.complete)
-        build(self.warehouse, self.config)  # raises if a data test fails
+        build(self.warehouse, self.config.settings())  # raises if a data test fails
 
     def rows(self, sql: str) -> list[tuple]:
         with self.warehouse.read() as con:
@@ -148,7 +148,7 @@ def test_treasury_expects_the_residuals_and_lists_441_open_items(books):
 def test_a_member_resolves_an_ambiguous_match_by_naming_the_odoo_move(books):
     with books.warehouse.write("lien") as con:
         con.execute("UPDATE app.subsidies SET odoo_move_id = 4 WHERE subsidy_id = 2")
-    build(books.warehouse, books.config)
+    build(books.warehouse, books.config.settings())
     got = books.rows("""SELECT subsidy_key, subsidy_id, match, scheme, demande, accorde, reste_a_percevoir
                         FROM marts.subsidy_tracking WHERE funder LIKE 'DRAC%' ORDER BY subsidy_key""")
     assert got == [
@@ -181,11 +181,11 @@ def test_the_page_shows_each_odoo_entry_and_offers_only_follow_ups_to_edit(books
     from dashboards.app import AppContext
     from dashboards.components import Filters
     from dashboards.subsidy_entries import SubsidyEntries
-    from dashboards.suivi_subventions import SubsidyTracking
+    from dashboards.suivi_subventions import SuiviSubventions
 
     filters = Filters.from_warehouse(books.warehouse)
     filters.param.update(period="2025", unit="R")
-    page = SubsidyTracking(context=AppContext(warehouse=books.warehouse, filters=filters))
+    page = SuiviSubventions(context=AppContext(warehouse=books.warehouse, filters=filters))
     data = page.subsidies_data()
     shown = dict(zip(data["odoo_label"], data["match_label"]))
     assert shown["MISC/2025/02/0001 (n° 1)"] == "rattaché (même financeur, montant et exercice)"
@@ -197,10 +197,10 @@ def test_the_page_shows_each_odoo_entry_and_offers_only_follow_ups_to_edit(books
     assert -22 in set(instalments["instalment_id"])
     from dashboards.queries import run_query
 
-    k = run_query(books.warehouse, "suivi_subventions/kpis", **page._params()).iloc[0]
+    k = run_query(books.warehouse, "suivi_subventions/indicateurs", **page._params()).iloc[0]
     assert (int(k["late_count"]), Decimal(str(k["late_amount"]))) == (1, D("1500.00"))
     # the form offers the follow-ups (1, 2, 3), never an Odoo subsidy nobody follows up
-    from dashboards.session import User
+    from alambic.users import User
 
     finance = User("tresoriere", "tresoriere@exemple.re", "finance")
     entries = SubsidyEntries(books.warehouse, filters, who=lambda: finance)

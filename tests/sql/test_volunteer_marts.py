@@ -22,17 +22,16 @@ Facts (as_of 2025-06-15, Indian/Reunion = UTC+4, hourly rate 12,50 €):
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 
 from alambic.config import load_config
+from tests.conftest import small_config
 from warehouse.build import build
 from warehouse.connection import Warehouse
 from warehouse.load import load_records
 from warehouse.migrations import migrate
-
-from tests.conftest import small_config
 
 D = Decimal
 REUNION = timezone(timedelta(hours=4))
@@ -91,7 +90,7 @@ OCECO = {
         action("A3", "events", "E2", 5, {"C3": "validated"}, end=ms(2025, 4, 20), tags=["Outils communs"]),
         action("A4", "organizations", ORG, -2, {"C1": "validated"}, start=ms(2025, 3, 5)),
         action("A5", "projects", "P3", 1, {"C6": "validated"},
-               end={"$date": int(datetime(2024, 12, 31, 22, tzinfo=timezone.utc).timestamp() * 1000)}),
+               end={"$date": int(datetime(2024, 12, 31, 22, tzinfo=UTC).timestamp() * 1000)}),
         action("A6", "projects", "P1", 2, {"C3": "toModerate"}),
         action("A7", "projects", "P1", 4, {"C1": None}, end=ms(2025, 5, 1)),  # joined, not finished: nothing
     ],
@@ -148,7 +147,7 @@ def tiny_people_warehouse(directory: Path) -> tuple[Warehouse, object]:
         for unit, role, email, started, ended in ROLES:
             con.execute("INSERT INTO app.role_assignments (unit_code, role_code, person_email, started_on, ended_on) "
                         "VALUES (?, ?, ?, ?, ?)", [unit, role, email, started, ended])
-    build(warehouse, config)
+    build(warehouse, config.settings())
     return warehouse, config
 
 
@@ -158,7 +157,7 @@ def decide(warehouse: Warehouse, config, *decisions: tuple[str, str, str, str | 
         for source, source_id, decision, email in decisions:
             con.execute("INSERT INTO app.person_links (source, source_id, decision, person_email, decided_by) "
                         "VALUES (?, ?, ?, ?, 'admin')", [source, source_id, decision, email])
-    build(warehouse, config)
+    build(warehouse, config.settings())
 
 
 def rows(warehouse: Warehouse, sql: str) -> list[tuple]:

@@ -25,25 +25,17 @@ from __future__ import annotations
 
 from copy import deepcopy
 
+from tests.sql.books import JARDIN_PARTAGE, UNITS, books_config, company_records, m2o
+
 AS_OF = "2025-06-15"
 
-CONFIG = {
-    "organisation": {"name": "La Raffinerie", "timezone": "Indian/Reunion", "as_of": AS_OF},
-    "units": [
-        {"code": "R", "name": "La Raffinerie", "level": "organisation"},
-        {"code": "10", "name": "Les communs", "level": "groupe", "parent": "R"},
-        {"code": "101", "name": "Outils communs", "level": "pole", "parent": "10"},
-        {"code": "30", "name": "Jardin", "level": "groupe", "parent": "R"},
-        {"code": "303", "name": "Potager", "level": "pole", "parent": "30"},
-        {"code": "30301", "name": "Jardin partagé", "level": "projet", "parent": "303"},
-    ],
-}
+CONFIG = books_config(AS_OF, units=[*UNITS, JARDIN_PARTAGE])
 
 W = "2025-06-14 08:00:00"  # write_date of every record
 
 # -- master data ---------------------------------------------------------------------------------
 
-COMPANIES = [{"id": 1, "name": "La Raffinerie", "currency_id": [1, "EUR"], "write_date": W}]
+COMPANIES = company_records(W)
 
 PARTNERS = [
     {"id": 1, "name": "Alice Payet", "display_name": "Alice Payet", "email": "Alice@Example.org", "is_company": False},
@@ -165,10 +157,6 @@ _ANALYTIC_LINES = [
 _SPLIT_15 = {41: 42, 61: 62}  # 15 book: the second journal item of each split line
 
 
-def _m2o(id_, name):
-    return [id_, name] if id_ is not None else False
-
-
 def odoo_books(version: str) -> dict[str, list[dict]]:
     """resource → records, as Odoo `version` ("15" or "17") returns them."""
     assert version in ("15", "17")
@@ -199,7 +187,7 @@ def odoo_books(version: str) -> dict[str, list[dict]]:
     books["account_move"] = [
         {"id": i, "name": name if version == "15" or name != "/" else False, "ref": False, "move_type": t,
          "state": s, "payment_state": ps, "date": d, "invoice_date": d if t != "entry" else False,
-         "invoice_date_due": d if t != "entry" else False, "partner_id": _m2o(p, partners.get(p)),
+         "invoice_date_due": d if t != "entry" else False, "partner_id": m2o(p, partners.get(p)),
          "journal_id": [j, f"journal {j}"], "company_id": [1, "La Raffinerie"], "currency_id": [1, "EUR"],
          "amount_untaxed": total, "amount_tax": 0.0, "amount_total": total,
          "amount_residual": 0.0 if ps == "paid" else total,
@@ -214,7 +202,7 @@ def odoo_books(version: str) -> dict[str, list[dict]]:
         base = {
             "move_id": [move_id, move[1]], "move_name": move[1], "date": move[5], "date_maturity": move[5],
             "account_id": [account_id, f"{accounts[account_id][1]} {accounts[account_id][2]}"],
-            "partner_id": _m2o(move[6], partners.get(move[6])), "journal_id": [move[7], f"journal {move[7]}"],
+            "partner_id": m2o(move[6], partners.get(move[6])), "journal_id": [move[7], f"journal {move[7]}"],
             "company_id": [1, "La Raffinerie"], "name": label, "ref": False, "currency_id": [1, "EUR"],
             "amount_residual": 0.0, "reconciled": False, "full_reconcile_id": False, "matching_number": False,
             "parent_state": move[3], "display_type": "product" if dist else "payment_term", "write_date": W,
@@ -232,7 +220,7 @@ def odoo_books(version: str) -> dict[str, list[dict]]:
             lines.append(dict(
                 base, id=id_ if n == 0 else _SPLIT_15[id_], balance=part, debit=max(part, 0.0),
                 credit=max(-part, 0.0),
-                analytic_account_id=_m2o(analytic_id, analytic[analytic_id][2] if analytic_id else None),
+                analytic_account_id=m2o(analytic_id, analytic[analytic_id][2] if analytic_id else None),
                 analytic_tag_ids=[],
             ))
     books["account_move_line"] = lines
@@ -245,7 +233,7 @@ def odoo_books(version: str) -> dict[str, list[dict]]:
             "id": id_, "date": move[5], "name": line[3], "ref": move[1], "amount": amount, "unit_amount": 0.0,
             "account_id": [analytic_id, analytic[analytic_id][2]],
             "general_account_id": [line[2], accounts[line[2]][1]],
-            "partner_id": _m2o(move[6], partners.get(move[6])), "product_id": False,
+            "partner_id": m2o(move[6], partners.get(move[6])), "product_id": False,
             "company_id": [1, "La Raffinerie"], "currency_id": [1, "EUR"], "category": "other", "write_date": W,
         }
         if version == "15":

@@ -45,7 +45,7 @@ FLOW_LOADS, FLOW_BUILDS = 20, 5  # B (the last build runs after A's last edit)
 READER_THREADS = 2  # C, in one process; it reads until A and B are done and the total is reached
 THINK_SECONDS = 0.02  # between two clicks of one person (A and each reader of C)
 LOCK_TIMEOUT = 30  # the example configuration's lock_timeout_seconds
-SAMPLE_QUERY = ("suivi_budgetaire/kpis", {"unit": "R", "date_from": "2025-01-01", "date_to": "2026-01-01"})
+SAMPLE_QUERY = ("suivi_budgetaire/indicateurs", {"unit": "R", "date_from": "2025-01-01", "date_to": "2026-01-01"})
 
 
 class TimedWarehouse(Warehouse):
@@ -94,8 +94,7 @@ def error_text(exc: BaseException) -> str:
 
 
 def form_writer(config_path: str, ops: int, seed: int, results, done) -> None:
-    from models import Actor, Conflict, Forecast
-    from models import audit
+    from models import Actor, Conflict, Forecast, audit_undo
 
     warehouse, _config = open_warehouse(config_path)
     admin = Actor("admin", "admin@exemple.re", "admin")
@@ -173,7 +172,7 @@ def form_writer(config_path: str, ops: int, seed: int, results, done) -> None:
                 with warehouse.read("journal") as con:
                     audit_id = con.execute("SELECT max(audit_id) FROM app.audit_log WHERE table_name = 'forecasts' "
                                            "AND row_id = ?", [row_id]).fetchall()[0][0]
-                audit.undo(warehouse, audit_id, admin)
+                audit_undo.undo(warehouse, audit_id, admin)
                 values[row_id].pop()
                 actions[row_id].append("undo_update")
                 forms[row_id] = Forecast.load(warehouse, row_id)
@@ -212,7 +211,7 @@ def flow_runner(config_path: str, loads: int, builds: int, forms_done, results, 
         nonlocal ops, built
         begun = time.perf_counter()
         try:
-            build(warehouse, config)
+            build(warehouse, config.settings())
             built += 1
         except Exception as exc:  # noqa: BLE001
             errors.append(error_text(exc))
@@ -255,8 +254,7 @@ SELECT (SELECT rows_in FROM meta.runs WHERE kind = 'build' AND outcome = 'ok' OR
 
 def reader(config_path: str, min_ops: int, threads: int, writers_done, results) -> None:
     from dashboards.queries import run_query
-    from models import Actor
-    from models import audit
+    from models import Actor, audit
 
     warehouse, _config = open_warehouse(config_path)
     admin = Actor("admin", "admin@exemple.re", "admin")
@@ -328,7 +326,7 @@ class Run:
 def prepare(directory: Path) -> str:
     """A built warehouse (the example configuration) with the lock timeout of the configuration."""
     config = small_config(directory, lock_timeout=LOCK_TIMEOUT)
-    build(Warehouse.from_config(config), config)
+    build(Warehouse.from_config(config), config.settings())
     return str(directory / "alambic.toml")
 
 
@@ -414,7 +412,7 @@ def verify(run: Run) -> list[str]:
     if Decimal(str(shown)) != total:
         problems.append(f"marts.budget_vs_actual shows {shown} of forecasts, app.forecasts holds {total}")
     before = marts_snapshot(warehouse)
-    build(warehouse, config)
+    build(warehouse, config.settings())
     after = marts_snapshot(warehouse)
     problems += [f"marts.{name} differs from a fresh build" for name in after if after[name] != before.get(name)]
     return problems

@@ -3,23 +3,13 @@ shows its effect fast»), and they hold exactly what a full build gives."""
 
 import pytest
 
+from tests.conftest import loaded_sandbox
 from warehouse.build import affected_marts, build, dependency_order, discover
 
 
 @pytest.fixture(scope="module")
 def sandbox(tmp_path_factory):
-    from alambic.config import load_config
-    from sandbox.demo import load_sandbox
-    from sandbox.demo_config import write_demo_config
-    from sandbox.generate import generate
-    from warehouse.connection import Warehouse
-
-    directory = tmp_path_factory.mktemp("incremental")
-    org = generate(seed=7, scale=0.2)
-    config = load_config(write_demo_config(org, directory, directory / "alambic.duckdb"))
-    warehouse = Warehouse.from_config(config)
-    load_sandbox(warehouse, org)
-    build(warehouse, config)
+    _org, config, warehouse = loaded_sandbox(tmp_path_factory.mktemp("incremental"), seed=7, scale=0.2)
     return warehouse, config
 
 
@@ -53,13 +43,13 @@ def test_a_partial_rebuild_after_a_save_equals_a_full_build(sandbox):
     Forecast(unit_code=unit, category_code="ventes", period_start=f"01/03/{year}", period_end=f"31/03/{year}",
              amount="4321,00", label="Saisie du test").save(warehouse, Actor("admin", "admin@exemple.re", "admin"))
 
-    result = build(warehouse, config, changed={"app.forecasts"})
+    result = build(warehouse, config.settings(), changed={"app.forecasts"})
     partial = marts_content(warehouse)
     assert "budget_vs_actual" in result.marts and "volunteer_hours" not in result.marts
     assert partial["budget_vs_actual"] != before["budget_vs_actual"]  # the save shows
     untouched = set(partial) - set(result.marts)
     assert {name: partial[name] for name in untouched} == {name: before[name] for name in untouched}
-    build(warehouse, config)
+    build(warehouse, config.settings())
     full = marts_content(warehouse)
     # what was rebuilt is what a full build gives (the marts not rebuilt are compared above: two
     # full builds do not always order soiree_products / soiree_sales the same way)

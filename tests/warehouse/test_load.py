@@ -3,7 +3,6 @@ from contextlib import contextmanager
 import pytest
 
 from warehouse.connection import Warehouse
-
 from warehouse.load import LoadError, Watermark, load_records, read_watermark
 from warehouse.migrations import migrate
 

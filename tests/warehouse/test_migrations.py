@@ -83,7 +83,7 @@ def test_the_command_line_shows_the_edit_and_accepts_it(config, own_migrations, 
     edited = own_migrations / "0004_users.sql"
     edited.write_text(edited.read_text(encoding="utf-8") + "\n-- reformatted\n", encoding="utf-8")
     with pytest.raises(MigrationError):  # what every build and sync meets first
-        build(Warehouse.from_config(config), config)
+        build(Warehouse.from_config(config), config.settings())
     assert main(["--config", str(config.path), "migrations"]) == 1
     assert "0004_users : MODIFIÉE depuis son application" in capsys.readouterr().out
     assert main(["--config", str(config.path), "migrations", "--accept", "0099_none"]) == 1

@@ -85,7 +85,7 @@ def _writer(directory: str, done) -> None:
             time.sleep(0.005)  # widen the window a half-built state would show in
             con.execute("CREATE OR REPLACE TABLE marts.pair_b AS SELECT ? AS v", [i])
         if i % 10 == 0:
-            build(warehouse, config)
+            build(warehouse, config.settings())
     done.set()
 
 

@@ -4,7 +4,7 @@ import math
 import pandas as pd
 import pytest
 
-from dashboards import formatting as f
+from alambic import formatting as f
 
 NNBSP, NBSP = "\u202f", "\u00a0"
 

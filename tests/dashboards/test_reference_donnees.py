@@ -6,9 +6,9 @@ import re
 import pytest
 
 from dashboards.app import AppContext
-from dashboards.reference import DataReference, table_html
+from dashboards.reference_donnees import ReferenceDonnees, table_html
 from warehouse import SQL_DIR
-from warehouse.catalogue import ColumnDoc, HeaderError, TableDoc, mart_docs, parse_mart_header, search
+from warehouse.catalogue import ColumnDoc, HeaderError, TableDoc, mart_docs, parse_mart_header, search, staging_docs
 from warehouse.connection import Warehouse
 
 ACTUAL_COLUMNS = """
@@ -35,18 +35,33 @@ def test_every_mart_has_a_readable_header():
 ENGLISH_WORDS = {"the", "of", "one", "row", "per", "when", "its", "which", "with", "else", "what"}
 
 
-def test_every_mart_is_described_in_french():
-    """The reference is read by a treasurer: purpose, grain and every column's meaning in French
-    (identifiers may stay: a text that is only codes is not counted)."""
+def english_in(docs) -> dict[str, list[str]]:
+    """Where the descriptions of `docs` still read as English (identifiers, `code` and 'codes'
+    left out: a text that is only codes is not counted)."""
     english = {}
-    for doc in mart_docs():
+    for doc in docs:
         texts = {"purpose": doc.purpose, "grain": doc.grain, "notes": doc.notes}
         texts |= {c.name: c.meaning for c in doc.columns}
         for where, text in texts.items():
-            words = set(re.findall(r"[a-z]+", re.sub(r"'[^']*'|\S*[_.]\S*", " ", text.lower())))
+            words = set(re.findall(r"[a-z]+", re.sub(r"`[^`]*`|'[^']*'|\S*[_.]\S*", " ", text.lower())))
             if words & ENGLISH_WORDS:
                 english.setdefault(doc.name, []).append(f"{where}: {sorted(words & ENGLISH_WORDS)}")
-    assert english == {}
+    return english
+
+
+def test_every_mart_is_described_in_french():
+    """The reference is read by a treasurer: purpose, grain and every column's meaning in French
+    (identifiers may stay: a text that is only codes is not counted)."""
+    assert english_in(mart_docs()) == {}
+
+
+def test_every_staging_view_is_described_in_french():
+    """The staging views the reference shows: their description and notes (what each column holds,
+    the sources' codes and what they mean) in French too; the sources' own words stay as codes."""
+    docs = staging_docs()
+    assert [d.name for d in docs] == sorted(p.stem for p in (SQL_DIR / "staging").rglob("*.sql"))
+    assert all(d.purpose for d in docs), [d.name for d in docs if not d.purpose]
+    assert english_in(docs) == {}
 
 
 def test_documented_columns_are_the_columns_of_the_built_marts(sandbox_warehouse):
@@ -62,7 +77,7 @@ def test_documented_columns_are_the_columns_of_the_built_marts(sandbox_warehouse
 
 
 def test_the_page_lists_every_mart_with_its_real_columns_and_types(sandbox_warehouse):
-    page = DataReference(context=AppContext(warehouse=sandbox_warehouse))
+    page = ReferenceDonnees(context=AppContext(warehouse=sandbox_warehouse))
     assert page.problem == ""
     built = actual_columns(sandbox_warehouse)
     by_name = {t.qualified: t for t in page.tables}
@@ -88,7 +103,7 @@ def test_the_page_lists_every_mart_with_its_real_columns_and_types(sandbox_wareh
 
 
 def test_search_filters_tables_and_columns(sandbox_warehouse):
-    page = DataReference(context=AppContext(warehouse=sandbox_warehouse))
+    page = ReferenceDonnees(context=AppContext(warehouse=sandbox_warehouse))
     page.search = "pct_consomme"
     assert [(t.qualified, [c.name for c in t.columns]) for t in page.shown()] == \
         [("marts.budget_vs_actual", ["pct_consomme"])]
@@ -102,7 +117,7 @@ def test_search_filters_tables_and_columns(sandbox_warehouse):
 
 
 def test_without_a_warehouse_the_headers_still_document_the_marts(tmp_path):
-    page = DataReference(context=AppContext(warehouse=Warehouse(tmp_path / "absent.duckdb")))
+    page = ReferenceDonnees(context=AppContext(warehouse=Warehouse(tmp_path / "absent.duckdb")))
     assert page.problem.startswith("Types des colonnes indisponibles : L'entrepôt")
     marts = [t for t in page.tables if t.schema == "marts"]
     assert [t.name for t in marts] == [d.name for d in mart_docs()]
