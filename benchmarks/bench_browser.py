@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,6 +37,8 @@ sys.path[:0] = [str(REPO), str(HERE)]
 
 from bench_pipeline import RESULTS_DIR, TODAY, machine  # noqa: E402
 
+from tests.browser.helpers import STILL  # noqa: E402
+
 CHROMIUM = os.environ.get("ALAMBIC_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update"]
@@ -46,26 +47,21 @@ ROLES = {"admin": "admin", "finance": "finance", "membre": "member"}
 STILL_MS = 1000
 PAGE_TIMEOUT_MS = 120_000
 
-# Resolves with performance.now() of the last change once the page stayed still STILL_MS with
-# nothing loading; -1 after the timeout. Reads through Panel's shadow roots.
-SETTLED = """async ([stillMs, timeoutMs]) => {
-  const deep = (root, visit) => { visit(root); if (root.shadowRoot) deep(root.shadowRoot, visit);
-    for (const child of root.children || []) deep(child, visit); };
-  const signature = () => { let n = 0, text = 0, loading = false;
-    deep(document.body, (node) => { n += 1;
-      if (node.classList && (node.classList.contains('pn-loading') || node.classList.contains('alambic-loading'))) loading = true;
-      if (node.childNodes) for (const c of node.childNodes) if (c.nodeType === 3) text += c.textContent.length; });
-    return [`${n}/${text}`, loading]; };
-  const started = performance.now(); let last = null, changed = performance.now();
-  while (performance.now() - started < timeoutMs) {
-    const [sig, loading] = signature();
-    if (sig !== last) { last = sig; changed = performance.now(); }
-    else if (!loading && performance.now() - changed >= stillMs) return changed;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return -1;
-}"""
+# performance.now() of the page's last change once it stayed still (tests/browser/helpers.py).
+SETTLED = STILL
 FIRST_PAINT = """() => { const e = performance.getEntriesByName('first-contentful-paint')[0]; return e ? e.startTime : -1; }"""
+# Installed at each document's start: records performance.now() when the page body's first part is
+# drawn (« Chargement… » gone and an input, a card, a table cell or a member card shown; the
+# template alone has none of them). Read as window.__firstBody.
+FIRST_BODY = """(() => {
+  const deep = (root, test) => { if (test(root)) return true; if (root.shadowRoot && deep(root.shadowRoot, test)) return true;
+    for (const child of root.children || []) if (deep(child, test)) return true; return false; };
+  const has = (cls) => (node) => !!(node.classList && node.classList.contains(cls));
+  const tick = () => { if (!document.body) return;
+    if (!deep(document.body, has('alambic-loading')) && ['kpi-value', 'bk-input', 'tabulator-cell', 'person-card',
+        'org-tree', 'glossary'].some((c) => deep(document.body, has(c)))) { window.__firstBody = performance.now(); clearInterval(timer); } };
+  const timer = setInterval(tick, 40);
+})();"""
 
 
 def build_sandbox(directory: Path, scale: float):
@@ -82,7 +78,7 @@ def build_sandbox(directory: Path, scale: float):
     config = load_config(path)
     warehouse = Warehouse.from_config(config)
     load_sandbox(warehouse, org)
-    build(warehouse, config)
+    build(warehouse, config.settings())
     store = AccountStore(warehouse)
     for login, role in ROLES.items():
         store.add(login, f"{login}@exemple.re", role, PASSWORD, who="banc")
@@ -90,7 +86,7 @@ def build_sandbox(directory: Path, scale: float):
 
 
 def serve(config_path: Path, port: int) -> subprocess.Popen:
-    code = ("import sys; from alambic.config import load_config; from panel_serve import serve; "
+    code = ("import sys; from alambic.config import load_config; from dashboards.server import serve; "
             "serve(load_config(sys.argv[1]), port=int(sys.argv[2]), address='127.0.0.1')")
     return subprocess.Popen([sys.executable, "-c", code, str(config_path), str(port)], cwd=REPO,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -99,6 +95,7 @@ def serve(config_path: Path, port: int) -> subprocess.Popen:
 def raw_duckdb_ms(warehouse) -> dict[str, float]:
     """Page label → sum of the medians of its SQL files (the first filter of bench_pipeline)."""
     from bench_pipeline import FINANCE_PAGES, page_query_times
+
     from dashboards.pages import PAGES
     from dashboards.queries import QUERIES_DIR
 
@@ -121,6 +118,7 @@ def raw_duckdb_ms(warehouse) -> dict[str, float]:
 
 
 async def log_in(context, base: str, login: str):
+    await context.add_init_script(FIRST_BODY)
     page = await context.new_page()
     page.set_default_timeout(PAGE_TIMEOUT_MS)
     await page.goto(f"{base}/login")
@@ -132,12 +130,14 @@ async def log_in(context, base: str, login: str):
     return page
 
 
-async def visit(page, url: str) -> tuple[float, float]:
-    """(first paint, last widget) in seconds from the navigation's start."""
+async def visit(page, url: str) -> tuple[float, float, float]:
+    """(first paint, first part of the body, last widget) in seconds from the navigation's start."""
     await page.goto(url)
     settled = await page.evaluate(SETTLED, [STILL_MS, PAGE_TIMEOUT_MS])
     paint = await page.evaluate(FIRST_PAINT)
-    return paint / 1000, (settled / 1000 if settled >= 0 else float("nan"))
+    body = await page.evaluate("() => window.__firstBody ?? -1")
+    return (paint / 1000, body / 1000 if body >= 0 else float("nan"),
+            settled / 1000 if settled >= 0 else float("nan"))
 
 
 async def still_after(page, started_ms: float) -> float:
@@ -152,11 +152,22 @@ async def save_and_filter(page, base: str) -> list[str]:
     await page.evaluate(SETTLED, [STILL_MS, PAGE_TIMEOUT_MS])
     unit = page.locator(".filter-bar").get_by_label("Unité", exact=True).first
     options = await unit.evaluate("(s) => Array.from(s.options).map((o) => o.label)")
+    cards = page.locator(".kpi-value")
+    shown = await cards.all_inner_texts()
     started = await page.evaluate("() => performance.now()")
+    clicked = time.perf_counter()
     await unit.select_option(label=options[min(2, len(options) - 1)])
-    lines.append(f"| changement de filtre (unité « {options[min(2, len(options) - 1)].strip()} ») jusqu'à la page "
-                 f"immobile | {await still_after(page, started):.2f} |")
+    # the figures first change (the page is never « still » before the server answered), then stay still
+    deadline = time.monotonic() + PAGE_TIMEOUT_MS / 1000
+    while await cards.all_inner_texts() == shown and time.monotonic() < deadline:
+        await asyncio.sleep(0.05)
+    changed = time.perf_counter() - clicked
+    lines.append(f"| changement de filtre (unité « {options[min(2, len(options) - 1)].strip()} ») jusqu'aux "
+                 f"indicateurs changés | {changed:.2f} |")
+    lines.append(f"| … jusqu'à la page immobile | {max(changed, await still_after(page, started)):.2f} |")
+    await page.get_by_role("button", name="Saisir ou modifier une ligne de prévisionnel", exact=True).first.click()
     form = page.locator(".form-forecasts").first
+    await form.wait_for(timeout=PAGE_TIMEOUT_MS)
     kpi = page.locator('[data-kpi="depenses_previsionnel"] .kpi-value').first
     before = await kpi.inner_text()
     category = form.get_by_label("Catégorie", exact=True)
@@ -188,7 +199,7 @@ async def concurrent(browser, base: str, sessions: int) -> list[float]:
     try:
         pages = [await log_in(context, base, "membre") for context in contexts]
         results = await asyncio.gather(*(visit(page, f"{base}/tableau-de-bord") for page in pages))
-        return [last for _, last in results]
+        return [last for _paint, _body, last in results]
     finally:
         for context in contexts:
             await context.close()
@@ -206,8 +217,9 @@ async def run(config, base: str, sessions: int, roles: list[str], slugs: list[st
     from warehouse.connection import Warehouse
 
     raw = raw_duckdb_ms(Warehouse.from_config(config))
-    lines = ["| rôle | page | 1re peinture froid (s) | dernier composant froid (s) | 1re peinture tiède (s) "
-             "| dernier composant tiède (s) | DuckDB seul (ms) |", "|---|---|---:|---:|---:|---:|---:|"]
+    lines = ["| rôle | page | 1re peinture froid (s) | premiers chiffres froid (s) | dernier composant froid (s) "
+             "| 1re peinture tiède (s) | premiers chiffres tiède (s) | dernier composant tiède (s) | DuckDB seul (ms) |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for login, role in ROLES.items():
@@ -222,8 +234,8 @@ async def run(config, base: str, sessions: int, roles: list[str], slugs: list[st
                 cold = await visit(page, url)
                 warm = await visit(page, url)
                 duck = raw.get(spec.slug)
-                lines.append(f"| {login} | {spec.label} | {cold[0]:.2f} | {cold[1]:.2f} | {warm[0]:.2f} | "
-                             f"{warm[1]:.2f} | {'' if duck is None else f'{duck:.0f}'} |")
+                lines.append(f"| {login} | {spec.label} | {cold[0]:.2f} | {cold[1]:.2f} | {cold[2]:.2f} | "
+                             f"{warm[0]:.2f} | {warm[1]:.2f} | {warm[2]:.2f} | {'' if duck is None else f'{duck:.0f}'} |")
                 print(lines[-1], flush=True)
             await context.close()
         context = await browser.new_context(viewport={"width": 1500, "height": 1200}, locale="fr-FR")
@@ -256,7 +268,9 @@ def main() -> None:
 
     header = [f"# Banc navigateur — {date.today().isoformat()}", "", f"Machine : {machine()}", "",
               f"Bac à sable graine 42, échelle {args.scale:g} ; Chromium sans tête ; serveur `alambic serve` "
-              "dans son propre processus. « 1re peinture » : first-contentful-paint ; « dernier composant » : "
+              "dans son propre processus. « 1re peinture » : first-contentful-paint ; « premiers chiffres » : "
+              "la première partie du corps de la page dessinée (« Chargement… » parti, un champ, une carte ou "
+              "une cellule affichés) ; « dernier composant » : "
               f"dernier changement de la page avant {STILL_MS} ms d'immobilité sans chargement en cours ; froid : "
               "première visite de la page depuis le démarrage (cache des requêtes vide pour le premier rôle) ; "
               "tiède : la même page aussitôt après.", ""]

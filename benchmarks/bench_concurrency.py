@@ -23,8 +23,17 @@ from pathlib import Path
 from bench_pipeline import RESULTS_DIR, machine
 
 from tests.warehouse.test_concurrency import (
-    FLOW_BUILDS, FLOW_LOADS, FORM_OPS, LOCK_TIMEOUT, READER_THREADS, THINK_SECONDS, TOTAL_OPS, prepare,
-    run_concurrency, verify, wait_summary,
+    FLOW_BUILDS,
+    FLOW_LOADS,
+    FORM_OPS,
+    LOCK_TIMEOUT,
+    READER_THREADS,
+    THINK_SECONDS,
+    TOTAL_OPS,
+    prepare,
+    run_concurrency,
+    verify,
+    wait_summary,
 )
 
 NAMES = {"forms": "A — formulaires", "flows": "B — flux (chargements, constructions)", "readers": "C — lecteurs"}

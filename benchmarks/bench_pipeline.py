@@ -48,12 +48,12 @@ OTHER_PARAMS = {
 }
 # Per query, what differs from OTHER_PARAMS so that the query returns what the page shows.
 QUERY_PARAMS = {
-    "plan_de_tresorerie/lines": {"direction": ""},  # every movement of the period (encaissements and décaissements)
+    "plan_de_tresorerie/lignes": {"direction": ""},  # every movement of the period (encaissements and décaissements)
     "explorateur/lignes": {"row1_value": None, "row2_value": None, "col_value": None},  # behind the grand total
 }
 # The queries each finance page runs (its own folder of sql/queries, plus what it borrows).
 FINANCE_PAGES = {
-    "Tableau de bord": ("tableau_de_bord/", "suivi_budgetaire/kpis"),
+    "Tableau de bord": ("tableau_de_bord/", "suivi_budgetaire/indicateurs"),
     "Suivi budgétaire": ("suivi_budgetaire/",),
     "Plan de trésorerie": ("plan_de_tresorerie/",),
     "Suivi subventions": ("suivi_subventions/",),
@@ -147,8 +147,8 @@ def bench(scale: float, directory: Path) -> str:
     config = load_config(write_demo_config(org, directory, directory / "alambic.duckdb"))
     warehouse = Warehouse.from_config(config)
     _, t_load = timed(lambda: load_sandbox(warehouse, org))
-    result, t_build = timed(lambda: build(warehouse, config))
-    _, t_rebuild = timed(lambda: build(warehouse, config))
+    result, t_build = timed(lambda: build(warehouse, config.settings()))
+    _, t_rebuild = timed(lambda: build(warehouse, config.settings()))
     records = sum(len(r) for source in (org.odoo["17"], org.tibillet, org.oceco) for r in source.values())
     size_mb = config.warehouse_path.stat().st_size / 2**20
     lines = [

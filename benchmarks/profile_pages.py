@@ -26,7 +26,6 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
 
 import duckdb  # noqa: E402
-
 from bench_pipeline import RESULTS_DIR, machine  # noqa: E402
 
 
@@ -74,8 +73,9 @@ def profile_page(slug: str, warehouse, config, counters: Counters, profile: bool
     import panel as pn
     from bokeh.document import Document
 
+    from alambic.users import User
     from dashboards.app import AppContext, page_app
-    from dashboards.session import User, acting_as
+    from dashboards.session import acting_as
 
     before = (counters.connects, counters.queries, counters.query_seconds)
     profiler = cProfile.Profile() if profile else None
