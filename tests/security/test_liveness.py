@@ -21,6 +21,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.conftest import loaded_sandbox
 from tests.dashboards.alambic_test_server import free_port, wait_for_server
 from tests.security.liveness_workers import SCALE, SEED
 
@@ -34,22 +35,9 @@ LIMIT = 0.100
 def sandbox_config(tmp_path_factory):
     """The sandbox (small scale) loaded and built, with an admin account: its configuration path."""
     from alambic.auth import AccountStore
-    from alambic.config import load_config
-    from sandbox.demo import load_sandbox
-    from sandbox.demo_config import write_demo_config
-    from sandbox.generate import generate
-    from warehouse.build import build
-    from warehouse.connection import Warehouse
-
-    directory = tmp_path_factory.mktemp("vivacite")
-    org = generate(seed=SEED, scale=SCALE)
-    path = write_demo_config(org, directory, directory / "alambic.duckdb")
-    config = load_config(path)
-    warehouse = Warehouse.from_config(config)
-    load_sandbox(warehouse, org)
-    build(warehouse, config.settings())
+    _org, config, warehouse = loaded_sandbox(tmp_path_factory.mktemp("vivacite"), seed=SEED, scale=SCALE)
     AccountStore(warehouse).add(LOGIN, "admin@exemple.re", "admin", PASSWORD, who="test")
-    return path
+    return config.path
 
 
 def worker(*arguments) -> subprocess.Popen:

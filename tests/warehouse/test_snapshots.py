@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import loaded_sandbox
 from tests.security.liveness_workers import SCALE, SEED
 from warehouse.build import BuildError, build
 from warehouse.connection import Warehouse
@@ -31,19 +32,8 @@ PAGE_BUDGET = 1.0  # seconds for one page query, generous (a query takes 2–100
 @pytest.fixture(scope="module")
 def sandbox(tmp_path_factory):
     """The sandbox (small scale) loaded and built: (configuration path, config, warehouse)."""
-    from alambic.config import load_config
-    from sandbox.demo import load_sandbox
-    from sandbox.demo_config import write_demo_config
-    from sandbox.generate import generate
-
-    directory = tmp_path_factory.mktemp("instantanes")
-    org = generate(seed=SEED, scale=SCALE)
-    path = write_demo_config(org, directory, directory / "alambic.duckdb")
-    config = load_config(path)
-    warehouse = Warehouse.from_config(config)
-    load_sandbox(warehouse, org)
-    build(warehouse, config.settings())
-    return path, config, warehouse
+    _org, config, warehouse = loaded_sandbox(tmp_path_factory.mktemp("instantanes"), seed=SEED, scale=SCALE)
+    return config.path, config, warehouse
 
 
 def worker(*arguments) -> subprocess.Popen:
